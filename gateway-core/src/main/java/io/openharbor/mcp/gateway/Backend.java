@@ -1,0 +1,182 @@
+package io.openharbor.mcp.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One MCP server replica behind the gateway: an immutable value built with {@link #builder(String, URI)}.
+ *
+ * <pre>{@code
+ * Backend b = Backend.builder("replica-1", URI.create("http://10.0.0.5:8080/mcp"))
+ *     .maxConnections(50)
+ *     .build();
+ * }</pre>
+ *
+ * <p>The URL is the backend's MCP endpoint; the gateway sends every request there, adding the client's query string.
+ */
+public final class Backend {
+
+    /** Default for {@link Builder#weight(int)}: {@value}. */
+    public static final int DEFAULT_WEIGHT = 1;
+    /** Default for {@link Builder#maxConnections(int)} (the seed's {@code MaxConnections}): {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
+    /** Default for {@link Builder#healthCheckPath(String)}: {@value}. */
+    public static final String DEFAULT_HEALTH_CHECK_PATH = "/health";
+
+    private final String name;
+    private final URI url;
+    private final int weight;
+    private final int maxConnections;
+    private final TlsPolicy tlsPolicy;
+    private final String healthCheckPath;
+
+    private Backend(Builder b) {
+        this.name = b.name;
+        this.url = b.url;
+        this.weight = b.weight;
+        this.maxConnections = b.maxConnections;
+        this.tlsPolicy = b.tlsPolicy;
+        this.healthCheckPath = b.healthCheckPath;
+    }
+
+    /**
+     * Starts a backend with a name (unique within its pool; it appears in logs, health reports and session tokens)
+     * and the URL of its MCP endpoint ({@code http} or {@code https}).
+     *
+     * @throws IllegalArgumentException if the name is blank or the URL is not an absolute http(s) URL
+     */
+    public static Builder builder(String name, URI url) {
+        return new Builder(name, url);
+    }
+
+    /** Shorthand for {@code builder(name, url).build()}. */
+    public static Backend of(String name, String url) {
+        return builder(name, URI.create(url)).build();
+    }
+
+    /** The backend's name, unique within its pool. */
+    public String name() {
+        return name;
+    }
+
+    /** The URL of the backend's MCP endpoint. */
+    public URI url() {
+        return url;
+    }
+
+    /** The relative weight for weighted strategies (default {@value #DEFAULT_WEIGHT}). */
+    public int weight() {
+        return weight;
+    }
+
+    /** The most concurrent requests the gateway holds open to this backend (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** How the gateway talks TLS to this backend when its URL is {@code https} (default {@link TlsPolicy#system()}). */
+    public TlsPolicy tlsPolicy() {
+        return tlsPolicy;
+    }
+
+    /** The path probed by active health checks (default {@value #DEFAULT_HEALTH_CHECK_PATH}). */
+    public String healthCheckPath() {
+        return healthCheckPath;
+    }
+
+    /** A builder initialised from this backend. */
+    public Builder toBuilder() {
+        return new Builder(name, url).weight(weight).maxConnections(maxConnections).tlsPolicy(tlsPolicy)
+                .healthCheckPath(healthCheckPath);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Backend)) return false;
+        Backend other = (Backend) o;
+        return weight == other.weight && maxConnections == other.maxConnections && name.equals(other.name)
+                && url.equals(other.url) && tlsPolicy.equals(other.tlsPolicy)
+                && healthCheckPath.equals(other.healthCheckPath);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, url, weight, maxConnections, healthCheckPath);
+    }
+
+    @Override
+    public String toString() {
+        return "Backend{" + name + " " + url + "}";
+    }
+
+    /** Builds a {@link Backend}; setters validate their argument and say what was expected. */
+    public static final class Builder {
+        private final String name;
+        private final URI url;
+        private int weight = DEFAULT_WEIGHT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private TlsPolicy tlsPolicy = TlsPolicy.system();
+        private String healthCheckPath = DEFAULT_HEALTH_CHECK_PATH;
+
+        private Builder(String name, URI url) {
+            requireNonNull(name, "name");
+            requireNonNull(url, "url");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("backend name must not be blank");
+            }
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                throw new IllegalArgumentException(
+                        "backend '" + name + "' url must be an absolute http:// or https:// URL with a host, was: " + url);
+            }
+            if (url.getRawFragment() != null) {
+                throw new IllegalArgumentException("backend '" + name + "' url must not have a fragment, was: " + url);
+            }
+            this.name = name;
+            this.url = url;
+        }
+
+        /** Relative weight, 1 to 1000 (default {@value #DEFAULT_WEIGHT}). */
+        public Builder weight(int weight) {
+            if (weight < 1 || weight > 1000) {
+                throw new IllegalArgumentException("weight must be between 1 and 1000, was: " + weight);
+            }
+            this.weight = weight;
+            return this;
+        }
+
+        /** Concurrent request cap, 1 to 100000 (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1 || maxConnections > 100_000) {
+                throw new IllegalArgumentException("maxConnections must be between 1 and 100000, was: " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** TLS policy for an {@code https} backend (default {@link TlsPolicy#system()}). */
+        public Builder tlsPolicy(TlsPolicy tlsPolicy) {
+            this.tlsPolicy = requireNonNull(tlsPolicy, "tlsPolicy");
+            return this;
+        }
+
+        /** Health-check path, starting with {@code /} (default {@value #DEFAULT_HEALTH_CHECK_PATH}). */
+        public Builder healthCheckPath(String path) {
+            requireNonNull(path, "healthCheckPath");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("healthCheckPath must start with '/', was: " + path);
+            }
+            this.healthCheckPath = path;
+            return this;
+        }
+
+        /** Builds the immutable backend. */
+        public Backend build() {
+            return new Backend(this);
+        }
+    }
+}

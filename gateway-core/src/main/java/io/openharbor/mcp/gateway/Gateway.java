@@ -1,0 +1,430 @@
+package io.openharbor.mcp.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.HostnameVerifier;
+import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.TlsVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embeddable MCP gateway: one Streamable HTTP endpoint in front of a pool of MCP server replicas.
+ *
+ * <p>The host application keeps its own HTTP server and hands each request on its MCP path to
+ * {@link #handle(GatewayExchange)}, usually through one of the bundled adapters. The gateway checks the request, peeks
+ * at the JSON-RPC message, routes it (new work is balanced; a session stays on the replica that owns it), forwards the
+ * original bytes, and relays the answer as it arrives: JSON is copied, server-sent events are passed on event by event
+ * and never buffered.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .pool(BackendPool.builder("tools")
+ *         .backend(Backend.of("replica-1", "http://10.0.0.5:8080/mcp"))
+ *         .backend(Backend.of("replica-2", "http://10.0.0.6:8080/mcp"))
+ *         .build())
+ *     .sessionKeys(List.of(keyFromYourSecretStore))   // 32 bytes; share it between instances
+ *     .build();
+ *
+ * HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8080), 0);
+ * server.createContext("/mcp", new GatewayHttpHandler(gateway));
+ * server.setExecutor(Gateway.newRequestExecutor("mcp-"));
+ * server.start();
+ * }</pre>
+ *
+ * <p><b>Sessions without state.</b> When a backend opens an MCP session, the gateway replaces the backend's
+ * {@code Mcp-Session-Id} with a token sealed with AES-256-GCM that names the pool, the backend, the backend's own session
+ * id, the issue time and the caller. The gateway stores nothing per session, so any instance holding the same key can
+ * serve the next request. An invalid, expired or foreign token is answered with 404, the MCP signal for a client to
+ * start a new session.
+ *
+ * <p><b>Threads.</b> {@code handle} blocks the calling thread for the life of the exchange (for an SSE stream, until
+ * it ends). Hosts should run requests on virtual threads on Java 21+ ({@link #newRequestExecutor(String)} does so).
+ *
+ * <p>A gateway is thread-safe. {@link #close()} cancels calls in flight and releases connections.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** Default for {@link Builder#maxRequestBodyBytes(long)}: 4 MiB. */
+    public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 4L * 1024 * 1024;
+    /** Default for {@link Builder#sessionTtl(Duration)}: 24 hours. */
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(24);
+    /** Default for {@link Builder#connectTimeout(Duration)}: 5 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default for {@link Builder#responseTimeout(Duration)}: 120 seconds. */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(120);
+    /** Default for {@link Builder#streamIdleTimeout(Duration)}: 5 minutes. */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Default for {@link Builder#backendKeepAlive(Duration)}: 4 seconds. */
+    public static final Duration DEFAULT_BACKEND_KEEP_ALIVE = Duration.ofSeconds(4);
+    /** Default for {@link Builder#maxAttempts(int)}: {@value}. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    final BackendPool pool;
+    final BackendRuntime[] backends;
+    private final Map<Backend, BackendRuntime> byBackend;
+    private final Map<String, BackendRuntime> byName;
+    private final Map<String, BackendRuntime> byEventTag;
+    final SessionTokens tokens;
+    final long maxRequestBodyBytes;
+    final int maxAttempts;
+    final long streamIdleTimeoutMillis;
+    final int retryAfterSeconds = 1;
+    final RandomGenerator random;
+    private final GatewayListener listener;
+    private final GatewayListener safeListener;
+    private final OkHttpClient client;
+    private final ExecutorService executor;
+
+    private Gateway(Builder b) {
+        this.pool = b.pool;
+        this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+        this.maxAttempts = b.maxAttempts;
+        this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
+        this.random = b.random;
+        this.listener = b.listener;
+        this.safeListener = listener == GatewayListener.NONE ? listener : new SafeListener(listener);
+
+        List<byte[]> keys = b.sessionKeys;
+        if (keys.isEmpty()) {
+            keys = List.of(SessionTokens.randomKey(b.secureRandom));
+            log.info("No session key configured: generated a random key for this process. Sessions will not survive a"
+                    + " restart and cannot move between gateway instances; configure Gateway.Builder.sessionKeys(...)"
+                    + " with a shared 32-byte key for multi-instance deployments.");
+        }
+        this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
+
+        int totalConnections = 0;
+        int maxPerBackend = 1;
+        for (Backend backend : pool.backends()) {
+            totalConnections += backend.maxConnections();
+            maxPerBackend = Math.max(maxPerBackend, backend.maxConnections());
+        }
+        this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
+        Dispatcher dispatcher = new Dispatcher(executor);
+        dispatcher.setMaxRequests(totalConnections);
+        dispatcher.setMaxRequestsPerHost(maxPerBackend);
+        // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
+        this.client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(totalConnections, b.backendKeepAlive.toMillis(),
+                        TimeUnit.MILLISECONDS))
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.responseTimeout)
+                .writeTimeout(b.responseTimeout)
+                .callTimeout(Duration.ZERO)
+                .eventListenerFactory(AttemptTracker.FACTORY)
+                .build();
+
+        this.backends = new BackendRuntime[pool.backends().size()];
+        this.byBackend = new IdentityHashMap<>();
+        this.byName = new HashMap<>();
+        this.byEventTag = new HashMap<>();
+        for (int i = 0; i < backends.length; i++) {
+            Backend backend = pool.backends().get(i);
+            BackendRuntime br = new BackendRuntime(pool.name(), backend, i, clientFor(backend));
+            backends[i] = br;
+            byBackend.put(backend, br);
+            byName.put(backend.name(), br);
+            byEventTag.put(br.eventTag, br);
+        }
+    }
+
+    /** The pool's client, or a client derived from it (sharing its pool and dispatcher) with the backend's TLS. */
+    private OkHttpClient clientFor(Backend backend) {
+        TlsPolicy tls = backend.tlsPolicy();
+        if (tls == TlsPolicy.system() || !"https".equalsIgnoreCase(backend.url().getScheme())) {
+            return client;
+        }
+        List<TlsVersion> versions = new ArrayList<>();
+        for (String p : tls.protocols()) {
+            versions.add(TlsVersion.forJavaName(p));
+        }
+        ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
+                .tlsVersions(versions.toArray(new TlsVersion[0]))
+                .build();
+        OkHttpClient.Builder cb = client.newBuilder()
+                .sslSocketFactory(tls.socketFactory(), tls.trustManager())
+                .connectionSpecs(List.of(spec));
+        tls.hostnameVerifier().ifPresent((HostnameVerifier v) -> cb.hostnameVerifier(v));
+        return cb.build();
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Serves one HTTP exchange on the MCP endpoint: POST, GET and DELETE per the Streamable HTTP transport; other methods
+     * get 405. Blocks until the answer is complete. Never throws: every failure becomes an HTTP error with a JSON-RPC
+     * error body and a log line.
+     */
+    public void handle(GatewayExchange exchange) {
+        new ProxyCall(this, requireNonNull(exchange, "exchange")).run();
+    }
+
+    /** The pool this gateway serves. */
+    public BackendPool pool() {
+        return pool;
+    }
+
+    /**
+     * An executor for the host's HTTP server: a new virtual thread per task on Java 21+, otherwise a cached pool of
+     * platform daemon threads. Virtual threads make thousands of open SSE streams cheap.
+     */
+    public static ExecutorService newRequestExecutor(String threadNamePrefix) {
+        return Threads.newExecutor(requireNonNull(threadNamePrefix, "threadNamePrefix"), true);
+    }
+
+    /** Cancels every backend call in flight (their clients see the stream end) and releases connections and threads. */
+    @Override
+    public void close() {
+        client.dispatcher().cancelAll();
+        client.connectionPool().evictAll();
+        executor.shutdown();
+    }
+
+    GatewayListener safeListener() {
+        return safeListener;
+    }
+
+    BackendRuntime runtimeOf(Backend backend) {
+        return byBackend.get(backend);
+    }
+
+    BackendRuntime byName(String name) {
+        return byName.get(name);
+    }
+
+    BackendRuntime byEventTag(String tag) {
+        return byEventTag.get(tag);
+    }
+
+    /** Wraps a user listener so that a throwing callback is logged and ignored. */
+    private static final class SafeListener extends GatewayListener {
+        private final GatewayListener delegate;
+
+        SafeListener(GatewayListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void requestStart(GatewayRequest request) {
+            try {
+                delegate.requestStart(request);
+            } catch (RuntimeException e) {
+                log.warn("GatewayListener.requestStart threw; ignored", e);
+            }
+        }
+
+        @Override
+        public void backendSelected(GatewayRequest request, Backend backend, int attempt) {
+            try {
+                delegate.backendSelected(request, backend, attempt);
+            } catch (RuntimeException e) {
+                log.warn("GatewayListener.backendSelected threw; ignored", e);
+            }
+        }
+
+        @Override
+        public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
+            try {
+                delegate.requestEnd(request, status, elapsed, failure);
+            } catch (RuntimeException e) {
+                log.warn("GatewayListener.requestEnd threw; ignored", e);
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link Gateway}. Setters validate their argument; {@link #build()} copies the configuration, so a built
+     * gateway never changes when the builder does.
+     */
+    public static final class Builder {
+        private BackendPool pool;
+        private List<byte[]> sessionKeys = List.of();
+        private Duration sessionTtl = DEFAULT_SESSION_TTL;
+        private long maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private Duration backendKeepAlive = DEFAULT_BACKEND_KEEP_ALIVE;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private GatewayListener listener = GatewayListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random = new java.util.SplittableRandom();
+        private SecureRandom secureRandom = new SecureRandom();
+        private boolean virtualThreads = true;
+
+        private Builder() {}
+
+        /** The pool of replicas to serve (required). */
+        public Builder pool(BackendPool pool) {
+            this.pool = requireNonNull(pool, "pool");
+            return this;
+        }
+
+        /**
+         * AES-256 keys for session tokens, 32 bytes each: the first seals new tokens, all open them, so a key can be
+         * rotated in by putting it first and retired by removing it after {@link #sessionTtl(Duration)}. Without keys,
+         * a random key is generated per process (and logged as such): fine for one instance, wrong for several.
+         *
+         * @throws IllegalArgumentException if a key is not 32 bytes long
+         */
+        public Builder sessionKeys(List<byte[]> keys) {
+            requireNonNull(keys, "keys");
+            List<byte[]> copy = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] k = requireNonNull(keys.get(i), "keys[" + i + "]");
+                if (k.length != SessionTokens.KEY_BYTES) {
+                    throw new IllegalArgumentException(
+                            "sessionKeys[" + i + "] must be 32 bytes (AES-256), was " + k.length + " bytes");
+                }
+                copy.add(k.clone());
+            }
+            this.sessionKeys = List.copyOf(copy);
+            return this;
+        }
+
+        /** How long a session token stays valid after it was issued (default 24 hours; at least 1 minute). */
+        public Builder sessionTtl(Duration ttl) {
+            requireNonNull(ttl, "ttl");
+            if (ttl.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("sessionTtl must be at least 1 minute, was: " + ttl);
+            }
+            this.sessionTtl = ttl;
+            return this;
+        }
+
+        /** Largest POST body accepted; larger ones get 413 (default 4 MiB; 1 KiB to 1 GiB). */
+        public Builder maxRequestBodyBytes(long bytes) {
+            if (bytes < 1024 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException(
+                        "maxRequestBodyBytes must be between 1024 and 1073741824, was: " + bytes);
+            }
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /** Time to open a connection to a backend (default 5 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Longest wait for a backend's response headers, and for each read of a JSON body; exceeding it gets 504
+         * (default 120 s).
+         */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = positive(timeout, "responseTimeout");
+            return this;
+        }
+
+        /**
+         * Longest silence between bytes of an SSE stream before the gateway ends it (default 5 minutes;
+         * {@link Duration#ZERO} for no limit). A client reconnects a cut stream (with {@code Last-Event-ID} where the
+         * server supports resumption).
+         */
+        public Builder streamIdleTimeout(Duration timeout) {
+            requireNonNull(timeout, "streamIdleTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("streamIdleTimeout must not be negative, was: " + timeout);
+            }
+            this.streamIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long an idle backend connection is kept for reuse (default 4 s). Keep it below the backends' own idle
+         * timeout (uvicorn closes after 5 s, Jetty after 30 s): a request written to a connection the backend has just
+         * closed cannot be retried safely when it may be a {@code tools/call}.
+         */
+        public Builder backendKeepAlive(Duration keepAlive) {
+            this.backendKeepAlive = positive(keepAlive, "backendKeepAlive");
+            return this;
+        }
+
+        /**
+         * Most backends tried for one request when the first cannot be reached (default {@value #DEFAULT_MAX_ATTEMPTS};
+         * 1 disables failover). Only requests that provably did not reach a backend, or read-only requests that got no
+         * answer, are tried again.
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 10) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 10, was: " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** Callbacks on each request (default none). */
+        public Builder listener(GatewayListener listener) {
+            this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The clock for session-token issue and expiry times (default the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The random generator handed to load balancers (default a {@link java.util.SplittableRandom}). */
+        public Builder random(RandomGenerator random) {
+            this.random = requireNonNull(random, "random");
+            return this;
+        }
+
+        /** The source of token nonces and of the per-process key (default a new {@link SecureRandom}). */
+        public Builder secureRandom(SecureRandom secureRandom) {
+            this.secureRandom = requireNonNull(secureRandom, "secureRandom");
+            return this;
+        }
+
+        /** Whether threads the gateway owns are virtual where the JVM has them, Java 21+ (default true). */
+        public Builder virtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /**
+         * Builds the gateway.
+         *
+         * @throws IllegalStateException if no pool was set
+         */
+        public Gateway build() {
+            if (pool == null) {
+                throw new IllegalStateException("Gateway.Builder.pool(...) is required");
+            }
+            return new Gateway(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was: " + d);
+            }
+            return d;
+        }
+    }
+}

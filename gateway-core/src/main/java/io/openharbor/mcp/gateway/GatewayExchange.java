@@ -1,0 +1,72 @@
+package io.openharbor.mcp.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * One HTTP request/response exchange, as the host's HTTP server sees it. This is the only thing a host adapter has to
+ * implement; the gateway never sees the host server's own types.
+ *
+ * <p>The adapters {@code io.openharbor.mcp.gateway.jdk.GatewayHttpHandler} (JDK {@code com.sun.net.httpserver}) and
+ * {@code io.openharbor.mcp.gateway.servlet.GatewayServlet} (Jakarta Servlet 6) are about fifty lines each; an adapter
+ * for another server (Vert.x, Netty, Helidon, Undertow) is written the same way:
+ *
+ * <pre>{@code
+ * gateway.handle(new GatewayExchange() {
+ *   public String method() { return request.method(); }
+ *   // ... the other accessors map one to one
+ * });
+ * }</pre>
+ *
+ * <p>Contract: the gateway calls {@link #addResponseHeader} any number of times, then {@link #sendResponseHeaders}
+ * exactly once, then writes the body to the returned stream, calling {@link OutputStream#flush()} whenever bytes must
+ * reach the client now (after each server-sent event). The gateway closes the returned stream when the answer is
+ * complete. An {@link IOException} from the stream means the client has gone away.
+ */
+public interface GatewayExchange {
+
+    /** The HTTP method, upper case ({@code POST}, {@code GET}, {@code DELETE}, ...). */
+    String method();
+
+    /** The request path as received, without the query string, e.g. {@code /mcp}. */
+    String path();
+
+    /** The raw query string without the leading {@code ?}, or {@code null} when the request has none. */
+    String query();
+
+    /** The names of the request headers, in any case, each name once. */
+    Iterable<String> requestHeaderNames();
+
+    /** All values of a request header (case-insensitive name), or an empty list when absent. */
+    List<String> requestHeaders(String name);
+
+    /** The first value of a request header (case-insensitive name), or {@code null} when absent. */
+    default String requestHeader(String name) {
+        List<String> values = requestHeaders(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The address of the peer that opened the connection (the nearest hop, which may be a proxy). */
+    InetSocketAddress remoteAddress();
+
+    /** Whether the connection to the peer is TLS-protected. */
+    boolean isSecure();
+
+    /** The request body. The gateway reads it at most once and never past its configured size limit. */
+    InputStream requestBody() throws IOException;
+
+    /** Adds a response header; only valid before {@link #sendResponseHeaders}. */
+    void addResponseHeader(String name, String value);
+
+    /**
+     * Sends the status line and headers and returns the stream for the body.
+     *
+     * @param status the HTTP status code
+     * @param contentLength the exact body length, {@code 0} for no body, or {@code -1} when the body is streamed and its
+     *     length is unknown (chunked transfer coding on HTTP/1.1)
+     */
+    OutputStream sendResponseHeaders(int status, long contentLength) throws IOException;
+}

@@ -1,0 +1,87 @@
+package io.openharbor.mcp.gateway;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Header rules of an HTTP intermediary (RFC 9110 §7.6.1) and the media-type checks of the MCP transport. */
+final class HttpRules {
+    private HttpRules() {}
+
+    /** Hop-by-hop headers: they describe one connection and are never forwarded, in either direction. */
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+            "proxy-authenticate", "proxy-authorization");
+
+    /** Request headers the gateway sets itself (or that the host server has already consumed). */
+    private static final Set<String> REQUEST_OWNED = Set.of("host", "content-length", "expect", "http2-settings");
+
+    /** Whether a request header (lower-case name) must not be copied to the backend. */
+    static boolean dropRequestHeader(String lower, List<String> connectionTokens) {
+        return HOP_BY_HOP.contains(lower) || REQUEST_OWNED.contains(lower) || connectionTokens.contains(lower);
+    }
+
+    /** Whether a response header (lower-case name) must not be copied to the client. */
+    static boolean dropResponseHeader(String lower, List<String> connectionTokens) {
+        return HOP_BY_HOP.contains(lower) || lower.equals("content-length") || connectionTokens.contains(lower);
+    }
+
+    /** The header names listed in {@code Connection} values, lower case (they are hop-by-hop too). */
+    static List<String> connectionTokens(List<String> connectionValues) {
+        if (connectionValues == null || connectionValues.isEmpty()) {
+            return List.of();
+        }
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(2);
+        for (String v : connectionValues) {
+            for (String token : v.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) return false;
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return type.equalsIgnoreCase("application/json");
+    }
+
+    /**
+     * Whether the {@code Accept} header values admit {@code type/subtype}: an exact range, {@code type/*} or
+     * {@code *}{@code /*}, with a quality above zero.
+     */
+    static boolean accepts(List<String> acceptValues, String type, String subtype) {
+        for (String value : acceptValues) {
+            for (String range : value.split(",")) {
+                String[] parts = range.split(";");
+                String mediaRange = parts[0].trim();
+                if (!matches(mediaRange, type, subtype)) continue;
+                boolean zero = false;
+                for (int i = 1; i < parts.length; i++) {
+                    String param = parts[i].trim();
+                    if (param.regionMatches(true, 0, "q=", 0, 2)) {
+                        try {
+                            zero = Double.parseDouble(param.substring(2).trim()) <= 0;
+                        } catch (NumberFormatException e) {
+                            zero = false;
+                        }
+                    }
+                }
+                if (!zero) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(String mediaRange, String type, String subtype) {
+        int slash = mediaRange.indexOf('/');
+        if (slash < 0) return false;
+        String t = mediaRange.substring(0, slash).trim();
+        String s = mediaRange.substring(slash + 1).trim();
+        if (t.equals("*")) return s.equals("*");
+        return t.equalsIgnoreCase(type) && (s.equals("*") || s.equalsIgnoreCase(subtype));
+    }
+}

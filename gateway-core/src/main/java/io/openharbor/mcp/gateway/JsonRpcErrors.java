@@ -1,0 +1,52 @@
+package io.openharbor.mcp.gateway;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JSON-RPC error codes the gateway answers with, and the body it writes. The HTTP status carries the transport
+ * meaning; the JSON-RPC code lets an MCP client surface a readable error. See {@code docs/errors.md}.
+ */
+final class JsonRpcErrors {
+    private JsonRpcErrors() {}
+
+    /** Malformed JSON (JSON-RPC standard). */
+    static final int PARSE_ERROR = -32700;
+    /** Not a JSON-RPC message, or a request the gateway refuses at the HTTP level (JSON-RPC standard). */
+    static final int INVALID_REQUEST = -32600;
+    /** The gateway failed internally (JSON-RPC standard). */
+    static final int INTERNAL_ERROR = -32603;
+    /** Unknown, expired or foreign session; the client must initialize again (the TypeScript SDK's code). */
+    static final int SESSION_NOT_FOUND = -32001;
+    /** No backend can take the request now (503). */
+    static final int BACKEND_UNAVAILABLE = -32010;
+    /** The backend could not be reached or failed mid-exchange (502). */
+    static final int BACKEND_ERROR = -32011;
+    /** The backend did not answer in time (504). */
+    static final int BACKEND_TIMEOUT = -32012;
+
+    /** {@code {"jsonrpc":"2.0","id":<idJson>,"error":{"code":<code>,"message":<message>}}} as UTF-8. */
+    static byte[] body(String idJson, int code, String message) {
+        StringBuilder sb = new StringBuilder(96 + message.length());
+        sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(idJson == null ? "null" : idJson)
+                .append(",\"error\":{\"code\":").append(code).append(",\"message\":");
+        quote(sb, message);
+        sb.append("}}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends {@code s} as a JSON string literal. */
+    static StringBuilder quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"');
+    }
+}

@@ -1,0 +1,542 @@
+package io.openharbor.mcp.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import okhttp3.Call;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request through the gateway: checks, peek, session, routing, forwarding and relay. One instance per request,
+ * used by one thread; it is also the {@link GatewayRequest} and {@link RoutingContext} handed to strategies and
+ * listeners.
+ */
+final class ProxyCall implements GatewayRequest, RoutingContext {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+    private static final String ALLOW = "GET, POST, DELETE";
+    /** The caller identity until authentication exists: everyone is the same anonymous caller. */
+    private static final String ANONYMOUS = "";
+
+    private final Gateway gw;
+    private final GatewayExchange ex;
+    private final long startNanos;
+
+    private McpPeek peek;
+    private String caller = ANONYMOUS;
+    private String clientToken;
+    private String upstreamSession;
+    /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
+    private BackendRuntime pinned;
+    private String lastEventIdForBackend;
+    private boolean[] tried;
+
+    int status;
+    Throwable failure;
+
+    ProxyCall(Gateway gw, GatewayExchange ex) {
+        this.gw = gw;
+        this.ex = ex;
+        this.startNanos = System.nanoTime();
+    }
+
+    void run() {
+        gw.safeListener().requestStart(this);
+        try {
+            switch (ex.method()) {
+                case "POST":
+                    post();
+                    break;
+                case "GET":
+                    get();
+                    break;
+                case "DELETE":
+                    delete();
+                    break;
+                default:
+                    ex.addResponseHeader("Allow", ALLOW);
+                    reject(405, JsonRpcErrors.INVALID_REQUEST, "HTTP method " + ex.method() + " is not allowed; use "
+                            + ALLOW, "method not allowed");
+            }
+        } catch (Relay.ClientGoneException e) {
+            failure = e;
+            log.debug("client went away during {} {}: {}", ex.method(), ex.path(), e.getMessage());
+        } catch (Throwable t) {
+            failure = t;
+            log.error("gateway failure on {} {}", ex.method(), ex.path(), t);
+            if (status == 0) {
+                try {
+                    reject(500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "internal error");
+                } catch (IOException | RuntimeException ignored) {
+                    // the client is gone as well; nothing more to tell it
+                }
+            }
+        } finally {
+            gw.safeListener().requestEnd(this, status, Duration.ofNanos(System.nanoTime() - startNanos), failure);
+        }
+    }
+
+    // ---- the three MCP methods ----
+
+    private void post() throws IOException {
+        List<String> accept = ex.requestHeaders("Accept");
+        if (!HttpRules.accepts(accept, "application", "json") || !HttpRules.accepts(accept, "text", "event-stream")) {
+            reject(406, JsonRpcErrors.INVALID_REQUEST,
+                    "Not Acceptable: Accept must list both application/json and text/event-stream", "bad Accept");
+            return;
+        }
+        if (!HttpRules.isJson(ex.requestHeader("Content-Type"))) {
+            reject(415, JsonRpcErrors.INVALID_REQUEST,
+                    "Unsupported Media Type: Content-Type must be application/json", "bad Content-Type");
+            return;
+        }
+        byte[] body = readBody();
+        if (body == null) {
+            return;
+        }
+        peek = McpPeek.of(body, body.length);
+        if (peek.problem == McpPeek.Problem.PARSE_ERROR) {
+            reject(400, JsonRpcErrors.PARSE_ERROR, "Parse error: " + peek.problemDetail, "malformed JSON");
+            return;
+        }
+        if (peek.problem == McpPeek.Problem.INVALID_REQUEST) {
+            reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail, "not JSON-RPC");
+            return;
+        }
+        if (!resolveSession()) {
+            return;
+        }
+        resolveLastEventId();
+        boolean retrySafe = peek.hasRequest && peek.allReadOnly;
+        forward(body, retrySafe);
+    }
+
+    private void get() throws IOException {
+        if (!HttpRules.accepts(ex.requestHeaders("Accept"), "text", "event-stream")) {
+            reject(406, JsonRpcErrors.INVALID_REQUEST, "Not Acceptable: Accept must list text/event-stream",
+                    "bad Accept");
+            return;
+        }
+        if (!resolveSession()) {
+            return;
+        }
+        resolveLastEventId();
+        forward(null, true);
+    }
+
+    private void delete() throws IOException {
+        if (!resolveSession()) {
+            return;
+        }
+        forward(null, false);
+    }
+
+    // ---- request checks ----
+
+    /** Reads the body within the size limit; answers 413 and returns null when it is larger. */
+    private byte[] readBody() throws IOException {
+        long limit = gw.maxRequestBodyBytes;
+        String declared = ex.requestHeader("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limit) {
+                    rejectTooLarge(limit);
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid Content-Length", "bad Content-Length");
+                return null;
+            }
+        }
+        try (InputStream in = ex.requestBody()) {
+            byte[] buf = new byte[(int) Math.min(limit + 1, 16 * 1024)];
+            int len = 0;
+            while (true) {
+                if (len == buf.length) {
+                    if (len > limit) {
+                        rejectTooLarge(limit);
+                        return null;
+                    }
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit + 1, (long) buf.length * 2));
+                }
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) break;
+                len += n;
+            }
+            if (len > limit) {
+                rejectTooLarge(limit);
+                return null;
+            }
+            return len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+        }
+    }
+
+    private void rejectTooLarge(long limit) throws IOException {
+        reject(413, JsonRpcErrors.INVALID_REQUEST, "Request body exceeds the limit of " + limit + " bytes",
+                "body too large");
+    }
+
+    /** Decodes the session token, if any; answers 404 and returns false when it is not valid here. */
+    private boolean resolveSession() throws IOException {
+        String token = ex.requestHeader(SESSION_HEADER);
+        if (token == null) {
+            return true;
+        }
+        SessionTokens.Session s;
+        try {
+            s = gw.tokens.decode(token.trim(), caller);
+        } catch (SessionTokens.InvalidTokenException e) {
+            rejectSession("session token refused (" + e.failure.name().toLowerCase(Locale.ROOT) + ")");
+            return false;
+        }
+        BackendRuntime br = s.pool.equals(gw.pool.name()) ? gw.byName(s.backend) : null;
+        if (br == null) {
+            rejectSession("session names pool '" + s.pool + "' backend '" + s.backend + "', which this gateway lacks");
+            return false;
+        }
+        clientToken = token.trim();
+        upstreamSession = s.upstreamSessionId;
+        pinned = br;
+        return true;
+    }
+
+    private void rejectSession(String why) throws IOException {
+        status = 404;
+        log.debug("404 for {} {}: {}", ex.method(), ex.path(), why);
+        writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found");
+    }
+
+    /** On a session-less request, a Last-Event-ID written by this gateway names the backend that owns the stream. */
+    private void resolveLastEventId() {
+        if (pinned != null) {
+            return;
+        }
+        String id = ex.requestHeader(LAST_EVENT_ID);
+        if (id == null) {
+            return;
+        }
+        int sep = id.indexOf('~');
+        if (sep <= 0) {
+            return;
+        }
+        BackendRuntime br = gw.byEventTag(id.substring(0, sep));
+        if (br != null) {
+            pinned = br;
+            lastEventIdForBackend = id.substring(sep + 1);
+        }
+    }
+
+    // ---- forwarding ----
+
+    private void forward(byte[] body, boolean retrySafe) throws IOException {
+        IOException lastFailure = null;
+        for (int attempt = 1; ; attempt++) {
+            BackendRuntime br = pinned != null ? pinned : choose();
+            if (br == null) {
+                if (lastFailure == null) {
+                    ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+                    reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "No backend is available", "no backend");
+                } else {
+                    failure = lastFailure;
+                    reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: no backend could be reached",
+                            "all backends failed: " + lastFailure);
+                }
+                return;
+            }
+            gw.safeListener().backendSelected(this, br.backend, attempt);
+            AttemptTracker tracker = new AttemptTracker();
+            Request request;
+            try {
+                request = buildRequest(br, body, tracker);
+            } catch (IllegalArgumentException e) {
+                reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
+                        "unforwardable header");
+                return;
+            }
+            Call call = br.client.newCall(request);
+            br.inFlight.incrementAndGet();
+            try {
+                Response response;
+                try {
+                    response = call.execute();
+                } catch (IOException e) {
+                    boolean nothingSent = !tracker.requestSent;
+                    boolean mayRetry = nothingSent || (retrySafe && !tracker.responseStarted);
+                    if (pinned == null && mayRetry && attempt < gw.maxAttempts) {
+                        log.info("backend {} failed before {}; trying another: {}", br.backend.name(),
+                                nothingSent ? "any byte was sent" : "any answer", e.toString());
+                        markTried(br);
+                        lastFailure = e;
+                        continue;
+                    }
+                    backendFailed(br, e, nothingSent);
+                    return;
+                }
+                try (response) {
+                    relay(br, call, response);
+                }
+                return;
+            } finally {
+                br.inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void backendFailed(BackendRuntime br, IOException e, boolean nothingSent) throws IOException {
+        failure = e;
+        if (clientToken != null && nothingSent) {
+            // The session's replica is unreachable: a 404 makes a conforming client initialize again, elsewhere.
+            status = 404;
+            log.warn("backend {} of a session is unreachable ({}); answering 404 so the client re-initializes",
+                    br.backend.name(), e.toString());
+            writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
+            return;
+        }
+        boolean timeout = e instanceof SocketTimeoutException
+                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
+        if (timeout && !nothingSent) {
+            reject(504, JsonRpcErrors.BACKEND_TIMEOUT, "Gateway Timeout: backend '" + br.backend.name()
+                    + "' did not answer in time", "backend timeout: " + e);
+        } else {
+            reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '" + br.backend.name() + "' failed",
+                    "backend failure: " + e);
+        }
+    }
+
+    private void markTried(BackendRuntime br) {
+        if (tried == null) {
+            tried = new boolean[gw.backends.length];
+        }
+        tried[br.index] = true;
+    }
+
+    /** Asks the pool's balancer for a backend that has not failed this request yet; null when none is left. */
+    private BackendRuntime choose() {
+        List<Backend> candidates = gw.pool.backends();
+        if (tried != null) {
+            List<Backend> left = new ArrayList<>(candidates.size());
+            for (BackendRuntime br : gw.backends) {
+                if (!tried[br.index]) left.add(br.backend);
+            }
+            candidates = java.util.Collections.unmodifiableList(left);
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        Backend picked;
+        try {
+            picked = gw.pool.loadBalancer().pick(candidates, this);
+        } catch (RuntimeException e) {
+            log.warn("load balancer {} threw; using the first candidate", gw.pool.loadBalancer(), e);
+            picked = null;
+        }
+        BackendRuntime br = picked == null ? null : gw.runtimeOf(picked);
+        if (br == null || (tried != null && tried[br.index])) {
+            if (picked != null || br != null) {
+                log.warn("load balancer returned {}, which is not a candidate; using the first candidate", picked);
+            }
+            br = gw.runtimeOf(candidates.get(0));
+        }
+        return br;
+    }
+
+    private Request buildRequest(BackendRuntime br, byte[] body, AttemptTracker tracker) {
+        Headers.Builder headers = new Headers.Builder();
+        List<String> connectionTokens = HttpRules.connectionTokens(ex.requestHeaders("Connection"));
+        boolean acceptEncoding = false;
+        for (String name : ex.requestHeaderNames()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HttpRules.dropRequestHeader(lower, connectionTokens)) continue;
+            if (lower.equals("mcp-session-id")) continue;
+            if (lower.equals("last-event-id") && lastEventIdForBackend != null) continue;
+            if (lower.equals("accept-encoding")) acceptEncoding = true;
+            for (String value : ex.requestHeaders(name)) {
+                headers.addUnsafeNonAscii(name, value);
+            }
+        }
+        if (!acceptEncoding) {
+            // Without this OkHttp would ask for gzip and decompress it for us: wasted work on a pass-through.
+            headers.add("Accept-Encoding", "identity");
+        }
+        if (upstreamSession != null) {
+            headers.add(SESSION_HEADER, upstreamSession);
+        }
+        if (lastEventIdForBackend != null) {
+            headers.addUnsafeNonAscii(LAST_EVENT_ID, lastEventIdForBackend);
+        }
+        Request.Builder rb = new Request.Builder().url(br.urlWithQuery(ex.query())).headers(headers.build());
+        switch (ex.method()) {
+            case "POST":
+                rb.post(RequestBody.create(body, (MediaType) null, 0, body.length));
+                break;
+            case "DELETE":
+                rb.delete(null);
+                break;
+            default:
+                rb.get();
+        }
+        return rb.tag(AttemptTracker.class, tracker).build();
+    }
+
+    // ---- relay ----
+
+    private void relay(BackendRuntime br, Call call, Response response) throws IOException {
+        int code = response.code();
+        Headers headers = response.headers();
+        List<String> connectionTokens = HttpRules.connectionTokens(headers.values("Connection"));
+        String upstreamSid = null;
+        boolean encoded = false;
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HttpRules.dropResponseHeader(lower, connectionTokens)) continue;
+            if (lower.equals("mcp-session-id")) {
+                upstreamSid = headers.value(i);
+                continue;
+            }
+            if (lower.equals("content-encoding")) encoded = true;
+            ex.addResponseHeader(name, headers.value(i));
+        }
+        if (upstreamSid != null) {
+            String token = upstreamSid.equals(upstreamSession)
+                    ? clientToken
+                    : gw.tokens.encode(gw.pool.name(), br.backend.name(), upstreamSid, caller);
+            ex.addResponseHeader(SESSION_HEADER, token);
+        }
+        ResponseBody body = response.body();
+        status = code;
+        if (code == 204 || code == 304 || code < 200) {
+            ex.sendResponseHeaders(code, 0).close();
+            return;
+        }
+        MediaType type = body.contentType();
+        boolean sse = type != null && type.type().equals("text") && type.subtype().equals("event-stream");
+        BufferedSource source = body.source();
+        OutputStream out;
+        try {
+            long length = sse ? -1 : body.contentLength();
+            out = ex.sendResponseHeaders(code, length);
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
+        try {
+            if (sse) {
+                source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
+                boolean sessionless = clientToken == null && upstreamSid == null;
+                if (sessionless && !encoded) {
+                    Relay.copySseTaggingIds(source, out, br.eventTag);
+                } else {
+                    Relay.copy(source, out);
+                }
+            } else {
+                Relay.copy(source, out);
+            }
+        } catch (Relay.ClientGoneException e) {
+            call.cancel();
+            throw e;
+        } catch (IOException e) {
+            // The backend failed mid-body: the status is already sent, so all that is left is to end the stream.
+            failure = e;
+            log.warn("backend {} failed while relaying a {} body: {}", br.backend.name(), sse ? "SSE" : "response",
+                    e.toString());
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
+    }
+
+    // ---- answers of the gateway's own ----
+
+    private void reject(int code, int rpcCode, String message, String logReason) throws IOException {
+        status = code;
+        if (code >= 500) {
+            log.warn("{} for {} {}: {}", code, ex.method(), ex.path(), logReason);
+        } else {
+            log.info("{} for {} {}: {}", code, ex.method(), ex.path(), logReason);
+        }
+        writeError(code, rpcCode, message);
+    }
+
+    private void writeError(int code, int rpcCode, String message) throws IOException {
+        byte[] bytes = JsonRpcErrors.body(peek == null ? null : peek.idJson, rpcCode, message);
+        ex.addResponseHeader("Content-Type", "application/json");
+        try (OutputStream out = ex.sendResponseHeaders(code, bytes.length)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
+    }
+
+    // ---- GatewayRequest and RoutingContext ----
+
+    @Override
+    public String httpMethod() {
+        return ex.method();
+    }
+
+    @Override
+    public String rpcMethod() {
+        return peek == null || peek.batch ? null : peek.method;
+    }
+
+    @Override
+    public String toolName() {
+        return peek == null ? null : peek.toolName;
+    }
+
+    @Override
+    public boolean isBatch() {
+        return peek != null && peek.batch;
+    }
+
+    @Override
+    public boolean hasSession() {
+        return clientToken != null;
+    }
+
+    @Override
+    public String header(String name) {
+        return ex.requestHeader(name);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return ex.remoteAddress();
+    }
+
+    @Override
+    public GatewayRequest request() {
+        return this;
+    }
+
+    @Override
+    public int inFlight(Backend backend) {
+        BackendRuntime br = gw.runtimeOf(backend);
+        return br == null ? 0 : br.inFlight.get();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return gw.random;
+    }
+}

@@ -1,0 +1,102 @@
+package io.openharbor.mcp.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Copies a backend's body to the client as it arrives. Bytes are written as soon as they are read and the client
+ * stream is flushed whenever the gateway is about to wait for more, so a server-sent event is never held back: each
+ * event reaches the client the moment its last byte has arrived (several events that arrive together share one flush).
+ */
+final class Relay {
+    private Relay() {}
+
+    /** The client went away (its connection failed while the gateway wrote to it). */
+    static final class ClientGoneException extends IOException {
+        ClientGoneException(IOException cause) {
+            super("client disconnected: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Copies every byte of {@code source} to {@code out}, flushing whenever the next read would block. */
+    static long copy(BufferedSource source, OutputStream out) throws IOException {
+        Buffer buf = source.getBuffer();
+        byte[] chunk = new byte[8192];
+        long total = 0;
+        while (true) {
+            if (buf.size() == 0) {
+                flush(out);
+                if (!source.request(1)) {
+                    return total;
+                }
+            }
+            int n = buf.read(chunk, 0, chunk.length);
+            write(out, chunk, 0, n);
+            total += n;
+        }
+    }
+
+    /**
+     * Copies an SSE stream, rewriting each {@code id:} field to {@code <tag>~<id>} so that a later {@code Last-Event-ID}
+     * names the backend that owns the stream. Only whole lines are rewritten; the rest is copied verbatim. Lines end at
+     * LF (CRLF included); a stream that ends its lines with a bare CR is relayed, but a line is then written only once
+     * an LF or the end of the stream follows.
+     */
+    static void copySseTaggingIds(BufferedSource source, OutputStream out, String tag) throws IOException {
+        Buffer buf = source.getBuffer();
+        byte[] chunk = new byte[8192];
+        byte[] prefix = ("id: " + tag + "~").getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            long nl = buf.indexOf((byte) '\n');
+            if (nl < 0) {
+                flush(out);
+                if (!source.request(buf.size() + 1)) {
+                    copyBytes(buf, out, chunk, buf.size());
+                    flush(out);
+                    return;
+                }
+                continue;
+            }
+            long lineLength = nl + 1;
+            if (lineLength >= 3 && buf.getByte(0) == 'i' && buf.getByte(1) == 'd' && buf.getByte(2) == ':') {
+                buf.skip(3);
+                long rest = lineLength - 3;
+                if (rest > 0 && buf.getByte(0) == ' ') {
+                    buf.skip(1);
+                    rest--;
+                }
+                write(out, prefix, 0, prefix.length);
+                copyBytes(buf, out, chunk, rest);
+            } else {
+                copyBytes(buf, out, chunk, lineLength);
+            }
+        }
+    }
+
+    private static void copyBytes(Buffer buf, OutputStream out, byte[] chunk, long count) throws IOException {
+        while (count > 0) {
+            int n = buf.read(chunk, 0, (int) Math.min(chunk.length, count));
+            write(out, chunk, 0, n);
+            count -= n;
+        }
+    }
+
+    static void write(OutputStream out, byte[] b, int off, int len) throws ClientGoneException {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    static void flush(OutputStream out) throws ClientGoneException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+}

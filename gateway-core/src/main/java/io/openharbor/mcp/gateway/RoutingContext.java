@@ -1,0 +1,19 @@
+package io.openharbor.mcp.gateway;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * What a {@link LoadBalancer} may consult when it picks a backend: the request, the live load of each candidate, and
+ * the gateway's (injectable) source of randomness, so that randomised strategies are reproducible in tests.
+ */
+public interface RoutingContext {
+
+    /** The request being routed. */
+    GatewayRequest request();
+
+    /** Requests this gateway currently has in flight to the backend (including streams still open). */
+    int inFlight(Backend backend);
+
+    /** The gateway's random generator; set with {@link Gateway.Builder#random(RandomGenerator)}. */
+    RandomGenerator random();
+}

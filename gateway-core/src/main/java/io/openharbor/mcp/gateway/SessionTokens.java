@@ -1,0 +1,230 @@
+package io.openharbor.mcp.gateway;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Stateless session tokens: the session id the gateway hands a client in place of the backend's own.
+ *
+ * <pre>
+ * token = base64url( version(1) ‖ keyId(4) ‖ nonce(12) ‖ AES-256-GCM(plaintext) ‖ tag(16) )
+ * plaintext = issuedAtSeconds(8) ‖ str(pool) ‖ str(backend) ‖ str(upstreamSessionId) ‖ callerHash(16)
+ * str(s) = length(2, big-endian) ‖ UTF-8 bytes
+ * </pre>
+ *
+ * <p>The version byte and key id are authenticated as associated data. The key id is the first four bytes of the
+ * SHA-256 of the key, so a token names the key that sealed it and any instance holding that key opens it: the first
+ * key encrypts, all keys decrypt (rotation). Nonces are 96 random bits per token; NIST SP 800-38D bounds random-nonce
+ * use to 2^32 tokens per key, which is why keys should be rotated. The token is visible ASCII (base64url, no padding),
+ * as the MCP transport requires of a session id.
+ */
+final class SessionTokens {
+
+    static final int KEY_BYTES = 32;
+    private static final byte VERSION = 1;
+    private static final int HEADER = 1 + 4;
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+    private static final int CALLER_HASH = 16;
+    /** Tolerated clock skew between gateway instances for the issue time. */
+    private static final long MAX_FUTURE_SKEW_SECONDS = 300;
+
+    /** Why a token was refused; every reason answers 404 to the client. */
+    enum Failure {
+        MALFORMED, UNKNOWN_KEY, TAMPERED, EXPIRED, FROM_THE_FUTURE, OTHER_CALLER
+    }
+
+    static final class InvalidTokenException extends Exception {
+        final Failure failure;
+
+        InvalidTokenException(Failure failure) {
+            super(failure.name(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** The content of a token. */
+    static final class Session {
+        final String pool;
+        final String backend;
+        final String upstreamSessionId;
+        final long issuedAtSeconds;
+
+        Session(String pool, String backend, String upstreamSessionId, long issuedAtSeconds) {
+            this.pool = pool;
+            this.backend = backend;
+            this.upstreamSessionId = upstreamSessionId;
+            this.issuedAtSeconds = issuedAtSeconds;
+        }
+    }
+
+    private final SecretKey[] keys;
+    private final int[] keyIds;
+    private final Clock clock;
+    private final long ttlSeconds;
+    private final SecureRandom random;
+
+    SessionTokens(List<byte[]> keyBytes, Clock clock, Duration ttl, SecureRandom random) {
+        if (keyBytes.isEmpty()) {
+            throw new IllegalArgumentException("at least one session key is needed");
+        }
+        this.keys = new SecretKey[keyBytes.size()];
+        this.keyIds = new int[keyBytes.size()];
+        for (int i = 0; i < keyBytes.size(); i++) {
+            byte[] k = keyBytes.get(i);
+            if (k.length != KEY_BYTES) {
+                throw new IllegalArgumentException(
+                        "session key " + i + " must be 32 bytes (AES-256), was " + k.length + " bytes");
+            }
+            keys[i] = new SecretKeySpec(k.clone(), "AES");
+            keyIds[i] = ByteBuffer.wrap(sha256(k)).getInt();
+        }
+        this.clock = clock;
+        this.ttlSeconds = ttl.getSeconds();
+        this.random = random;
+    }
+
+    static byte[] randomKey(SecureRandom random) {
+        byte[] key = new byte[KEY_BYTES];
+        random.nextBytes(key);
+        return key;
+    }
+
+    /** Seals a session for {@code caller} (empty string for anonymous callers). */
+    String encode(String pool, String backend, String upstreamSessionId, String caller) {
+        byte[] p = pool.getBytes(StandardCharsets.UTF_8);
+        byte[] b = backend.getBytes(StandardCharsets.UTF_8);
+        byte[] u = upstreamSessionId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer plain = ByteBuffer.allocate(8 + 6 + p.length + b.length + u.length + CALLER_HASH);
+        plain.putLong(clock.instant().getEpochSecond());
+        putString(plain, p);
+        putString(plain, b);
+        putString(plain, u);
+        plain.put(callerHash(caller));
+
+        byte[] out = new byte[HEADER + NONCE + plain.capacity() + TAG_BITS / 8];
+        out[0] = VERSION;
+        ByteBuffer.wrap(out, 1, 4).putInt(keyIds[0]);
+        byte[] nonce = new byte[NONCE];
+        random.nextBytes(nonce);
+        System.arraycopy(nonce, 0, out, HEADER, NONCE);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, keys[0], new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(out, 0, HEADER);
+            cipher.doFinal(plain.array(), 0, plain.capacity(), out, HEADER + NONCE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    }
+
+    /** Opens a token and checks its age and caller. */
+    Session decode(String token, String caller) throws InvalidTokenException {
+        if (token.length() > 4096) {
+            throw new InvalidTokenException(Failure.MALFORMED);
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(Failure.MALFORMED);
+        }
+        if (raw.length < HEADER + NONCE + TAG_BITS / 8 + 8 + 6 + CALLER_HASH || raw[0] != VERSION) {
+            throw new InvalidTokenException(Failure.MALFORMED);
+        }
+        int keyId = ByteBuffer.wrap(raw, 1, 4).getInt();
+        SecretKey key = null;
+        for (int i = 0; i < keyIds.length; i++) {
+            if (keyIds[i] == keyId) {
+                key = keys[i];
+                break;
+            }
+        }
+        if (key == null) {
+            throw new InvalidTokenException(Failure.UNKNOWN_KEY);
+        }
+        byte[] plain;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, HEADER, NONCE));
+            cipher.updateAAD(raw, 0, HEADER);
+            plain = cipher.doFinal(raw, HEADER + NONCE, raw.length - HEADER - NONCE);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new InvalidTokenException(Failure.TAMPERED);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+        }
+        ByteBuffer in = ByteBuffer.wrap(plain);
+        try {
+            long issuedAt = in.getLong();
+            String pool = getString(in);
+            String backend = getString(in);
+            String upstream = getString(in);
+            byte[] hash = new byte[CALLER_HASH];
+            in.get(hash);
+            if (in.hasRemaining()) {
+                throw new InvalidTokenException(Failure.MALFORMED);
+            }
+            long now = clock.instant().getEpochSecond();
+            if (issuedAt > now + MAX_FUTURE_SKEW_SECONDS) {
+                throw new InvalidTokenException(Failure.FROM_THE_FUTURE);
+            }
+            if (now - issuedAt >= ttlSeconds) {
+                throw new InvalidTokenException(Failure.EXPIRED);
+            }
+            if (!MessageDigest.isEqual(hash, callerHash(caller))) {
+                throw new InvalidTokenException(Failure.OTHER_CALLER);
+            }
+            return new Session(pool, backend, upstream, issuedAt);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new InvalidTokenException(Failure.MALFORMED);
+        }
+    }
+
+    private static void putString(ByteBuffer buf, byte[] s) {
+        if (s.length > 0xFFFF) {
+            throw new IllegalArgumentException("session field longer than 65535 bytes");
+        }
+        buf.putShort((short) s.length);
+        buf.put(s);
+    }
+
+    private static String getString(ByteBuffer buf) {
+        int len = Short.toUnsignedInt(buf.getShort());
+        if (len > buf.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+        buf.position(buf.position() + len);
+        return s;
+    }
+
+    private static byte[] callerHash(String caller) {
+        byte[] full = sha256(("mcp-gateway-caller:" + caller).getBytes(StandardCharsets.UTF_8));
+        byte[] out = new byte[CALLER_HASH];
+        System.arraycopy(full, 0, out, 0, CALLER_HASH);
+        return out;
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+}

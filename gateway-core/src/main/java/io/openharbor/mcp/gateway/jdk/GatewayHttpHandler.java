@@ -1,0 +1,132 @@
+package io.openharbor.mcp.gateway.jdk;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.GatewayExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts a {@link Gateway} on the JDK's built-in {@code com.sun.net.httpserver} server.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8080), 0);
+ * server.createContext("/mcp", new GatewayHttpHandler(gateway));
+ * server.setExecutor(Gateway.newRequestExecutor("mcp-"));   // virtual threads on Java 21+
+ * server.start();
+ * }</pre>
+ *
+ * <p><b>Set {@code -Dsun.net.httpserver.nodelay=true}.</b> Without it, the JDK server leaves Nagle's algorithm on and
+ * every keep-alive request stalls about 40 ms on delayed ACKs. The JDK reads the property once, when the first server
+ * is created; loading this class sets it (if it is not set already) so that creating the handler before the server is
+ * enough, and the constructor logs a warning if the property is explicitly {@code false}.
+ *
+ * <p>The JDK server's default executor is a single thread; always give it one, as above, or SSE streams will block
+ * every other request.
+ */
+public final class GatewayHttpHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
+
+    private final Gateway gateway;
+
+    /** A handler that serves every request of its context through {@code gateway}. */
+    public GatewayHttpHandler(Gateway gateway) {
+        this.gateway = requireNonNull(gateway, "gateway");
+        if (!Boolean.getBoolean(NODELAY)) {
+            log.warn("-D{}=true is not in effect: the JDK HttpServer will stall keep-alive requests ~40 ms each",
+                    NODELAY);
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try {
+            gateway.handle(new JdkExchange(exchange));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static final class JdkExchange implements GatewayExchange {
+        private final HttpExchange ex;
+
+        JdkExchange(HttpExchange ex) {
+            this.ex = ex;
+        }
+
+        @Override
+        public String method() {
+            return ex.getRequestMethod();
+        }
+
+        @Override
+        public String path() {
+            return ex.getRequestURI().getRawPath();
+        }
+
+        @Override
+        public String query() {
+            return ex.getRequestURI().getRawQuery();
+        }
+
+        @Override
+        public Iterable<String> requestHeaderNames() {
+            return ex.getRequestHeaders().keySet();
+        }
+
+        @Override
+        public List<String> requestHeaders(String name) {
+            List<String> values = ex.getRequestHeaders().get(name);
+            return values == null ? List.of() : values;
+        }
+
+        @Override
+        public String requestHeader(String name) {
+            return ex.getRequestHeaders().getFirst(name);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return ex.getRemoteAddress();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return ex instanceof HttpsExchange;
+        }
+
+        @Override
+        public InputStream requestBody() {
+            return ex.getRequestBody();
+        }
+
+        @Override
+        public void addResponseHeader(String name, String value) {
+            ex.getResponseHeaders().add(name, value);
+        }
+
+        @Override
+        public OutputStream sendResponseHeaders(int status, long contentLength) throws IOException {
+            // The JDK's convention differs: 0 means chunked and -1 means no body.
+            long jdkLength = contentLength == 0 ? -1 : contentLength < 0 ? 0 : contentLength;
+            ex.sendResponseHeaders(status, jdkLength);
+            return ex.getResponseBody();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.openharbor.mcp.gateway.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.GatewayExchange;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Mounts a {@link Gateway} in any Jakarta Servlet 6 container (Jetty 12, Tomcat 10.1+, Undertow).
+ *
+ * <pre>{@code
+ * ServletContextHandler context = new ServletContextHandler();
+ * context.addServlet(new ServletHolder(new GatewayServlet(gateway)), "/mcp");
+ * server.setHandler(context);
+ * }</pre>
+ *
+ * <p>The servlet serves requests synchronously: the container thread stays with the exchange until the answer is
+ * complete. For many concurrent SSE streams run the container on virtual threads (Jetty 12:
+ * {@code QueuedThreadPool.setVirtualThreadsExecutor(...)}; Tomcat: {@code useVirtualThreads="true"}).
+ */
+public class GatewayServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Gateway gateway;
+
+    /** A servlet that serves every request it receives through {@code gateway}. */
+    public GatewayServlet(Gateway gateway) {
+        this.gateway = requireNonNull(gateway, "gateway");
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) {
+        gateway.handle(new ServletExchange(req, resp));
+    }
+
+    private static final class ServletExchange implements GatewayExchange {
+        private final HttpServletRequest req;
+        private final HttpServletResponse resp;
+
+        ServletExchange(HttpServletRequest req, HttpServletResponse resp) {
+            this.req = req;
+            this.resp = resp;
+        }
+
+        @Override
+        public String method() {
+            return req.getMethod();
+        }
+
+        @Override
+        public String path() {
+            return req.getRequestURI();
+        }
+
+        @Override
+        public String query() {
+            return req.getQueryString();
+        }
+
+        @Override
+        public Iterable<String> requestHeaderNames() {
+            return Collections.list(req.getHeaderNames());
+        }
+
+        @Override
+        public List<String> requestHeaders(String name) {
+            return Collections.list(req.getHeaders(name));
+        }
+
+        @Override
+        public String requestHeader(String name) {
+            return req.getHeader(name);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return InetSocketAddress.createUnresolved(req.getRemoteAddr(), req.getRemotePort());
+        }
+
+        @Override
+        public boolean isSecure() {
+            return req.isSecure();
+        }
+
+        @Override
+        public InputStream requestBody() throws IOException {
+            return req.getInputStream();
+        }
+
+        @Override
+        public void addResponseHeader(String name, String value) {
+            resp.addHeader(name, value);
+        }
+
+        @Override
+        public OutputStream sendResponseHeaders(int status, long contentLength) throws IOException {
+            resp.setStatus(status);
+            if (contentLength >= 0) {
+                resp.setContentLengthLong(contentLength);
+            }
+            // The gateway flushes this stream before it first waits on the backend, which commits the headers.
+            return resp.getOutputStream();
+        }
+    }
+}
