@@ -1,0 +1,147 @@
+package io.openharbor.mcp.gateway.examples;
+
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A demo MCP server built with the official MCP Java SDK (Streamable HTTP on embedded Jetty, loopback only). Tools:
+ * {@code echo}, {@code add}, {@code whoami} (names the replica that answered) and {@code progress} (streams progress
+ * notifications before its result).
+ */
+public final class DemoBackend implements AutoCloseable {
+
+    /** Called by the {@code progress} tool after each notification, before the next step; tests use it as a gate. */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(int step) throws InterruptedException;
+    }
+
+    private final String name;
+    private final Server jetty;
+    private final McpSyncServer mcp;
+
+    private DemoBackend(String name, Server jetty, McpSyncServer mcp) {
+        this.name = name;
+        this.jetty = jetty;
+        this.mcp = mcp;
+    }
+
+    /** Starts a replica on 127.0.0.1 ({@code port} 0 picks a free one); the hook may be null. */
+    public static DemoBackend start(String name, int port, StepHook hook) throws Exception {
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint("/mcp")
+                .build();
+        McpSyncServer mcp = McpServer.sync(transport)
+                .serverInfo("demo-" + name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(echo(), add(), whoami(name), progress(hook))
+                .build();
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(transport), "/mcp");
+        jetty.setHandler(context);
+        jetty.start();
+        return new DemoBackend(name, jetty, mcp);
+    }
+
+    /** The replica's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The MCP endpoint URL. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp");
+    }
+
+    @Override
+    public void close() throws Exception {
+        mcp.closeGracefully();
+        jetty.stop();
+    }
+
+    private static Map<String, Object> schema(Map<String, Object> properties, List<String> required) {
+        return Map.of("type", "object", "properties", properties, "required", required);
+    }
+
+    private static SyncToolSpecification echo() {
+        Tool tool = Tool.builder().name("echo").description("Returns its text argument")
+                .inputSchema(schema(Map.of("text", Map.of("type", "string")), List.of("text"))).build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, req) -> text(String.valueOf(req.arguments().get("text"))))
+                .build();
+    }
+
+    private static SyncToolSpecification add() {
+        Tool tool = Tool.builder().name("add").description("Adds two numbers")
+                .inputSchema(schema(Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
+                        List.of("a", "b")))
+                .build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, req) -> {
+                    double a = ((Number) req.arguments().get("a")).doubleValue();
+                    double b = ((Number) req.arguments().get("b")).doubleValue();
+                    double sum = a + b;
+                    return text(sum == Math.rint(sum) ? String.valueOf((long) sum) : String.valueOf(sum));
+                })
+                .build();
+    }
+
+    private static SyncToolSpecification whoami(String replica) {
+        Tool tool = Tool.builder().name("whoami").description("Names the replica that answered")
+                .inputSchema(schema(Map.of(), List.of())).build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, req) -> text(replica))
+                .build();
+    }
+
+    private static SyncToolSpecification progress(StepHook hook) {
+        Tool tool = Tool.builder().name("progress")
+                .description("Counts to 'steps' (default 3), sending a progress notification for each step")
+                .inputSchema(schema(Map.of("steps", Map.of("type", "integer")), List.of())).build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, req) -> {
+                    Object s = req.arguments() == null ? null : req.arguments().get("steps");
+                    int steps = s instanceof Number ? Math.max(1, Math.min(100, ((Number) s).intValue())) : 3;
+                    Object token = req.meta() == null ? null : req.meta().get("progressToken");
+                    for (int i = 1; i <= steps; i++) {
+                        if (token != null) {
+                            exchange.progressNotification(new McpSchema.ProgressNotification(
+                                    token, (double) i, (double) steps, "step " + i + " of " + steps));
+                        }
+                        try {
+                            if (hook != null) {
+                                hook.afterStep(i);
+                            } else {
+                                Thread.sleep(200);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return CallToolResult.builder().addTextContent("interrupted").isError(true).build();
+                        }
+                    }
+                    return text("counted to " + steps);
+                })
+                .build();
+    }
+
+    private static CallToolResult text(String s) {
+        return CallToolResult.builder().addTextContent(s).build();
+    }
+}
