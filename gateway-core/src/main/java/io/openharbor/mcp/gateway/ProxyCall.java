@@ -251,14 +251,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         for (int attempt = 1; ; attempt++) {
             BackendRuntime br = pinned != null ? pinned : choose();
             if (br == null) {
-                if (lastFailure == null) {
-                    ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
-                    reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "No backend is available", "no backend");
-                } else {
-                    failure = lastFailure;
-                    reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: no backend could be reached",
-                            "all backends failed: " + lastFailure);
-                }
+                // Every backend of the pool has refused this request before it was sent: none is available.
+                failure = lastFailure;
+                ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+                reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
+                        lastFailure == null ? "no backend" : "every backend failed: " + lastFailure);
                 return;
             }
             gw.safeListener().backendSelected(this, br.backend, attempt);
