@@ -1,0 +1,150 @@
+package io.openharbor.mcp.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.openharbor.mcp.gateway.Backend;
+import io.openharbor.mcp.gateway.BackendPool;
+import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.GatewayListener;
+import io.openharbor.mcp.gateway.GatewayRequest;
+import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The official MCP Java SDK as a real client, through the gateway mounted on each bundled adapter, against two MCP Java
+ * SDK servers.
+ */
+class McpSdkThroughGatewayTest {
+    private final CountDownLatch progressSeen = new CountDownLatch(1);
+    private final CountDownLatch releaseTool = new CountDownLatch(1);
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private DemoBackend one;
+    private DemoBackend two;
+    private AutoCloseable host;
+    private Gateway gateway;
+
+    @BeforeEach
+    void startReplicas() throws Exception {
+        DemoBackend.StepHook gate = step -> {
+            if (step == 1) {
+                releaseTool.await(20, TimeUnit.SECONDS);
+            }
+        };
+        one = DemoBackend.start("replica-1", 0, gate);
+        two = DemoBackend.start("replica-2", 0, gate);
+        gateway = Gateway.builder()
+                .pool(BackendPool.builder("demo")
+                        .backend(Backend.of(one.name(), one.url().toString()))
+                        .backend(Backend.of(two.name(), two.url().toString()))
+                        .build())
+                .listener(new GatewayListener() {
+                    @Override
+                    public void requestEnd(GatewayRequest r, int status, Duration elapsed, Throwable failure) {
+                        seen.add(r.httpMethod() + " " + r.rpcMethod() + " " + status + " session=" + r.hasSession());
+                    }
+                })
+                .build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (host != null) host.close();
+        gateway.close();
+        one.close();
+        two.close();
+    }
+
+    private String mount(String adapter) throws Exception {
+        if (adapter.equals("jdk")) {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/mcp", new GatewayHttpHandler(gateway));
+            ExecutorService executor = Gateway.newRequestExecutor("sdk-test-");
+            server.setExecutor(executor);
+            server.start();
+            host = () -> {
+                server.stop(0);
+                executor.shutdownNow();
+            };
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(new GatewayServlet(gateway)), "/mcp");
+        jetty.setHandler(context);
+        jetty.start();
+        host = jetty::stop;
+        return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    private static String text(CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    @ParameterizedTest(name = "through the {0} adapter")
+    @ValueSource(strings = {"jdk", "jetty"})
+    void sdkClientWorksThroughTheGateway(String adapter) throws Exception {
+        String base = mount(adapter);
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
+                .requestTimeout(Duration.ofSeconds(30))
+                .progressConsumer(p -> progressSeen.countDown())
+                .build();
+        try {
+            McpSchema.InitializeResult init = client.initialize();
+            assertThat(init.serverInfo().name()).startsWith("demo-replica-");
+
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
+                    .contains("echo", "add", "whoami", "progress");
+            assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"))))).isEqualTo("hello");
+            assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40))))).isEqualTo("42");
+
+            // The session stays on the replica that initialized it, though round robin alternates new work.
+            String owner = init.serverInfo().name().substring("demo-".length());
+            for (int i = 0; i < 4; i++) {
+                assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of())))).isEqualTo(owner);
+            }
+
+            // A progress notification reaches the client while the tool is still running: the tool waits for the
+            // test to see it before it finishes.
+            CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(() -> client.callTool(
+                    CallToolRequest.builder().name("progress").arguments(Map.of("steps", 2))
+                            .progressToken("progress-1").build()));
+            assertThat(progressSeen.await(20, TimeUnit.SECONDS)).as("progress notification seen").isTrue();
+            assertThat(call).isNotDone();
+            releaseTool.countDown();
+            assertThat(text(call.get(20, TimeUnit.SECONDS))).isEqualTo("counted to 2");
+        } finally {
+            client.closeGracefully();
+        }
+        // Closing the client ends the session with a DELETE that reached the owning replica.
+        assertThat(seen).anyMatch(s -> s.startsWith("DELETE null 2") && s.endsWith("session=true"));
+        assertThat(seen).anyMatch(s -> s.startsWith("POST initialize 200 session=false"));
+        assertThat(seen).filteredOn(s -> s.contains("tools/call")).allMatch(s -> s.contains(" 200 session=true"));
+    }
+}
