@@ -155,19 +155,22 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private byte[] readBody() throws IOException {
         long limit = gw.maxRequestBodyBytes;
         String declared = ex.requestHeader("Content-Length");
+        long expected = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > limit) {
-                    rejectTooLarge(limit);
-                    return null;
-                }
+                expected = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid Content-Length", "bad Content-Length");
                 return null;
             }
+            if (expected > limit) {
+                rejectTooLarge(limit);
+                return null;
+            }
         }
         try (InputStream in = ex.requestBody()) {
-            byte[] buf = new byte[(int) Math.min(limit + 1, 16 * 1024)];
+            // Sized exactly when the length is declared (one spare byte to see the end), else grown from 16 KiB.
+            byte[] buf = new byte[(int) Math.min(limit + 1, expected >= 0 ? expected + 1 : 16 * 1024)];
             int len = 0;
             while (true) {
                 if (len == buf.length) {

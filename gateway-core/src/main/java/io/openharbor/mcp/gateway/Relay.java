@@ -24,7 +24,6 @@ final class Relay {
     /** Copies every byte of {@code source} to {@code out}, flushing whenever the next read would block. */
     static long copy(BufferedSource source, OutputStream out) throws IOException {
         Buffer buf = source.getBuffer();
-        byte[] chunk = new byte[8192];
         long total = 0;
         while (true) {
             if (buf.size() == 0) {
@@ -33,8 +32,12 @@ final class Relay {
                     return total;
                 }
             }
-            int n = buf.read(chunk, 0, chunk.length);
-            write(out, chunk, 0, n);
+            long n = buf.size();
+            try {
+                buf.writeTo(out, n); // segment by segment, no intermediate copy
+            } catch (IOException e) {
+                throw new ClientGoneException(e);
+            }
             total += n;
         }
     }
