@@ -7,10 +7,6 @@ import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import java.net.InetSocketAddress;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The gateway process of {@code bench/load.sh}: {@code BenchGateway <jdk|jetty> <port> <backend-url>...}, listening on
@@ -36,15 +32,7 @@ public final class BenchGateway {
             server.setExecutor(Gateway.newRequestExecutor("bench-"));
             server.start();
         } else {
-            Server jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
-            connector.setHost("127.0.0.1");
-            connector.setPort(port);
-            jetty.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler();
-            context.addServlet(new ServletHolder(new GatewayServlet(gateway)), "/mcp");
-            jetty.setHandler(context);
-            jetty.start();
+            LoopbackJetty.start(port, new GatewayServlet(gateway));
         }
         System.out.println("bench gateway (" + args[0] + ") on 127.0.0.1:" + port + " ready");
         Thread.currentThread().join();

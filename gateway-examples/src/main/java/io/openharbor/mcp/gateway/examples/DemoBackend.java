@@ -10,10 +10,7 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A demo MCP server built with the official MCP Java SDK (Streamable HTTP on embedded Jetty, loopback only). Tools:
@@ -48,16 +45,7 @@ public final class DemoBackend implements AutoCloseable {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(echo(), add(), whoami(name), progress(hook))
                 .build();
-        Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(transport), "/mcp");
-        jetty.setHandler(context);
-        jetty.start();
-        return new DemoBackend(name, jetty, mcp);
+        return new DemoBackend(name, LoopbackJetty.start(port, transport), mcp);
     }
 
     /** The replica's name. */
@@ -67,7 +55,7 @@ public final class DemoBackend implements AutoCloseable {
 
     /** The MCP endpoint URL. */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp");
+        return URI.create("http://127.0.0.1:" + LoopbackJetty.port(jetty) + "/mcp");
     }
 
     @Override

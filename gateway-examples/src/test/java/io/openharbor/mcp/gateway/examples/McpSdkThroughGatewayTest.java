@@ -25,10 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,16 +88,9 @@ class McpSdkThroughGatewayTest {
             };
             return "http://127.0.0.1:" + server.getAddress().getPort();
         }
-        Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new GatewayServlet(gateway)), "/mcp");
-        jetty.setHandler(context);
-        jetty.start();
+        Server jetty = LoopbackJetty.start(0, new GatewayServlet(gateway));
         host = jetty::stop;
-        return "http://127.0.0.1:" + connector.getLocalPort();
+        return "http://127.0.0.1:" + LoopbackJetty.port(jetty);
     }
 
     private static String text(CallToolResult result) {
