@@ -350,9 +350,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         BackendRuntime br = picked == null ? null : gw.runtimeOf(picked);
         if (br == null || (tried != null && tried[br.index])) {
-            if (picked != null || br != null) {
-                log.warn("load balancer returned {}, which is not a candidate; using the first candidate", picked);
-            }
+            log.warn("load balancer returned {}, which is not a candidate; using the first candidate", picked);
             br = gw.runtimeOf(candidates.get(0));
         }
         return br;
