@@ -38,6 +38,8 @@ class ProxyTest {
     private final MockWebServer a = new MockWebServer();
     private final MockWebServer b = new MockWebServer();
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** Released once per finished request: requestEnd runs after the client may already have read the answer. */
+    private final java.util.concurrent.Semaphore ended = new java.util.concurrent.Semaphore(0);
     private final byte[] key = SessionTokens.randomKey(new java.security.SecureRandom());
     private final OkHttpClient client = new OkHttpClient.Builder()
             .retryOnConnectionFailure(false)
@@ -69,6 +71,7 @@ class ProxyTest {
         @Override
         public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
             events.add("end " + status + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
+            ended.release();
         }
     };
 
@@ -79,6 +82,10 @@ class ProxyTest {
             pool.backend(Backend.of(String.valueOf(name++), url));
         }
         return Gateway.builder().pool(pool.build()).sessionKeys(List.of(key)).listener(recorder);
+    }
+
+    private void awaitRequestEnd() throws InterruptedException {
+        assertThat(ended.tryAcquire(10, TimeUnit.SECONDS)).as("requestEnd reported").isTrue();
     }
 
     private String start(Gateway.Builder builder) throws Exception {
@@ -345,6 +352,7 @@ class ProxyTest {
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
         }
+        awaitRequestEnd();
         assertThat(events).containsExactly("selected a #1", "selected b #2", "end 200");
     }
 
@@ -391,6 +399,7 @@ class ProxyTest {
             assertThat(r.code()).isEqualTo(502);
             assertThat(r.body().string()).contains("-32011");
         }
+        awaitRequestEnd();
         assertThat(events).hasSize(3);
         assertThat(events.get(0)).isEqualTo("selected a #1");
         assertThat(events.get(1)).matches("selected [bc] #2");

@@ -39,6 +39,7 @@ class McpSdkThroughGatewayTest {
     private final CountDownLatch progressSeen = new CountDownLatch(1);
     private final CountDownLatch releaseTool = new CountDownLatch(1);
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final CountDownLatch deleteEnded = new CountDownLatch(1);
     private DemoBackend one;
     private DemoBackend two;
     private AutoCloseable host;
@@ -62,6 +63,9 @@ class McpSdkThroughGatewayTest {
                     @Override
                     public void requestEnd(GatewayRequest r, int status, Duration elapsed, Throwable failure) {
                         seen.add(r.httpMethod() + " " + r.rpcMethod() + " " + status + " session=" + r.hasSession());
+                        if (r.httpMethod().equals("DELETE")) {
+                            deleteEnded.countDown();
+                        }
                     }
                 })
                 .build();
@@ -133,6 +137,7 @@ class McpSdkThroughGatewayTest {
             client.closeGracefully();
         }
         // Closing the client ends the session with a DELETE that reached the owning replica.
+        assertThat(deleteEnded.await(10, TimeUnit.SECONDS)).as("DELETE served").isTrue();
         assertThat(seen).anyMatch(s -> s.startsWith("DELETE null 2") && s.endsWith("session=true"));
         assertThat(seen).anyMatch(s -> s.startsWith("POST initialize 200 session=false"));
         assertThat(seen).filteredOn(s -> s.contains("tools/call")).allMatch(s -> s.contains(" 200 session=true"));
