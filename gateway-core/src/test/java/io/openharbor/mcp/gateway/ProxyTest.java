@@ -269,6 +269,37 @@ class ProxyTest {
     }
 
     @Test
+    void getStreamAndDeleteOfASessionGoToItsBackendWithTheUpstreamId() throws Exception {
+        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+                .body("id: 9\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n").build());
+        a.enqueue(new MockResponse.Builder().code(200).build());
+        String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
+        String token = initialize(url);
+        Request get = new Request.Builder().url(url).header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", token).header("Last-Event-ID", "8").get().build();
+        try (Response r = client.newCall(get).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            // On a session's stream the event ids are the backend's own.
+            assertThat(r.body().string()).startsWith("id: 9\ndata: ");
+        }
+        Request delete = new Request.Builder().url(url).header("Mcp-Session-Id", token).delete().build();
+        try (Response r = client.newCall(delete).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        a.takeRequest(5, TimeUnit.SECONDS);
+        RecordedRequest stream = a.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(stream.getMethod()).isEqualTo("GET");
+        assertThat(stream.getHeaders().get("Mcp-Session-Id")).isEqualTo("up-1");
+        assertThat(stream.getHeaders().get("Last-Event-ID")).isEqualTo("8");
+        RecordedRequest end = a.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(end.getMethod()).isEqualTo("DELETE");
+        assertThat(end.getHeaders().get("Mcp-Session-Id")).isEqualTo("up-1");
+        assertThat(b.getRequestCount()).isZero();
+    }
+
+    @Test
     void aSecondGatewayWithTheSameKeyServesTheSession() throws Exception {
         a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
                 .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
