@@ -65,10 +65,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 LUA
 
-if [ ! -f "$OUT/classpath.txt" ] || [ gateway-examples/pom.xml -nt "$OUT/classpath.txt" ]; then
-  mvn -B -q -DskipTests install
-  mvn -B -q -pl gateway-examples dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt"
-fi
+# Always rebuild, so the numbers are those of the working tree.
+mvn -B -q -DskipTests install
+mvn -B -q -pl gateway-examples dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt"
 CP="gateway-examples/target/classes:$(cat "$OUT/classpath.txt")"
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
