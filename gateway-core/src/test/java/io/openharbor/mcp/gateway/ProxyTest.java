@@ -449,6 +449,23 @@ class ProxyTest {
     }
 
     @Test
+    void sseStreamSilentForLongerThanTheIdleTimeoutIsEnded() throws Exception {
+        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("id: 1\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n")
+                .bodyDelay(5, TimeUnit.SECONDS).build());
+        String url = start(gateway(a.url("/mcp").toString()).streamIdleTimeout(Duration.ofMillis(300)));
+        try (Response r = client.newCall(post(url, CALL).build()).execute()) {
+            // The headers arrive; then the backend stays silent past the idle timeout and the gateway ends the stream.
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).isEqualTo("text/event-stream");
+            assertThat(r.body().string()).isEmpty();
+        }
+        awaitRequestEnd();
+        assertThat(events).last().asString().isEqualTo("end 200 SocketTimeoutException");
+    }
+
+    @Test
     void clientDisconnectClosesTheUpstreamCallAndIsNotRetried() throws Exception {
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 400; i++) many.append("data: {\"n\":").append(i).append("}\n\n");
