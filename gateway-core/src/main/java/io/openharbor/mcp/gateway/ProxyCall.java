@@ -459,7 +459,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         try {
             out.close();
         } catch (IOException e) {
-            throw new Relay.ClientGoneException(e);
+            if (failure == null) {
+                throw new Relay.ClientGoneException(e);
+            }
+            // After a backend failure mid-body the host may refuse to close a short fixed-length body: the client
+            // sees a truncated answer, and the backend failure is what gets reported.
         }
     }
 
