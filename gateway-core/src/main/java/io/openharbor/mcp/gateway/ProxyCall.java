@@ -169,8 +169,13 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             }
         }
         try (InputStream in = ex.requestBody()) {
-            // Sized exactly when the length is declared (one spare byte to see the end), else grown from 16 KiB.
-            byte[] buf = new byte[(int) Math.min(limit + 1, expected >= 0 ? expected + 1 : 16 * 1024)];
+            if (expected >= 0) {
+                // The host server ends the stream at the declared length: read exactly that, with no copy.
+                byte[] body = new byte[(int) expected];
+                int len = in.readNBytes(body, 0, body.length);
+                return len == body.length ? body : java.util.Arrays.copyOf(body, len);
+            }
+            byte[] buf = new byte[(int) Math.min(limit + 1, 16 * 1024)];
             int len = 0;
             while (true) {
                 if (len == buf.length) {

@@ -33,11 +33,7 @@ final class Relay {
                 }
             }
             long n = buf.size();
-            try {
-                buf.writeTo(out, n); // segment by segment, no intermediate copy
-            } catch (IOException e) {
-                throw new ClientGoneException(e);
-            }
+            drain(buf, out, n);
             total += n;
         }
     }
@@ -50,14 +46,13 @@ final class Relay {
      */
     static void copySseTaggingIds(BufferedSource source, OutputStream out, String tag) throws IOException {
         Buffer buf = source.getBuffer();
-        byte[] chunk = new byte[8192];
         byte[] prefix = ("id: " + tag + "~").getBytes(StandardCharsets.UTF_8);
         while (true) {
             long nl = buf.indexOf((byte) '\n');
             if (nl < 0) {
                 flush(out);
                 if (!source.request(buf.size() + 1)) {
-                    copyBytes(buf, out, chunk, buf.size());
+                    drain(buf, out, buf.size());
                     flush(out);
                     return;
                 }
@@ -72,18 +67,19 @@ final class Relay {
                     rest--;
                 }
                 write(out, prefix, 0, prefix.length);
-                copyBytes(buf, out, chunk, rest);
+                drain(buf, out, rest);
             } else {
-                copyBytes(buf, out, chunk, lineLength);
+                drain(buf, out, lineLength);
             }
         }
     }
 
-    private static void copyBytes(Buffer buf, OutputStream out, byte[] chunk, long count) throws IOException {
-        while (count > 0) {
-            int n = buf.read(chunk, 0, (int) Math.min(chunk.length, count));
-            write(out, chunk, 0, n);
-            count -= n;
+    /** Moves {@code count} bytes from {@code buf} to the client, segment by segment, with no intermediate copy. */
+    private static void drain(Buffer buf, OutputStream out, long count) throws ClientGoneException {
+        try {
+            buf.writeTo(out, count);
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
         }
     }
 
