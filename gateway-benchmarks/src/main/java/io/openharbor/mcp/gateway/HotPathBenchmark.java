@@ -4,10 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-request work the gateway adds on top of moving bytes: the JSON-RPC peek, the session token (sealed once per
- * session, opened on every request of it) and the balancer's pick. Run with {@code bash bench/jmh.sh}.
+ * session, opened on every request of it). The balancers' picks are in {@link PickBenchmark}. Run with
+ * {@code bash bench/jmh.sh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,9 +33,6 @@ public class HotPathBenchmark {
     private byte[] bigToolsCall;
     private SessionTokens tokens;
     private String token;
-    private LoadBalancer roundRobin;
-    private List<Backend> hundred;
-    private RoutingContext context;
 
     @Setup
     public void setUp() {
@@ -52,25 +48,6 @@ public class HotPathBenchmark {
         tokens = new SessionTokens(List.of(SessionTokens.randomKey(random)), Clock.systemUTC(), Duration.ofHours(24),
                 random);
         token = tokens.encode("pool", "replica-1", "3f2b9c1e-5d7a-4e8b-9c0d-1a2b3c4d5e6f", "");
-        roundRobin = LoadBalancer.roundRobin();
-        hundred = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            hundred.add(Backend.of("b" + i, "http://127.0.0.1:" + (10000 + i) + "/mcp"));
-        }
-        hundred = List.copyOf(hundred);
-        context = new RoutingContext() {
-            public GatewayRequest request() {
-                return null;
-            }
-
-            public int inFlight(Backend backend) {
-                return 0;
-            }
-
-            public RandomGenerator random() {
-                return RandomGenerator.getDefault();
-            }
-        };
     }
 
     @Benchmark
@@ -91,10 +68,5 @@ public class HotPathBenchmark {
     @Benchmark
     public SessionTokens.Session openSessionToken() throws SessionTokens.InvalidTokenException {
         return tokens.decode(token, "");
-    }
-
-    @Benchmark
-    public Backend roundRobinPickOf100() {
-        return roundRobin.pick(hundred, context);
     }
 }

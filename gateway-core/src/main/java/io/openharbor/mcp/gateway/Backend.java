@@ -32,6 +32,7 @@ public final class Backend {
     private final int maxConnections;
     private final TlsPolicy tlsPolicy;
     private final String healthCheckPath;
+    private final boolean h2cPriorKnowledge;
 
     private Backend(Builder b) {
         this.name = b.name;
@@ -40,6 +41,7 @@ public final class Backend {
         this.maxConnections = b.maxConnections;
         this.tlsPolicy = b.tlsPolicy;
         this.healthCheckPath = b.healthCheckPath;
+        this.h2cPriorKnowledge = b.h2cPriorKnowledge;
     }
 
     /**
@@ -87,10 +89,18 @@ public final class Backend {
         return healthCheckPath;
     }
 
+    /**
+     * Whether the gateway speaks cleartext HTTP/2 to this {@code http} backend without negotiation (h2c with prior
+     * knowledge; default false). {@code https} backends get HTTP/2 whenever their TLS handshake offers it through ALPN.
+     */
+    public boolean h2cPriorKnowledge() {
+        return h2cPriorKnowledge;
+    }
+
     /** A builder initialised from this backend. */
     public Builder toBuilder() {
         return new Builder(name, url).weight(weight).maxConnections(maxConnections).tlsPolicy(tlsPolicy)
-                .healthCheckPath(healthCheckPath);
+                .healthCheckPath(healthCheckPath).h2cPriorKnowledge(h2cPriorKnowledge);
     }
 
     @Override
@@ -100,7 +110,7 @@ public final class Backend {
         Backend other = (Backend) o;
         return weight == other.weight && maxConnections == other.maxConnections && name.equals(other.name)
                 && url.equals(other.url) && tlsPolicy.equals(other.tlsPolicy)
-                && healthCheckPath.equals(other.healthCheckPath);
+                && healthCheckPath.equals(other.healthCheckPath) && h2cPriorKnowledge == other.h2cPriorKnowledge;
     }
 
     @Override
@@ -121,6 +131,7 @@ public final class Backend {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private TlsPolicy tlsPolicy = TlsPolicy.system();
         private String healthCheckPath = DEFAULT_HEALTH_CHECK_PATH;
+        private boolean h2cPriorKnowledge;
 
         private Builder(String name, URI url) {
             requireNonNull(name, "name");
@@ -174,8 +185,25 @@ public final class Backend {
             return this;
         }
 
-        /** Builds the immutable backend. */
+        /**
+         * Speak cleartext HTTP/2 with prior knowledge to this backend (default false). Only for {@code http} URLs of
+         * servers known to accept h2c; {@code https} backends negotiate HTTP/2 through ALPN on their own.
+         */
+        public Builder h2cPriorKnowledge(boolean enabled) {
+            this.h2cPriorKnowledge = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the immutable backend.
+         *
+         * @throws IllegalStateException if h2c prior knowledge is asked of an {@code https} backend
+         */
         public Backend build() {
+            if (h2cPriorKnowledge && "https".equalsIgnoreCase(url.getScheme())) {
+                throw new IllegalStateException("backend '" + name + "': h2cPriorKnowledge is for http:// URLs; https"
+                        + " backends negotiate HTTP/2 through ALPN");
+            }
             return new Backend(this);
         }
     }

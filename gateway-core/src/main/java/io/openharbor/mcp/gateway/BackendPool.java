@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,20 +16,46 @@ import java.util.Set;
  * BackendPool pool = BackendPool.builder("search")
  *     .backend(Backend.of("search-1", "http://10.0.0.5:8080/mcp"))
  *     .backend(Backend.of("search-2", "http://10.0.0.6:8080/mcp"))
- *     .loadBalancer(LoadBalancer.roundRobin())
+ *     .loadBalancer(LoadBalancer.peakEwma())              // the default
+ *     .healthCheck(HealthCheckPolicy.defaults())          // GET /health every 30 s
+ *     .circuitBreaker(CircuitBreakerPolicy.defaults())    // 5 failures open, 2 successes close, 60 s open
  *     .build();
  * }</pre>
+ *
+ * <p>A request without a session goes to a backend the balancer picks among the <em>available</em> ones: healthy by
+ * the active checks, not ejected by outlier detection, breaker admitting traffic, not draining. When fewer than
+ * {@link #panicThresholdPercent()} of the backends are available the pool is in <em>panic</em>: it spreads requests over
+ * all of them (a sick pool serving some requests beats a pool that refuses all), or refuses them fast if
+ * {@link Builder#failFastInPanic(boolean)} is set. A backend that joins or comes back ramps its share up over
+ * {@link #slowStart()}.
  */
 public final class BackendPool {
 
     private final String name;
     private final List<Backend> backends;
     private final LoadBalancer loadBalancer;
+    private final HealthCheckPolicy healthCheck;
+    private final CircuitBreakerPolicy circuitBreaker;
+    private final OutlierDetection outlierDetection;
+    private final Duration slowStart;
+    private final int panicThresholdPercent;
+    private final boolean failFastInPanic;
+
+    /** Default for {@link Builder#slowStart(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_SLOW_START = Duration.ofSeconds(30);
+    /** Default for {@link Builder#panicThresholdPercent(int)}: {@value}. */
+    public static final int DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
 
     private BackendPool(Builder b) {
         this.name = b.name;
         this.backends = List.copyOf(b.backends);
         this.loadBalancer = b.loadBalancer;
+        this.healthCheck = b.healthCheck;
+        this.circuitBreaker = b.circuitBreaker;
+        this.outlierDetection = b.outlierDetection;
+        this.slowStart = b.slowStart;
+        this.panicThresholdPercent = b.panicThresholdPercent;
+        this.failFastInPanic = b.failFastInPanic;
     }
 
     /**
@@ -55,6 +82,36 @@ public final class BackendPool {
         return loadBalancer;
     }
 
+    /** Active health checks of this pool's backends. */
+    public HealthCheckPolicy healthCheck() {
+        return healthCheck;
+    }
+
+    /** The circuit breaker each backend gets. */
+    public CircuitBreakerPolicy circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /** Passive outlier ejection. */
+    public OutlierDetection outlierDetection() {
+        return outlierDetection;
+    }
+
+    /** The window over which a joining or recovered backend ramps up to its full weight ({@link Duration#ZERO}: none). */
+    public Duration slowStart() {
+        return slowStart;
+    }
+
+    /** Below this share of available backends, in percent, the pool is in panic (default 50). */
+    public int panicThresholdPercent() {
+        return panicThresholdPercent;
+    }
+
+    /** Whether a pool in panic refuses requests (503) instead of spreading them over all backends (default false). */
+    public boolean failFastInPanic() {
+        return failFastInPanic;
+    }
+
     /** The backend with that name, or {@code null}. */
     public Backend backend(String backendName) {
         for (Backend b : backends) {
@@ -75,7 +132,13 @@ public final class BackendPool {
         private final String name;
         private final List<Backend> backends = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
-        private LoadBalancer loadBalancer = LoadBalancer.roundRobin();
+        private LoadBalancer loadBalancer;
+        private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
+        private CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.defaults();
+        private OutlierDetection outlierDetection = OutlierDetection.defaults();
+        private Duration slowStart = DEFAULT_SLOW_START;
+        private int panicThresholdPercent = DEFAULT_PANIC_THRESHOLD_PERCENT;
+        private boolean failFastInPanic;
 
         private Builder(String name) {
             requireNonNull(name, "name");
@@ -108,9 +171,49 @@ public final class BackendPool {
             return this;
         }
 
-        /** The strategy for requests without a session (default {@link LoadBalancer#roundRobin()}). */
+        /** The strategy for requests without a session (default {@link LoadBalancer#peakEwma()}). */
         public Builder loadBalancer(LoadBalancer loadBalancer) {
             this.loadBalancer = requireNonNull(loadBalancer, "loadBalancer");
+            return this;
+        }
+
+        /** Active health checks (default {@link HealthCheckPolicy#defaults()}: GET /health every 30 s). */
+        public Builder healthCheck(HealthCheckPolicy policy) {
+            this.healthCheck = requireNonNull(policy, "healthCheck");
+            return this;
+        }
+
+        /** The breaker each backend gets (default {@link CircuitBreakerPolicy#defaults()}). */
+        public Builder circuitBreaker(CircuitBreakerPolicy policy) {
+            this.circuitBreaker = requireNonNull(policy, "circuitBreaker");
+            return this;
+        }
+
+        /** Passive outlier ejection (default {@link OutlierDetection#defaults()}). */
+        public Builder outlierDetection(OutlierDetection detection) {
+            this.outlierDetection = requireNonNull(detection, "outlierDetection");
+            return this;
+        }
+
+        /**
+         * Ramp-up window for a backend that joins the pool or comes back (healthy again, restored after ejection,
+         * breaker closed): its weight grows linearly from 10 % to 100 % over the window. 0 to 1 hour (default 30 s;
+         * {@link Duration#ZERO} turns it off).
+         */
+        public Builder slowStart(Duration window) {
+            this.slowStart = Durations.between(window, "slowStart", Duration.ZERO, Duration.ofHours(1));
+            return this;
+        }
+
+        /** Share of available backends, in percent, under which the pool is in panic, 0 to 100 (default 50). */
+        public Builder panicThresholdPercent(int percent) {
+            this.panicThresholdPercent = Durations.count(percent, "panicThresholdPercent", 0, 100);
+            return this;
+        }
+
+        /** In panic, answer 503 at once instead of spreading over all backends (default false). */
+        public Builder failFastInPanic(boolean failFast) {
+            this.failFastInPanic = failFast;
             return this;
         }
 
@@ -122,6 +225,9 @@ public final class BackendPool {
         public BackendPool build() {
             if (backends.isEmpty()) {
                 throw new IllegalStateException("pool '" + name + "' needs at least one backend");
+            }
+            if (loadBalancer == null) {
+                loadBalancer = LoadBalancer.peakEwma();
             }
             return new BackendPool(this);
         }

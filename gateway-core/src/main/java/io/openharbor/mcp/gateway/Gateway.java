@@ -18,6 +18,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.TlsVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,19 @@ public final class Gateway implements AutoCloseable {
     /** Default for {@link Builder#maxAttempts(int)}: {@value}. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
+    /** Default for {@link Builder#requestTimeout(Duration)}: 5 minutes. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    /** Default for {@link Builder#healthPath(String)}: {@value}. */
+    public static final String DEFAULT_HEALTH_PATH = "/health";
+    /** Default for {@link Builder#serviceName(String)}, the seed's: {@value}. */
+    public static final String DEFAULT_SERVICE_NAME = "MCP Gateway";
+    /** Default ratio for {@link Builder#retryBudget(double, int)}: {@value}. */
+    public static final double DEFAULT_RETRY_RATIO = 0.2;
+    /** Default floor for {@link Builder#retryBudget(double, int)}: {@value} retries per second. */
+    public static final int DEFAULT_MIN_RETRIES_PER_SECOND = 10;
+
     final BackendPool pool;
+    final PoolRuntime poolRuntime;
     final BackendRuntime[] backends;
     private final Map<Backend, BackendRuntime> byBackend;
     private final Map<String, BackendRuntime> byName;
@@ -84,19 +97,32 @@ public final class Gateway implements AutoCloseable {
     final long maxRequestBodyBytes;
     final int maxAttempts;
     final long streamIdleTimeoutMillis;
+    final long requestTimeoutMillis;
     final int retryAfterSeconds = 1;
     final RandomGenerator random;
+    final Ticker ticker;
+    final RetryBudget retryBudget;
+    final String healthPath;
+    private final String serviceName;
+    private final Clock clock;
     private final GatewayListener listener;
     private final GatewayListener safeListener;
     private final OkHttpClient client;
     private final ExecutorService executor;
+    final HealthChecker healthChecker;
 
     private Gateway(Builder b) {
         this.pool = b.pool;
         this.maxRequestBodyBytes = b.maxRequestBodyBytes;
         this.maxAttempts = b.maxAttempts;
         this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
+        this.requestTimeoutMillis = b.requestTimeout.toMillis();
         this.random = b.random;
+        this.ticker = b.ticker;
+        this.clock = b.clock;
+        this.healthPath = b.healthPath;
+        this.serviceName = b.serviceName;
+        this.retryBudget = new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond);
         this.listener = b.listener;
         this.safeListener = listener == GatewayListener.NONE ? listener : new SafeListener(listener);
 
@@ -134,22 +160,31 @@ public final class Gateway implements AutoCloseable {
                 .eventListenerFactory(AttemptTracker.FACTORY)
                 .build();
 
-        this.backends = new BackendRuntime[pool.backends().size()];
+        this.poolRuntime = new PoolRuntime(pool, ticker, safeListener, this::clientFor);
+        this.backends = poolRuntime.backends;
         this.byBackend = new IdentityHashMap<>();
         this.byName = new HashMap<>();
         this.byEventTag = new HashMap<>();
-        for (int i = 0; i < backends.length; i++) {
-            Backend backend = pool.backends().get(i);
-            BackendRuntime br = new BackendRuntime(pool.name(), backend, i, clientFor(backend));
-            backends[i] = br;
-            byBackend.put(backend, br);
-            byName.put(backend.name(), br);
+        for (BackendRuntime br : backends) {
+            byBackend.put(br.backend, br);
+            byName.put(br.backend.name(), br);
             byEventTag.put(br.eventTag, br);
+        }
+        if (pool.healthCheck().enabled()) {
+            this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), clock, random, executor);
+            if (b.autoHealthChecks) {
+                healthChecker.start();
+            }
+        } else {
+            this.healthChecker = null;
         }
     }
 
     /** The pool's client, or a client derived from it (sharing its pool and dispatcher) with the backend's TLS. */
     private OkHttpClient clientFor(Backend backend) {
+        if (backend.h2cPriorKnowledge()) {
+            return client.newBuilder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
+        }
         TlsPolicy tls = backend.tlsPolicy();
         if (tls == TlsPolicy.system() || !"https".equalsIgnoreCase(backend.url().getScheme())) {
             return client;
@@ -188,6 +223,33 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * The health of the pool now: the seed's {@code /health} report ({@code status}, {@code service},
+     * {@code backends[]} with {@code name}, {@code healthy}, {@code lastCheck}) with circuit state, load, latency and
+     * ejection of every backend. The same report is served as JSON at {@link Builder#healthPath(String)}.
+     */
+    public HealthReport health() {
+        PoolRuntime.Snapshot snap = poolRuntime.snapshot();
+        List<HealthReport.BackendHealth> list = new ArrayList<>(backends.length);
+        boolean[] available = new boolean[backends.length];
+        for (int i = 0; i < snap.available.size(); i++) {
+            available[snap.available.runtimes[i].index] = true;
+        }
+        long now = ticker.read();
+        for (BackendRuntime br : backends) {
+            boolean ejected = br.ejected;
+            list.add(new HealthReport.BackendHealth(br.backend.name(), br.healthy, br.lastCheck, br.lastCheckProblem,
+                    available[br.index], br.circuitState(), br.inFlight.get(), br.backend.maxConnections(),
+                    Duration.ofNanos((long) br.latencyNanos()), br.successRate(), br.consecutiveFailures.get(),
+                    ejected, ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
+                    br.timesEjected, br.backend.weight(), br.effectiveWeight()));
+        }
+        int up = snap.available.size();
+        HealthReport.Status status = up == backends.length ? HealthReport.Status.HEALTHY
+                : up > 0 ? HealthReport.Status.DEGRADED : HealthReport.Status.UNHEALTHY;
+        return new HealthReport(status, serviceName, pool.name(), clock.instant(), snap.panic, list);
+    }
+
+    /**
      * An executor for the host's HTTP server: a new virtual thread per task on Java 21+, otherwise a cached pool of
      * platform daemon threads. Virtual threads make thousands of open SSE streams cheap.
      */
@@ -198,6 +260,9 @@ public final class Gateway implements AutoCloseable {
     /** Cancels every backend call in flight (their clients see the stream end) and releases connections and threads. */
     @Override
     public void close() {
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
         client.dispatcher().cancelAll();
         client.connectionPool().evictAll();
         executor.shutdown();
@@ -253,6 +318,50 @@ public final class Gateway implements AutoCloseable {
                 log.warn("GatewayListener.requestEnd threw; ignored", e);
             }
         }
+
+        @Override
+        public void retry(GatewayRequest request, Backend failed, int nextAttempt, Throwable cause) {
+            guard("retry", () -> delegate.retry(request, failed, nextAttempt, cause));
+        }
+
+        @Override
+        public void rejected(GatewayRequest request, Rejection reason) {
+            guard("rejected", () -> delegate.rejected(request, reason));
+        }
+
+        @Override
+        public void circuitStateChanged(Backend backend, CircuitState state) {
+            guard("circuitStateChanged", () -> delegate.circuitStateChanged(backend, state));
+        }
+
+        @Override
+        public void backendEjected(Backend backend, Duration duration, int timesEjected) {
+            guard("backendEjected", () -> delegate.backendEjected(backend, duration, timesEjected));
+        }
+
+        @Override
+        public void backendRestored(Backend backend) {
+            guard("backendRestored", () -> delegate.backendRestored(backend));
+        }
+
+        @Override
+        public void healthChanged(Backend backend, boolean healthy, String reason) {
+            guard("healthChanged", () -> delegate.healthChanged(backend, healthy, reason));
+        }
+
+        @Override
+        public void panicModeChanged(String poolName, boolean panic, int available, int total) {
+            guard("panicModeChanged", () -> delegate.panicModeChanged(poolName, panic, available, total));
+        }
+
+        /** Runs one of the rarer callbacks (their lambda allocation does not matter), logging what it throws. */
+        private static void guard(String callback, Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                log.warn("GatewayListener.{} threw; ignored", callback, e);
+            }
+        }
     }
 
     /**
@@ -271,7 +380,15 @@ public final class Gateway implements AutoCloseable {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private GatewayListener listener = GatewayListener.NONE;
         private Clock clock = Clock.systemUTC();
-        private RandomGenerator random = new java.util.SplittableRandom();
+        private RandomGenerator random = () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        private Ticker ticker = Ticker.system();
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private double retryRatio = DEFAULT_RETRY_RATIO;
+        private int minRetriesPerSecond = DEFAULT_MIN_RETRIES_PER_SECOND;
+        private String healthPath = DEFAULT_HEALTH_PATH;
+        private String serviceName = DEFAULT_SERVICE_NAME;
+        /** Tests in this package turn the health-check timer off and run checks by hand. */
+        boolean autoHealthChecks = true;
         private SecureRandom secureRandom = new SecureRandom();
         private boolean virtualThreads = true;
 
@@ -383,13 +500,71 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** The clock for session-token issue and expiry times (default the system UTC clock). */
+        /** The clock for session-token issue and expiry times and health-check times (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The random generator handed to load balancers (default a {@link java.util.SplittableRandom}). */
+        /**
+         * Longest a request answered with JSON may take as a whole, from sending it to the backend to the last byte of
+         * the answer (default 5 minutes). Over time before the answer starts: 504. An answer that turns out to be an
+         * SSE stream is not subject to it: a long tool call that keeps streaming progress is limited only by
+         * {@link #streamIdleTimeout(Duration)}.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * The retry budget: failovers may add at most {@code ratio} of the requests of the last ten seconds, plus
+         * {@code minRetriesPerSecond} per second (defaults 0.2 and 10, Finagle's). A request whose retry finds the
+         * budget spent gets the failure of its last attempt.
+         *
+         * @throws IllegalArgumentException if the ratio is not between 0 and 1 or the floor not between 0 and 10000
+         */
+        public Builder retryBudget(double ratio, int minRetriesPerSecond) {
+            if (!(ratio >= 0 && ratio <= 1)) {
+                throw new IllegalArgumentException("retry budget ratio must be between 0 and 1, was: " + ratio);
+            }
+            this.minRetriesPerSecond = Durations.count(minRetriesPerSecond, "minRetriesPerSecond", 0, 10_000);
+            this.retryRatio = ratio;
+            return this;
+        }
+
+        /**
+         * The path on which {@link Gateway#handle} answers GET with the health report instead of proxying (default
+         * {@value #DEFAULT_HEALTH_PATH}; {@code null} turns it off). Mount the adapter on this path as well as on the
+         * MCP path for the host to serve it.
+         */
+        public Builder healthPath(String path) {
+            if (path != null && !path.startsWith("/")) {
+                throw new IllegalArgumentException("healthPath must start with '/', was: " + path);
+            }
+            this.healthPath = path;
+            return this;
+        }
+
+        /** The {@code service} name in the health report (default {@value #DEFAULT_SERVICE_NAME}). */
+        public Builder serviceName(String name) {
+            this.serviceName = requireNonNull(name, "serviceName");
+            return this;
+        }
+
+        /**
+         * The time source for latency averages, breaker and ejection periods, slow start and the retry budget
+         * (default {@link Ticker#system()}). Tests inject a fake one.
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * The random generator handed to load balancers and used for health-check jitter (default: the calling
+         * thread's {@link java.util.concurrent.ThreadLocalRandom}). It is called from many threads at once.
+         */
         public Builder random(RandomGenerator random) {
             this.random = requireNonNull(random, "random");
             return this;

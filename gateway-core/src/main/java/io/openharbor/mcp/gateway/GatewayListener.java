@@ -40,4 +40,58 @@ public abstract class GatewayListener {
      * @param failure why the exchange ended abnormally (client gone, backend failure), or {@code null}
      */
     public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {}
+
+    /**
+     * Invoked when an attempt failed in a way that allows another backend to take the request, just before that
+     * attempt is made (the next {@link #backendSelected} follows).
+     *
+     * @param failed the backend that failed
+     * @param nextAttempt the number of the attempt about to be made (2 or more)
+     * @param cause what went wrong
+     */
+    public void retry(GatewayRequest request, Backend failed, int nextAttempt, Throwable cause) {}
+
+    /** Invoked when the gateway refuses a request itself, or refuses it another attempt, for the given reason. */
+    public void rejected(GatewayRequest request, Rejection reason) {}
+
+    /** Invoked when a backend's circuit breaker changes state. */
+    public void circuitStateChanged(Backend backend, CircuitState state) {}
+
+    /**
+     * Invoked when outlier detection ejects a backend.
+     *
+     * @param duration how long it stays out
+     * @param timesEjected how many times it has been ejected recently, this one included
+     */
+    public void backendEjected(Backend backend, Duration duration, int timesEjected) {}
+
+    /** Invoked when an ejected backend's time is up and it takes traffic again (noticed on the next request). */
+    public void backendRestored(Backend backend) {}
+
+    /**
+     * Invoked when active health checks change their verdict on a backend.
+     *
+     * @param reason why the last check failed, or {@code null} when the backend turned healthy
+     */
+    public void healthChanged(Backend backend, boolean healthy, String reason) {}
+
+    /**
+     * Invoked when a pool enters or leaves panic mode: fewer of its backends are available than its panic threshold.
+     *
+     * @param available backends available when the mode changed
+     * @param total backends in the pool
+     */
+    public void panicModeChanged(String pool, boolean panic, int available, int total) {}
+
+    /** Why the gateway refused a request, or another attempt at one. */
+    public enum Rejection {
+        /** Every backend that could take the request had {@link Backend#maxConnections()} requests in flight (503). */
+        BULKHEAD_FULL,
+        /** A retry was possible but the retry budget was spent; the failure was reported to the client. */
+        RETRY_BUDGET_EXHAUSTED,
+        /** No backend was available or left to try (503). */
+        NO_BACKEND,
+        /** The pool is in panic and configured to fail fast (503). */
+        PANIC_FAIL_FAST
+    }
 }

@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Chooses the backend for a request that is not pinned to one by its session. This is the extension point for
@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   return best;
  * };
  * }</pre>
+ *
+ * <p>The candidates are the backends that may take the request now: healthy by the active checks, not ejected, with a
+ * breaker that admits traffic, and not yet tried by this request (or, when the pool is in panic, all of its backends).
+ * A backend whose {@link Backend#maxConnections()} is reached after it was picked is skipped and {@code pick} is asked
+ * again without it.
  *
  * <p>Contract: {@code candidates} is never empty and must not be modified; the result must be one of its elements.
  * {@code pick} is called concurrently from many threads, on the hot path of every request: it must be thread-safe,
@@ -37,11 +42,49 @@ public interface LoadBalancer {
     Backend pick(List<Backend> candidates, RoutingContext context);
 
     /**
-     * Round robin: each call takes the next candidate in turn. With weights, a smooth weighted round robin arrives with
-     * the resilience work; this one treats all candidates alike. Each call returns a new, independent balancer.
+     * Smooth weighted round robin (nginx's): candidates take turns in proportion to their weights, interleaved rather
+     * than in bursts; equal weights give a strict rotation. Each call returns a new, independent balancer.
      */
     static LoadBalancer roundRobin() {
-        AtomicInteger next = new AtomicInteger();
-        return (candidates, context) -> candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        return new Balancers.SmoothRoundRobin();
+    }
+
+    /**
+     * The seed's LeastConnections, as power of two choices: two random candidates, the one with fewer requests in
+     * flight per unit of weight wins.
+     */
+    static LoadBalancer leastConnections() {
+        return new Balancers.LeastConnections();
+    }
+
+    /**
+     * Peak-EWMA with power of two choices, the default (Finagle's and Linkerd's): two random candidates, the one with
+     * the lower latency average × (requests in flight + 1) / weight wins. A replica that turns slow is avoided after
+     * its first slow answer and tried again as its average decays.
+     */
+    static LoadBalancer peakEwma() {
+        return new Balancers.PeakEwma();
+    }
+
+    /**
+     * Consistent hashing with bounded loads: requests whose {@code keyFunction} gives the same key go to the same
+     * backend (a cache-friendly affinity that survives backends joining and leaving, moving only their share of keys),
+     * unless that backend already carries more than 1.25 × the average load; then the next backend round the ring
+     * takes it. A {@code null} key is balanced by least connections.
+     *
+     * <pre>{@code
+     * LoadBalancer.consistentHash(request -> request.header("X-Tenant"))
+     * }</pre>
+     */
+    static LoadBalancer consistentHash(Function<GatewayRequest, String> keyFunction) {
+        return new Balancers.ConsistentHash(keyFunction, 1.25);
+    }
+
+    /**
+     * As {@link #consistentHash(Function)} with a chosen bound: a backend takes a keyed request while it carries less
+     * than {@code balanceFactor} × the average load (above 1.0; lower spreads more, higher keeps affinity longer).
+     */
+    static LoadBalancer consistentHash(Function<GatewayRequest, String> keyFunction, double balanceFactor) {
+        return new Balancers.ConsistentHash(keyFunction, balanceFactor);
     }
 }

@@ -19,6 +19,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.AsyncTimeout;
 import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
     private BackendRuntime pinned;
     private String lastEventIdForBackend;
-    private boolean[] tried;
+    /** Backends this request must not be sent to again: it failed on them, or found them full. */
+    private boolean[] excluded;
 
     int status;
     Throwable failure;
@@ -61,6 +63,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     void run() {
         gw.safeListener().requestStart(this);
         try {
+            if (gw.healthPath != null && gw.healthPath.equals(ex.path())) {
+                health();
+                return;
+            }
             switch (ex.method()) {
                 case "POST":
                     post();
@@ -147,6 +153,29 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             return;
         }
         forward(null, false);
+    }
+
+    /** The health report: GET or HEAD on the health path; 503 when no backend can serve. */
+    private void health() throws IOException {
+        if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
+            ex.addResponseHeader("Allow", "GET, HEAD");
+            reject(405, JsonRpcErrors.INVALID_REQUEST, "HTTP method " + ex.method() + " is not allowed on the health"
+                    + " endpoint; use GET", "method not allowed");
+            return;
+        }
+        HealthReport report = gw.health();
+        byte[] json = report.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        status = report.httpStatus();
+        ex.addResponseHeader("Content-Type", "application/json");
+        ex.addResponseHeader("Cache-Control", "no-store");
+        boolean head = ex.method().equals("HEAD");
+        try (OutputStream out = ex.sendResponseHeaders(status, head ? -1 : json.length)) {
+            if (!head) {
+                out.write(json);
+            }
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
     }
 
     // ---- request checks ----
@@ -256,53 +285,87 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
 
     private void forward(byte[] body, boolean retrySafe) throws IOException {
         IOException lastFailure = null;
+        if (pinned == null) {
+            gw.retryBudget.onRequest();
+        }
         for (int attempt = 1; ; attempt++) {
-            BackendRuntime br = pinned != null ? pinned : choose();
+            BackendRuntime br = pinned != null ? acquirePinned() : choose(lastFailure);
             if (br == null) {
-                // Every backend of the pool has refused this request before it was sent: none is available.
-                failure = lastFailure;
-                ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
-                reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
-                        lastFailure == null ? "no backend" : "every backend failed: " + lastFailure);
-                return;
+                return; // answered already
             }
+            boolean permit = this.permit;
             gw.safeListener().backendSelected(this, br.backend, attempt);
-            AttemptTracker tracker = new AttemptTracker();
-            Request request;
             try {
-                request = buildRequest(br, body, tracker);
-            } catch (IllegalArgumentException e) {
-                reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
-                        "unforwardable header");
-                return;
-            }
-            Call call = br.client.newCall(request);
-            br.inFlight.incrementAndGet();
-            try {
+                AttemptTracker tracker = new AttemptTracker();
+                Request request;
+                try {
+                    request = buildRequest(br, body, tracker);
+                } catch (IllegalArgumentException e) {
+                    reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
+                            "unforwardable header");
+                    return;
+                }
+                Call call = br.client.newCall(request);
+                // The whole-request limit: disarmed in relay() when the answer turns out to be a stream.
+                call.timeout().timeout(gw.requestTimeoutMillis, TimeUnit.MILLISECONDS);
+                long sentAt = gw.ticker.read();
                 Response response;
                 try {
                     response = call.execute();
                 } catch (IOException e) {
+                    gw.poolRuntime.recordOutcome(br, 0, 0, permit);
                     boolean nothingSent = !tracker.requestSent;
                     boolean mayRetry = nothingSent || (retrySafe && !tracker.responseStarted);
                     if (pinned == null && mayRetry && attempt < gw.maxAttempts) {
-                        log.info("backend {} failed before {}; trying another: {}", br.backend.name(),
-                                nothingSent ? "any byte was sent" : "any answer", e.toString());
-                        markTried(br);
-                        lastFailure = e;
-                        continue;
+                        if (gw.retryBudget.tryRetry()) {
+                            log.info("backend {} failed before {}; trying another: {}", br.backend.name(),
+                                    nothingSent ? "any byte was sent" : "any answer", e.toString());
+                            exclude(br);
+                            lastFailure = e;
+                            gw.safeListener().retry(this, br.backend, attempt + 1, e);
+                            continue;
+                        }
+                        log.warn("backend {} failed and the retry budget is spent; not trying another", br.backend
+                                .name());
+                        gw.safeListener().rejected(this, GatewayListener.Rejection.RETRY_BUDGET_EXHAUSTED);
                     }
                     backendFailed(br, e, nothingSent);
                     return;
                 }
+                gw.poolRuntime.recordOutcome(br, response.code(), gw.ticker.read() - sentAt, permit);
                 try (response) {
                     relay(br, call, response);
                 }
                 return;
             } finally {
-                br.inFlight.decrementAndGet();
+                br.releaseSlot();
             }
         }
+    }
+
+    /**
+     * The backend named by the session or the resumption id, with a bulkhead slot taken; null after answering 404 (the
+     * session's backend is down and a conforming client re-initializes elsewhere) or 503 (its bulkhead is full).
+     */
+    private BackendRuntime acquirePinned() throws IOException {
+        BackendRuntime br = pinned;
+        PoolRuntime.Snapshot snap = gw.poolRuntime.snapshot();
+        if (clientToken != null && !snap.panic && !snap.available.holds(br)) {
+            status = 404;
+            log.info("404 for {} {}: the session's backend {} is unavailable ({}); the client will re-initialize",
+                    ex.method(), ex.path(), br.backend.name(), unavailableReason(br));
+            writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
+            return null;
+        }
+        if (!br.tryAcquireSlot()) {
+            rejectFull("the session's backend " + br.backend.name() + " has " + br.backend.maxConnections()
+                    + " requests in flight");
+            return null;
+        }
+        // Half-open: a session request may be one of the trial requests; if none is left it goes anyway (it has
+        // nowhere else to go) and its outcome is not counted by the breaker.
+        permit = br.breaker != null && !snap.panic && br.breaker.tryAcquirePermit();
+        return br;
     }
 
     private void backendFailed(BackendRuntime br, IOException e, boolean nothingSent) throws IOException {
@@ -326,37 +389,93 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
     }
 
-    private void markTried(BackendRuntime br) {
-        if (tried == null) {
-            tried = new boolean[gw.backends.length];
-        }
-        tried[br.index] = true;
+    private static String unavailableReason(BackendRuntime br) {
+        if (!br.healthy) return "failing health checks";
+        if (br.ejected) return "ejected";
+        return "circuit open";
     }
 
-    /** Asks the pool's balancer for a backend that has not failed this request yet; null when none is left. */
-    private BackendRuntime choose() {
-        List<Backend> candidates = gw.pool.backends();
-        if (tried != null) {
-            List<Backend> left = new ArrayList<>(candidates.size());
-            for (BackendRuntime br : gw.backends) {
-                if (!tried[br.index]) left.add(br.backend);
-            }
-            candidates = java.util.Collections.unmodifiableList(left);
+    /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
+    private boolean permit;
+
+    private void exclude(BackendRuntime br) {
+        if (excluded == null) {
+            excluded = new boolean[gw.backends.length];
         }
-        if (candidates.isEmpty()) {
+        excluded[br.index] = true;
+    }
+
+    private void rejectFull(String why) throws IOException {
+        gw.safeListener().rejected(this, GatewayListener.Rejection.BULKHEAD_FULL);
+        ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+        reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: every backend is at its connection"
+                + " limit", why);
+    }
+
+    /**
+     * Asks the pool's balancer for an available backend that this request has not failed on or found full, and takes
+     * a bulkhead slot and (outside panic) a breaker permit on it. Returns null after answering 503 when none is left.
+     */
+    private BackendRuntime choose(IOException lastFailure) throws IOException {
+        PoolRuntime.Snapshot snap = gw.poolRuntime.snapshot();
+        if (snap.panic && gw.pool.failFastInPanic()) {
+            gw.safeListener().rejected(this, GatewayListener.Rejection.PANIC_FAIL_FAST);
+            ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+            reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
+                    "pool in panic, failing fast");
             return null;
+        }
+        Candidates.Live base = snap.panic ? gw.poolRuntime.all : snap.available;
+        boolean full = false;
+        while (true) {
+            Candidates.Live candidates = excluded == null ? base : base.without(excluded);
+            if (candidates.isEmpty()) {
+                if (full) {
+                    rejectFull("every candidate backend is at its connection limit");
+                    return null;
+                }
+                failure = lastFailure;
+                gw.safeListener().rejected(this, GatewayListener.Rejection.NO_BACKEND);
+                ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+                reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
+                        lastFailure == null ? "no backend available" : "every backend failed: " + lastFailure);
+                return null;
+            }
+            BackendRuntime br = pick(candidates);
+            if (!br.tryAcquireSlot()) {
+                full = true;
+                exclude(br);
+                continue;
+            }
+            permit = false;
+            if (br.breaker != null && !snap.panic) {
+                if (!br.breaker.tryAcquirePermit()) {
+                    // half-open and its trial requests are taken: another backend it is
+                    br.releaseSlot();
+                    exclude(br);
+                    continue;
+                }
+                permit = true;
+            }
+            return br;
+        }
+    }
+
+    private BackendRuntime pick(Candidates.Live candidates) {
+        if (candidates.size() == 1) {
+            return candidates.runtimes[0];
         }
         Backend picked;
         try {
             picked = gw.pool.loadBalancer().pick(candidates, this);
         } catch (RuntimeException e) {
             log.warn("load balancer {} threw; using the first candidate", gw.pool.loadBalancer(), e);
-            picked = null;
+            return candidates.runtimes[0];
         }
         BackendRuntime br = picked == null ? null : gw.runtimeOf(picked);
-        if (br == null || (tried != null && tried[br.index])) {
+        if (br == null || !candidates.holds(br)) {
             log.warn("load balancer returned {}, which is not a candidate; using the first candidate", picked);
-            br = gw.runtimeOf(candidates.get(0));
+            return candidates.runtimes[0];
         }
         return br;
     }
@@ -432,6 +551,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         MediaType type = body.contentType();
         boolean sse = type != null && type.type().equals("text") && type.subtype().equals("event-stream");
+        if (sse && call.timeout() instanceof AsyncTimeout) {
+            // A stream may legitimately outlive the whole-request limit (a long tool call sending progress): from
+            // here on only the idle gap between events limits it.
+            ((AsyncTimeout) call.timeout()).exit();
+        }
         BufferedSource source = body.source();
         OutputStream out;
         try {
@@ -540,6 +664,18 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     public int inFlight(Backend backend) {
         BackendRuntime br = gw.runtimeOf(backend);
         return br == null ? 0 : br.inFlight.get();
+    }
+
+    @Override
+    public double latencyNanos(Backend backend) {
+        BackendRuntime br = gw.runtimeOf(backend);
+        return br == null ? 0 : br.latencyNanos();
+    }
+
+    @Override
+    public double weight(Backend backend) {
+        BackendRuntime br = gw.runtimeOf(backend);
+        return br == null ? backend.weight() : br.effectiveWeight();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.openharbor.mcp.gateway;
 import java.util.random.RandomGenerator;
 
 /**
- * What a {@link LoadBalancer} may consult when it picks a backend: the request, the live load of each candidate, and
+ * What a {@link LoadBalancer} may consult when it picks a backend: the request, the live state of each candidate, and
  * the gateway's (injectable) source of randomness, so that randomised strategies are reproducible in tests.
  */
 public interface RoutingContext {
@@ -13,6 +13,15 @@ public interface RoutingContext {
 
     /** Requests this gateway currently has in flight to the backend (including streams still open). */
     int inFlight(Backend backend);
+
+    /**
+     * The backend's peak-sensitive moving average of time to response headers, decayed towards zero while no answers
+     * arrive, in nanoseconds; 0 before its first answer.
+     */
+    double latencyNanos(Backend backend);
+
+    /** The backend's weight as strategies should use it: {@link Backend#weight()}, reduced during slow start. */
+    double weight(Backend backend);
 
     /** The gateway's random generator; set with {@link Gateway.Builder#random(RandomGenerator)}. */
     RandomGenerator random();

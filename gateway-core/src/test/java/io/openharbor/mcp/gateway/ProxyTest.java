@@ -76,7 +76,9 @@ class ProxyTest {
     };
 
     private Gateway.Builder gateway(String... urls) {
-        BackendPool.Builder pool = BackendPool.builder("p");
+        // Scripted backends answer only what a test queues: no health-check traffic, a predictable rotation.
+        BackendPool.Builder pool = BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+                .loadBalancer(LoadBalancer.roundRobin());
         char name = 'a';
         for (String url : urls) {
             pool.backend(Backend.of(String.valueOf(name++), url));
@@ -547,7 +549,7 @@ class ProxyTest {
         a.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"));
         Backend stranger = Backend.of("stranger", "http://127.0.0.1:1/mcp");
         String url = start(Gateway.builder()
-                .pool(BackendPool.builder("p").backend(Backend.of("a", a.url("/mcp").toString()))
+                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled()).backend(Backend.of("a", a.url("/mcp").toString()))
                         .loadBalancer((candidates, ctx) -> stranger).build())
                 .listener(new GatewayListener() {
                     @Override

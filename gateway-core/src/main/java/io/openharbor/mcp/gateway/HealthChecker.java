@@ -1,0 +1,301 @@
+package io.openharbor.mcp.gateway;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Active health checks: one timer thread the gateway owns schedules a check per backend (first at start, then every
+ * interval ± jitter); checks themselves run on the gateway's executor, so a slow backend delays nobody else's check.
+ * Verdicts go to {@link PoolRuntime#healthChanged} with the thresholds of the pool's {@link HealthCheckPolicy}.
+ */
+final class HealthChecker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+    static final String PROBE_PROTOCOL_VERSION = "2025-06-18";
+
+    private final PoolRuntime pool;
+    private final HealthCheckPolicy policy;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Executor executor;
+    private final OkHttpClient[] clients;
+    private final boolean[] checked;
+    private ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    HealthChecker(PoolRuntime pool, HealthCheckPolicy policy, Clock clock, RandomGenerator random, Executor executor) {
+        this.pool = pool;
+        this.policy = policy;
+        this.clock = clock;
+        this.random = random;
+        this.executor = executor;
+        this.clients = new OkHttpClient[pool.backends.length];
+        this.checked = new boolean[pool.backends.length];
+        for (BackendRuntime br : pool.backends) {
+            clients[br.index] = br.client.newBuilder().callTimeout(policy.timeout()).build();
+        }
+    }
+
+    /** Starts the schedule: a first check of every backend now. */
+    void start() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "mcp-gateway-health-" + pool.pool.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        timer = t;
+        for (BackendRuntime br : pool.backends) {
+            schedule(br, 0);
+        }
+    }
+
+    private void schedule(BackendRuntime br, long delayNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(() -> executor.execute(() -> {
+                check(br);
+                schedule(br, nextDelayNanos());
+            }), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    long nextDelayNanos() {
+        double stretch = 1 + policy.jitter() * (2 * random.nextDouble() - 1);
+        return (long) (policy.interval().toNanos() * stretch);
+    }
+
+    /** Checks every backend now, on the calling thread. */
+    void checkAll() {
+        for (BackendRuntime br : pool.backends) {
+            check(br);
+        }
+    }
+
+    /** Runs one check of {@code br} and applies the verdict. */
+    void check(BackendRuntime br) {
+        if (closed) {
+            return;
+        }
+        String problem;
+        try {
+            problem = policy.mode() == HealthCheckPolicy.Mode.HTTP ? httpCheck(br) : mcpCheck(br);
+        } catch (IOException | RuntimeException e) {
+            problem = e.toString();
+        }
+        record(br, problem);
+    }
+
+    private synchronized void record(BackendRuntime br, String problem) {
+        boolean first = !checked[br.index];
+        checked[br.index] = true;
+        br.lastCheck = clock.instant();
+        br.lastCheckProblem = problem;
+        if (problem == null) {
+            br.checkPasses++;
+            br.checkFailures = 0;
+            if (!br.healthy && (first || br.checkPasses >= policy.healthyThreshold())) {
+                pool.healthChanged(br, true, null);
+            }
+        } else {
+            br.checkFailures++;
+            br.checkPasses = 0;
+            log.debug("health check of {} failed: {}", br.backend.name(), problem);
+            if (br.healthy && (first || br.checkFailures >= policy.unhealthyThreshold())) {
+                pool.healthChanged(br, false, problem);
+            }
+        }
+    }
+
+    /** GET of the health path on the backend's origin: any 2xx is up. Returns the problem, or null. */
+    private String httpCheck(BackendRuntime br) throws IOException {
+        HttpUrl url = br.url.resolve(br.backend.healthCheckPath());
+        if (url == null) {
+            return "health check path " + br.backend.healthCheckPath() + " does not resolve";
+        }
+        try (Response r = clients[br.index].newCall(new Request.Builder().url(url).get().build()).execute()) {
+            return r.isSuccessful() ? null : "GET " + br.backend.healthCheckPath() + " answered " + r.code();
+        }
+    }
+
+    /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
+    private String mcpCheck(BackendRuntime br) throws IOException {
+        OkHttpClient client = clients[br.index];
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"openharbor-mcp-gateway"
+                + "-health\",\"version\":\"1\"}}}";
+        String session;
+        String version;
+        try (Response r = client.newCall(post(br, init, null, null)).execute()) {
+            ProbeAnswer a = ProbeAnswer.of(r, 1);
+            if (a.problem != null) {
+                return "initialize: " + a.problem;
+            }
+            session = r.header("Mcp-Session-Id");
+            version = a.protocolVersion != null ? a.protocolVersion : PROBE_PROTOCOL_VERSION;
+        }
+        try {
+            try (Response r = client.newCall(post(br,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", session, version)).execute()) {
+                if (!r.isSuccessful()) {
+                    return "notifications/initialized answered " + r.code();
+                }
+            }
+            String method = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST ? "tools/list" : "ping";
+            try (Response r = client.newCall(post(br, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}",
+                    session, version)).execute()) {
+                ProbeAnswer a = ProbeAnswer.of(r, 2);
+                return a.problem == null ? null : method + ": " + a.problem;
+            }
+        } finally {
+            if (session != null) {
+                Request delete = new Request.Builder().url(br.url).delete(null).header("Mcp-Session-Id", session)
+                        .header("MCP-Protocol-Version", version).build();
+                try (Response ignored = client.newCall(delete).execute()) {
+                    // any answer will do: a server may refuse DELETE with 405
+                } catch (IOException e) {
+                    log.debug("health probe could not end its session on {}: {}", br.backend.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static Request post(BackendRuntime br, String json, String session, String version) {
+        Request.Builder b = new Request.Builder().url(br.url)
+                .header("Accept", "application/json, text/event-stream")
+                .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON));
+        if (session != null) b.header("Mcp-Session-Id", session);
+        if (version != null) b.header("MCP-Protocol-Version", version);
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** What a probe learned from one JSON-RPC answer (JSON or the first matching SSE event). */
+    static final class ProbeAnswer {
+        final String problem;
+        final String protocolVersion;
+
+        private ProbeAnswer(String problem, String protocolVersion) {
+            this.problem = problem;
+            this.protocolVersion = protocolVersion;
+        }
+
+        static ProbeAnswer of(Response r, int id) throws IOException {
+            if (!r.isSuccessful()) {
+                return new ProbeAnswer("HTTP " + r.code(), null);
+            }
+            String body = r.body().string();
+            MediaType type = r.body().contentType();
+            if (type != null && type.subtype().equals("event-stream")) {
+                for (String event : body.split("\r?\n\r?\n")) {
+                    StringBuilder data = new StringBuilder();
+                    for (String line : event.split("\r?\n")) {
+                        if (line.startsWith("data:")) {
+                            data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
+                        }
+                    }
+                    if (data.length() > 0) {
+                        ProbeAnswer a = parse(data.toString(), id);
+                        if (a != null) return a;
+                    }
+                }
+                return new ProbeAnswer("no answer with id " + id + " in the event stream", null);
+            }
+            ProbeAnswer a = parse(body, id);
+            return a != null ? a : new ProbeAnswer("no answer with id " + id, null);
+        }
+
+        /** The verdict on one JSON-RPC message, or null when it is not the answer to {@code id}. */
+        static ProbeAnswer parse(String json, int id) throws IOException {
+            boolean idMatches = false;
+            boolean hasResult = false;
+            String error = null;
+            String version = null;
+            try (JsonParser p = McpPeek.JSON.createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return new ProbeAnswer("answer is not a JSON object", null);
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (field.equals("id")) {
+                        idMatches = t == JsonToken.VALUE_NUMBER_INT && p.getIntValue() == id;
+                    } else if (field.equals("error")) {
+                        error = "JSON-RPC error " + readError(p, t);
+                    } else if (field.equals("result") && t == JsonToken.START_OBJECT) {
+                        hasResult = true;
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (name.equals("protocolVersion") && v == JsonToken.VALUE_STRING) {
+                                version = p.getText();
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return new ProbeAnswer("malformed JSON answer: " + e.getOriginalMessage(), null);
+            }
+            if (!idMatches) {
+                return null;
+            }
+            if (error != null) {
+                return new ProbeAnswer(error, null);
+            }
+            return hasResult ? new ProbeAnswer(null, version) : new ProbeAnswer("answer has no result", null);
+        }
+
+        private static String readError(JsonParser p, JsonToken t) throws IOException {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return "(malformed)";
+            }
+            String code = "?";
+            String message = "";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("code")) {
+                    code = p.getText();
+                } else if (name.equals("message")) {
+                    message = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return code + " " + message;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.openharbor.mcp.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The health of a gateway's pool at one moment, from {@link Gateway#health()} and served as JSON at the gateway's
+ * health path. It keeps the seed's shape ({@code status}, {@code service}, {@code backends[]} with {@code name},
+ * {@code healthy}, {@code lastCheck}) and adds what an operator needs to see why a backend gets no traffic.
+ *
+ * @param status {@code Healthy} when every backend is available, {@code Degraded} when some are,
+ *     {@code Unhealthy} when none is (then the endpoint answers 503)
+ * @param service the configured service name
+ * @param pool the pool's name
+ * @param timestamp when the report was made
+ * @param panic whether the pool is in panic mode
+ * @param backends one entry per backend, in configuration order
+ */
+public record HealthReport(Status status, String service, String pool, Instant timestamp, boolean panic,
+        List<BackendHealth> backends) {
+
+    /** The overall verdict. */
+    public enum Status {
+        /** Every backend is available. */
+        HEALTHY("Healthy"),
+        /** Some backends are unavailable; the others carry the traffic. */
+        DEGRADED("Degraded"),
+        /** No backend is available. */
+        UNHEALTHY("Unhealthy");
+
+        private final String label;
+
+        Status(String label) {
+            this.label = label;
+        }
+
+        /** The seed's spelling: {@code Healthy}, {@code Degraded}, {@code Unhealthy}. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One backend's state.
+     *
+     * @param name the backend's name
+     * @param healthy the active health checks' verdict (true until the first check says otherwise)
+     * @param lastCheck when the last active check finished, or null before the first
+     * @param lastCheckProblem why the last check failed, or null
+     * @param available whether new requests may go to it (healthy, not ejected, breaker not open)
+     * @param circuit the breaker's state
+     * @param inFlight requests in flight, streams included
+     * @param maxConnections its bulkhead limit
+     * @param latency peak-EWMA of time to response headers, decayed to now (zero before the first answer)
+     * @param successRate share of successes among roughly the last 20 answers
+     * @param consecutiveFailures failures in a row, up to now
+     * @param ejected whether outlier detection has ejected it
+     * @param ejectionRemaining time left of the ejection (zero when not ejected)
+     * @param timesEjected recent ejections, which lengthen the next one
+     * @param weight configured weight
+     * @param effectiveWeight weight after slow start
+     */
+    public record BackendHealth(String name, boolean healthy, Instant lastCheck, String lastCheckProblem,
+            boolean available, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
+            double successRate, int consecutiveFailures, boolean ejected, Duration ejectionRemaining,
+            int timesEjected, int weight, double effectiveWeight) {}
+
+    /** Checks and copies the components. */
+    public HealthReport {
+        requireNonNull(status, "status");
+        requireNonNull(service, "service");
+        requireNonNull(pool, "pool");
+        requireNonNull(timestamp, "timestamp");
+        backends = List.copyOf(backends);
+    }
+
+    /** The HTTP status the health endpoint answers with: 200, or 503 when {@link Status#UNHEALTHY}. */
+    public int httpStatus() {
+        return status == Status.UNHEALTHY ? 503 : 200;
+    }
+
+    /** The report as the JSON document the health endpoint serves. */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(256 + 320 * backends.size());
+        sb.append("{\"status\":\"").append(status.label()).append("\",\"service\":");
+        JsonRpcErrors.quote(sb, service).append(",\"pool\":");
+        JsonRpcErrors.quote(sb, pool).append(",\"timestamp\":\"").append(timestamp).append("\",\"panic\":")
+                .append(panic).append(",\"backends\":[");
+        for (int i = 0; i < backends.size(); i++) {
+            BackendHealth b = backends.get(i);
+            sb.append(i > 0 ? ",{\"name\":" : "{\"name\":");
+            JsonRpcErrors.quote(sb, b.name()).append(",\"healthy\":").append(b.healthy()).append(",\"lastCheck\":");
+            if (b.lastCheck() == null) {
+                sb.append("null");
+            } else {
+                sb.append('"').append(b.lastCheck()).append('"');
+            }
+            sb.append(",\"lastCheckProblem\":");
+            if (b.lastCheckProblem() == null) {
+                sb.append("null");
+            } else {
+                JsonRpcErrors.quote(sb, b.lastCheckProblem());
+            }
+            sb.append(",\"available\":").append(b.available())
+                    .append(",\"circuit\":\"").append(b.circuit().name().toLowerCase(Locale.ROOT)).append('"')
+                    .append(",\"inFlight\":").append(b.inFlight())
+                    .append(",\"maxConnections\":").append(b.maxConnections())
+                    .append(",\"latencyMs\":").append(round(b.latency().toNanos() / 1e6))
+                    .append(",\"successRate\":").append(round(b.successRate()))
+                    .append(",\"consecutiveFailures\":").append(b.consecutiveFailures())
+                    .append(",\"ejected\":").append(b.ejected())
+                    .append(",\"ejectionRemainingMs\":").append(b.ejectionRemaining().toMillis())
+                    .append(",\"timesEjected\":").append(b.timesEjected())
+                    .append(",\"weight\":").append(b.weight())
+                    .append(",\"effectiveWeight\":").append(round(b.effectiveWeight()))
+                    .append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
