@@ -93,6 +93,11 @@ final class PoolRuntime {
         return refresh();
     }
 
+    /** The backends new requests may go to: the available ones, or in panic all of them. */
+    Candidates.Live routable(Snapshot s) {
+        return s.panic ? all : s.available;
+    }
+
     /** Something changed that may change availability: the next request rebuilds the snapshot. */
     void changed() {
         version.incrementAndGet();

@@ -425,7 +425,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     "pool in panic, failing fast");
             return null;
         }
-        Candidates.Live base = snap.panic ? gw.poolRuntime.all : snap.available;
+        Candidates.Live base = gw.poolRuntime.routable(snap);
         boolean full = false;
         while (true) {
             Candidates.Live candidates = excluded == null ? base : base.without(excluded);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import java.net.InetSocketAddress;
@@ -21,7 +22,8 @@ public final class BenchGateway {
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
-        BackendPool.Builder pool = BackendPool.builder("bench");
+        // No active health checks: the nginx proxy it is compared with has none either.
+        BackendPool.Builder pool = BackendPool.builder("bench").healthCheck(HealthCheckPolicy.disabled());
         for (int i = 2; i < args.length; i++) {
             pool.backend(Backend.builder("b" + (i - 1), java.net.URI.create(args[i])).maxConnections(256).build());
         }

@@ -7,6 +7,10 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +49,17 @@ public final class DemoBackend implements AutoCloseable {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(echo(), add(), whoami(name), progress(hook))
                 .build();
-        return new DemoBackend(name, LoopbackJetty.start(port, transport), mcp);
+        return new DemoBackend(name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())),
+                mcp);
+    }
+
+    /** {@code GET /health}: what the gateway's default health check asks for. */
+    private static final class Health extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("application/json");
+            resp.getWriter().write("{\"status\":\"ok\"}");
+        }
     }
 
     /** The replica's name. */

@@ -45,7 +45,9 @@ public final class DemoMain {
         }
         Gateway gateway = Gateway.builder().pool(pool.build()).build();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.createContext("/mcp", new GatewayHttpHandler(gateway));
+        GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
+        server.createContext("/mcp", handler);
+        server.createContext("/health", handler);
         ExecutorService executor = Gateway.newRequestExecutor("demo-gateway-");
         server.setExecutor(executor);
         server.start();
@@ -67,6 +69,8 @@ public final class DemoMain {
         System.out.println("  then repeat with -H 'Mcp-Session-Id: <the header from that answer>' and e.g.");
         System.out.println("       -d '{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"whoami\",\"arguments\":{}}}'");
+        System.out.println("  curl -s http://127.0.0.1:" + server.getAddress().getPort() + "/health   (backends,"
+                + " circuits, latency)");
         System.out.println();
         System.out.println("Ctrl-C stops the gateway and the demo replicas.");
 

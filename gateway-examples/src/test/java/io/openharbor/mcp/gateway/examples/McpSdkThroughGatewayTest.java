@@ -82,7 +82,9 @@ class McpSdkThroughGatewayTest {
     private String mount(String adapter) throws Exception {
         if (adapter.equals("jdk")) {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/mcp", new GatewayHttpHandler(gateway));
+            GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
+            server.createContext("/mcp", handler);
+            server.createContext("/health", handler);
             ExecutorService executor = Gateway.newRequestExecutor("sdk-test-");
             server.setExecutor(executor);
             server.start();
@@ -92,7 +94,8 @@ class McpSdkThroughGatewayTest {
             };
             return "http://127.0.0.1:" + server.getAddress().getPort();
         }
-        Server jetty = LoopbackJetty.start(0, new GatewayServlet(gateway));
+        GatewayServlet servlet = new GatewayServlet(gateway);
+        Server jetty = LoopbackJetty.start(0, Map.of("/mcp", servlet, "/health", servlet));
         host = jetty::stop;
         return "http://127.0.0.1:" + LoopbackJetty.port(jetty);
     }
@@ -118,7 +121,7 @@ class McpSdkThroughGatewayTest {
             assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"))))).isEqualTo("hello");
             assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40))))).isEqualTo("42");
 
-            // The session stays on the replica that initialized it, though round robin alternates new work.
+            // The session stays on the replica that initialized it, though the balancer spreads new work.
             String owner = init.serverInfo().name().substring("demo-".length());
             for (int i = 0; i < 4; i++) {
                 assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of())))).isEqualTo(owner);
@@ -138,6 +141,16 @@ class McpSdkThroughGatewayTest {
         }
         // Closing the client ends the session with a DELETE that reached the owning replica.
         assertThat(deleteEnded.await(10, TimeUnit.SECONDS)).as("DELETE served").isTrue();
+
+        // The health report is served by the same adapter on its own path, in the seed's shape.
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(health.body()).contains("\"status\":\"Healthy\"", "\"service\":\"MCP Gateway\"",
+                "{\"name\":\"replica-1\",\"healthy\":true", "{\"name\":\"replica-2\",\"healthy\":true",
+                "\"circuit\":\"closed\"");
         assertThat(seen).anyMatch(s -> s.startsWith("DELETE null 2") && s.endsWith("session=true"));
         assertThat(seen).anyMatch(s -> s.startsWith("POST initialize 200 session=false"));
         assertThat(seen).filteredOn(s -> s.contains("tools/call")).allMatch(s -> s.contains(" 200 session=true"));

@@ -1,0 +1,41 @@
+package io.openharbor.mcp.gateway;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** Picks as the request path makes them (routable candidates, the pool's balancer), without sending anything. */
+final class PoolRoutes {
+    private PoolRoutes() {}
+
+    static final GatewayRequest REQUEST = new GatewayRequest() {
+        public String httpMethod() { return "POST"; }
+        public String rpcMethod() { return "tools/list"; }
+        public String toolName() { return null; }
+        public boolean isBatch() { return false; }
+        public boolean hasSession() { return false; }
+        public String header(String name) { return null; }
+        public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
+    };
+
+    static RoutingContext context(RandomGenerator random, GatewayRequest request) {
+        return new RoutingContext() {
+            public GatewayRequest request() { return request; }
+            public int inFlight(Backend backend) { return 0; }
+            public double latencyNanos(Backend backend) { return 0; }
+            public double weight(Backend backend) { return backend.weight(); }
+            public RandomGenerator random() { return random; }
+        };
+    }
+
+    static List<String> pickMany(Gateway gw, int n) {
+        List<String> out = new ArrayList<>(n);
+        RoutingContext ctx = context(gw.random, REQUEST);
+        for (int i = 0; i < n; i++) {
+            PoolRuntime.Snapshot s = gw.poolRuntime.snapshot();
+            out.add(gw.pool.loadBalancer().pick(gw.poolRuntime.routable(s), ctx).name());
+        }
+        return out;
+    }
+}
