@@ -135,7 +135,12 @@ final class HealthChecker implements AutoCloseable {
             return "health check path " + br.backend.healthCheckPath() + " does not resolve";
         }
         try (Response r = clients[br.index].newCall(new Request.Builder().url(url).get().build()).execute()) {
-            return r.isSuccessful() ? null : "GET " + br.backend.healthCheckPath() + " answered " + r.code();
+            if (r.isSuccessful()) {
+                return null;
+            }
+            String problem = "GET " + br.backend.healthCheckPath() + " answered " + r.code();
+            return r.code() == 404 ? problem + " (no health endpoint there: set Backend.healthCheckPath, or probe with"
+                    + " HealthCheckPolicy.Mode.MCP_PING)" : problem;
         }
     }
 

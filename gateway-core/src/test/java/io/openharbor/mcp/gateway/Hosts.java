@@ -10,7 +10,10 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** Real host servers on 127.0.0.1 port 0, each mounting a gateway at /mcp through one of the bundled adapters. */
+/**
+ * Real host servers on 127.0.0.1 port 0, each mounting a gateway at /mcp (and its health report at /health) through one
+ * of the bundled adapters.
+ */
 final class Hosts {
     private Hosts() {}
 
@@ -31,6 +34,7 @@ final class Hosts {
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/mcp", handler);
+        server.createContext("/health", handler);
         ExecutorService executor = Gateway.newRequestExecutor("test-host-");
         server.setExecutor(executor);
         server.start();
@@ -55,7 +59,9 @@ final class Hosts {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new GatewayServlet(gateway)), "/mcp");
+        GatewayServlet servlet = new GatewayServlet(gateway);
+        context.addServlet(new ServletHolder(servlet), "/mcp");
+        context.addServlet(new ServletHolder(servlet), "/health");
         server.setHandler(context);
         server.start();
         String url = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
