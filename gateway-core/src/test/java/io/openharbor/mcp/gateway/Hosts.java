@@ -20,6 +20,12 @@ final class Hosts {
     interface Host extends AutoCloseable {
         String url();
 
+        Gateway gateway();
+
+        default HealthReport gatewayHealth() {
+            return gateway().health();
+        }
+
         @Override
         void close();
     }
@@ -42,6 +48,10 @@ final class Hosts {
         return new Host() {
             public String url() {
                 return url;
+            }
+
+            public Gateway gateway() {
+                return gateway;
             }
 
             public void close() {
@@ -68,6 +78,10 @@ final class Hosts {
         return new Host() {
             public String url() {
                 return url;
+            }
+
+            public Gateway gateway() {
+                return gateway;
             }
 
             public void close() {
