@@ -5,9 +5,5 @@
 #   bash bench/slow-replica.sh [requests-per-second=300] [seconds=30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p bench/out
-mvn -B -q -DskipTests install -pl gateway-core -am
-mvn -B -q -DskipTests package -pl gateway-benchmarks
-mvn -B -q -pl gateway-benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/bench/out/jmh-classpath.txt"
-java -cp "gateway-benchmarks/target/classes:$(cat bench/out/jmh-classpath.txt)" \
-  io.openharbor.mcp.gateway.SlowReplicaExperiment "$@" | tee bench/out/slow-replica.txt
+source bench/build-benchmarks.sh
+java -cp "$BENCH_CP" io.openharbor.mcp.gateway.SlowReplicaExperiment "$@" | tee bench/out/slow-replica.txt

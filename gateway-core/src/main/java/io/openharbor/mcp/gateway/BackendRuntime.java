@@ -111,17 +111,38 @@ final class BackendRuntime {
 
     // ---- statistics ----
 
-    /** Feeds one sample of time-to-response-headers. */
-    synchronized void recordLatency(long nanos) {
-        long now = ticker.read();
-        double cost = latencyCost;
-        if (nanos > cost) {
-            latencyCost = nanos;
-        } else {
-            double w = Math.exp(-Math.max(now - latencyStamp, 0) / DECAY_NANOS);
-            latencyCost = cost * w + nanos * (1 - w);
+    /**
+     * Feeds one outcome: a latency sample of time to response headers ({@code latencyNanos} below 0 when the attempt
+     * got no answer), the success flag into the success rate and the failure streaks. One lock for all of it.
+     */
+    synchronized void record(long latencyNanos, boolean success, boolean gatewayFailure) {
+        if (latencyNanos >= 0) {
+            long now = ticker.read();
+            double cost = latencyCost;
+            if (latencyNanos > cost) {
+                latencyCost = latencyNanos;
+            } else {
+                double w = Math.exp(-Math.max(now - latencyStamp, 0) / DECAY_NANOS);
+                latencyCost = cost * w + latencyNanos * (1 - w);
+            }
+            latencyStamp = now;
         }
-        latencyStamp = now;
+        successRate = successRate * 0.95 + (success ? 0.05 : 0);
+        if (success) {
+            consecutiveFailures.set(0);
+        } else {
+            consecutiveFailures.incrementAndGet();
+        }
+        if (gatewayFailure) {
+            consecutiveGatewayFailures.incrementAndGet();
+        } else {
+            consecutiveGatewayFailures.set(0);
+        }
+    }
+
+    /** Feeds one latency sample alone (a successful answer after {@code nanos}). */
+    void recordLatency(long nanos) {
+        record(nanos, true, false);
     }
 
     /** The peak-sensitive latency average decayed to now, in nanoseconds; 0 before the first answer. */
@@ -137,21 +158,6 @@ final class BackendRuntime {
     /** Share of successes among roughly the last 20 outcomes (an EWMA with α = 0.05). */
     double successRate() {
         return successRate;
-    }
-
-    /** Records the success flag into the rate and the failure streaks. */
-    synchronized void recordSuccessFlag(boolean success, boolean gatewayFailure) {
-        successRate = successRate * 0.95 + (success ? 0.05 : 0);
-        if (success) {
-            consecutiveFailures.set(0);
-        } else {
-            consecutiveFailures.incrementAndGet();
-        }
-        if (gatewayFailure) {
-            consecutiveGatewayFailures.incrementAndGet();
-        } else {
-            consecutiveGatewayFailures.set(0);
-        }
     }
 
     // ---- slow start ----

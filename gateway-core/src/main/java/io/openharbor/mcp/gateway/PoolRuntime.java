@@ -161,10 +161,7 @@ final class PoolRuntime {
     void recordOutcome(BackendRuntime br, int status, long latencyNanos, boolean permit) {
         boolean failure = status == 0 || status >= 500;
         boolean gatewayFailure = status == 0 || status == 502 || status == 503 || status == 504;
-        if (status != 0) {
-            br.recordLatency(latencyNanos);
-        }
-        br.recordSuccessFlag(!failure, gatewayFailure);
+        br.record(status != 0 ? latencyNanos : -1, !failure, gatewayFailure);
         if (br.breaker != null && (permit || br.breaker.isClosed())) {
             if (failure) {
                 br.breaker.recordFailure();

@@ -50,6 +50,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private String lastEventIdForBackend;
     /** Backends this request must not be sent to again: it failed on them, or found them full. */
     private boolean[] excluded;
+    /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
+    private boolean permit;
 
     int status;
     Throwable failure;
@@ -394,9 +396,6 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (br.ejected) return "ejected";
         return "circuit open";
     }
-
-    /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
-    private boolean permit;
 
     private void exclude(BackendRuntime br) {
         if (excluded == null) {
