@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +50,8 @@ final class PoolRuntime {
         }
     }
 
-    interface ClientFactory {
-        okhttp3.OkHttpClient clientFor(Backend backend);
-    }
-
-    PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener, ClientFactory clients) {
+    PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener,
+            Function<Backend, OkHttpClient> clients) {
         this.pool = pool;
         this.ticker = ticker;
         this.listener = listener;
@@ -76,7 +75,7 @@ final class PoolRuntime {
                             .onClose(e -> circuitChanged(holder[0], CircuitState.CLOSED))
                             .build()
                     : null;
-            backends[i] = new BackendRuntime(pool.name(), backend, i, clients.clientFor(backend), ticker,
+            backends[i] = new BackendRuntime(pool.name(), backend, i, clients.apply(backend), ticker,
                     pool.slowStart(), breaker);
             holder[0] = backends[i];
         }

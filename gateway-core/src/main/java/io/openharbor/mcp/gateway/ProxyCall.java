@@ -405,10 +405,16 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     private void rejectFull(String why) throws IOException {
-        gw.safeListener().rejected(this, GatewayListener.Rejection.BULKHEAD_FULL);
+        rejectUnavailable(GatewayListener.Rejection.BULKHEAD_FULL,
+                "Service Unavailable: every backend is at its connection limit", why);
+    }
+
+    /** 503 with {@code Retry-After} and a JSON-RPC error, after telling the listener why. */
+    private void rejectUnavailable(GatewayListener.Rejection reason, String message, String logReason)
+            throws IOException {
+        gw.safeListener().rejected(this, reason);
         ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
-        reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: every backend is at its connection"
-                + " limit", why);
+        reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, message, logReason);
     }
 
     /**
@@ -418,10 +424,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private BackendRuntime choose(IOException lastFailure) throws IOException {
         PoolRuntime.Snapshot snap = gw.poolRuntime.snapshot();
         if (snap.panic && gw.pool.failFastInPanic()) {
-            gw.safeListener().rejected(this, GatewayListener.Rejection.PANIC_FAIL_FAST);
-            ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
-            reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
-                    "pool in panic, failing fast");
+            rejectUnavailable(GatewayListener.Rejection.PANIC_FAIL_FAST,
+                    "Service Unavailable: no backend is available", "pool in panic, failing fast");
             return null;
         }
         Candidates.Live base = gw.poolRuntime.routable(snap);
@@ -434,9 +438,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     return null;
                 }
                 failure = lastFailure;
-                gw.safeListener().rejected(this, GatewayListener.Rejection.NO_BACKEND);
-                ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
-                reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: no backend is available",
+                rejectUnavailable(GatewayListener.Rejection.NO_BACKEND, "Service Unavailable: no backend is available",
                         lastFailure == null ? "no backend available" : "every backend failed: " + lastFailure);
                 return null;
             }
