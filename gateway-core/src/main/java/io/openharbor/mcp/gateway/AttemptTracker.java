@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway;
 
 import okhttp3.Call;
 import okhttp3.EventListener;
+import okhttp3.Handshake;
 
 /**
  * Watches one attempt to a backend, to answer the question retries depend on: could any byte of the request have
@@ -11,11 +12,33 @@ import okhttp3.EventListener;
 final class AttemptTracker extends EventListener {
     volatile boolean requestSent;
     volatile boolean responseStarted;
+    /** The backend's certificate watch (https backends), set when the call is created. */
+    CertificateWatch certificates;
 
     static final EventListener.Factory FACTORY = call -> {
         AttemptTracker t = call.request().tag(AttemptTracker.class);
         return t != null ? t : EventListener.NONE;
     };
+
+    /** The factory of an https backend's client: also tells its certificate watch about every handshake. */
+    static EventListener.Factory factory(CertificateWatch watch) {
+        return call -> {
+            AttemptTracker t = call.request().tag(AttemptTracker.class);
+            if (t == null) {
+                return watch;
+            }
+            t.certificates = watch;
+            return t;
+        };
+    }
+
+    @Override
+    public void secureConnectEnd(Call call, Handshake handshake) {
+        CertificateWatch w = certificates;
+        if (w != null) {
+            w.secureConnectEnd(call, handshake);
+        }
+    }
 
     @Override
     public void requestHeadersStart(Call call) {

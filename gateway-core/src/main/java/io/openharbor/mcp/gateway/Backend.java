@@ -197,9 +197,16 @@ public final class Backend {
         /**
          * Builds the immutable backend.
          *
-         * @throws IllegalStateException if h2c prior knowledge is asked of an {@code https} backend
+         * @throws IllegalStateException if h2c prior knowledge is asked of an {@code https} backend, or a TLS policy
+         *     other than the default is given for an {@code http} backend (its pins or client certificate would never
+         *     be used: the connection would be plaintext)
          */
         public Backend build() {
+            if (tlsPolicy != TlsPolicy.system() && !"https".equalsIgnoreCase(url.getScheme())) {
+                throw new IllegalStateException("backend '" + name + "' has a TLS policy but a plain " + url.getScheme()
+                        + ":// url (" + url + "): use https:// or drop the policy; the gateway never sends a backend"
+                        + " meant for TLS over plaintext");
+            }
             if (h2cPriorKnowledge && "https".equalsIgnoreCase(url.getScheme())) {
                 throw new IllegalStateException("backend '" + name + "': h2cPriorKnowledge is for http:// URLs; https"
                         + " backends negotiate HTTP/2 through ALPN");

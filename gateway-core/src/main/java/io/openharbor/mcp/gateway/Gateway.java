@@ -3,6 +3,7 @@ package io.openharbor.mcp.gateway;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.HostnameVerifier;
 import okhttp3.ConnectionPool;
@@ -86,6 +88,8 @@ public final class Gateway implements AutoCloseable {
     public static final double DEFAULT_RETRY_RATIO = 0.2;
     /** Default floor for {@link Builder#retryBudget(double, int)}: {@value} retries per second. */
     public static final int DEFAULT_MIN_RETRIES_PER_SECOND = 10;
+    /** Default for {@link Builder#certificateExpiryWarning(Duration)}: 30 days. */
+    public static final Duration DEFAULT_CERTIFICATE_EXPIRY_WARNING = Duration.ofDays(30);
 
     final BackendPool pool;
     final PoolRuntime poolRuntime;
@@ -110,6 +114,10 @@ public final class Gateway implements AutoCloseable {
     private final OkHttpClient client;
     private final ExecutorService executor;
     final HealthChecker healthChecker;
+    /** The certificate watch of each https backend, filled while the clients are made. */
+    private final Map<Backend, CertificateWatch> backendCertificates = new IdentityHashMap<>();
+    private final Duration certificateExpiryWarning;
+    private final List<CertificateWatch> serverCertificates;
 
     private Gateway(Builder b) {
         this.pool = b.pool;
@@ -125,6 +133,13 @@ public final class Gateway implements AutoCloseable {
         this.retryBudget = new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond);
         this.listener = b.listener;
         this.safeListener = listener == GatewayListener.NONE ? listener : new SafeListener(listener);
+        this.certificateExpiryWarning = b.certificateExpiryWarning;
+        List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
+        for (Map.Entry<String, Supplier<X509Certificate>> e : b.serverCertificates.entrySet()) {
+            server.add(new CertificateWatch(e.getKey(), e.getValue(), b.clock, certificateExpiryWarning,
+                    safeListener));
+        }
+        this.serverCertificates = List.copyOf(server);
 
         List<byte[]> keys = b.sessionKeys;
         if (keys.isEmpty()) {
@@ -178,6 +193,9 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.healthChecker = null;
         }
+        for (CertificateWatch w : serverCertificates) {
+            w.info(); // warns at start-up when a listener certificate is already close to expiry
+        }
     }
 
     /** The pool's client, or a client derived from it (sharing its pool and dispatcher) with the backend's TLS. */
@@ -185,9 +203,14 @@ public final class Gateway implements AutoCloseable {
         if (backend.h2cPriorKnowledge()) {
             return client.newBuilder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
         }
-        TlsPolicy tls = backend.tlsPolicy();
-        if (tls == TlsPolicy.system() || !"https".equalsIgnoreCase(backend.url().getScheme())) {
+        if (!"https".equalsIgnoreCase(backend.url().getScheme())) {
             return client;
+        }
+        CertificateWatch watch = new CertificateWatch(backend, clock, certificateExpiryWarning, safeListener);
+        backendCertificates.put(backend, watch);
+        TlsPolicy tls = backend.tlsPolicy();
+        if (tls == TlsPolicy.system()) {
+            return client.newBuilder().eventListenerFactory(AttemptTracker.factory(watch)).build();
         }
         List<TlsVersion> versions = new ArrayList<>();
         for (String p : tls.protocols()) {
@@ -197,6 +220,7 @@ public final class Gateway implements AutoCloseable {
                 .tlsVersions(versions.toArray(new TlsVersion[0]))
                 .build();
         OkHttpClient.Builder cb = client.newBuilder()
+                .eventListenerFactory(AttemptTracker.factory(watch))
                 .sslSocketFactory(tls.socketFactory(), tls.trustManager())
                 .connectionSpecs(List.of(spec));
         tls.hostnameVerifier().ifPresent((HostnameVerifier v) -> cb.hostnameVerifier(v));
@@ -241,12 +265,24 @@ public final class Gateway implements AutoCloseable {
                     available[br.index], br.circuitState(), br.inFlight.get(), br.backend.maxConnections(),
                     Duration.ofNanos((long) br.latencyNanos()), br.successRate(), br.consecutiveFailures.get(),
                     ejected, ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
-                    br.timesEjected, br.backend.weight(), br.effectiveWeight()));
+                    br.timesEjected, br.backend.weight(), br.effectiveWeight(), certificateOf(br.backend)));
+        }
+        List<HealthReport.CertificateInfo> own = new ArrayList<>(serverCertificates.size());
+        for (CertificateWatch w : serverCertificates) {
+            HealthReport.CertificateInfo info = w.info();
+            if (info != null) {
+                own.add(info);
+            }
         }
         int up = snap.available.size();
         HealthReport.Status status = up == backends.length ? HealthReport.Status.HEALTHY
                 : up > 0 ? HealthReport.Status.DEGRADED : HealthReport.Status.UNHEALTHY;
-        return new HealthReport(status, serviceName, pool.name(), clock.instant(), snap.panic, list);
+        return new HealthReport(status, serviceName, pool.name(), clock.instant(), snap.panic, list, own);
+    }
+
+    private HealthReport.CertificateInfo certificateOf(Backend backend) {
+        CertificateWatch w = backendCertificates.get(backend);
+        return w == null ? null : w.info();
     }
 
     /**
@@ -354,6 +390,11 @@ public final class Gateway implements AutoCloseable {
             guard("panicModeChanged", () -> delegate.panicModeChanged(poolName, panic, available, total));
         }
 
+        @Override
+        public void certificateExpiring(HealthReport.CertificateInfo certificate, Backend backend) {
+            guard("certificateExpiring", () -> delegate.certificateExpiring(certificate, backend));
+        }
+
         /** Runs one of the rarer callbacks (their lambda allocation does not matter), logging what it throws. */
         private static void guard(String callback, Runnable call) {
             try {
@@ -391,8 +432,41 @@ public final class Gateway implements AutoCloseable {
         boolean autoHealthChecks = true;
         private SecureRandom secureRandom = new SecureRandom();
         private boolean virtualThreads = true;
+        private Duration certificateExpiryWarning = DEFAULT_CERTIFICATE_EXPIRY_WARNING;
+        private final Map<String, Supplier<X509Certificate>> serverCertificates = new java.util.LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * How long before a certificate's expiry the gateway warns (default 30 days): a log line and
+         * {@link GatewayListener#certificateExpiring} once per certificate, for the leaf certificates backends present
+         * on TLS handshakes and for the host's certificates registered with
+         * {@link #serverCertificate(String, Supplier)}. Days left are always in {@link Gateway#health()}.
+         */
+        public Builder certificateExpiryWarning(Duration threshold) {
+            this.certificateExpiryWarning = positive(threshold, "certificateExpiryWarning");
+            return this;
+        }
+
+        /**
+         * Adds one of the host's own certificates (typically its HTTPS listener's, for example
+         * {@code serverTls::certificate} from the {@code gateway-tls} module) to the health report and the expiry
+         * warnings. The supplier is asked whenever a report is made, so a rotated certificate shows at once; it may
+         * return null when there is none.
+         *
+         * @param name how the certificate is named in the report, unique
+         */
+        public Builder serverCertificate(String name, Supplier<X509Certificate> current) {
+            requireNonNull(name, "name");
+            requireNonNull(current, "current");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("certificate name must not be blank");
+            }
+            if (serverCertificates.putIfAbsent(name, current) != null) {
+                throw new IllegalArgumentException("a certificate named '" + name + "' is already registered");
+            }
+            return this;
+        }
 
         /** The pool of replicas to serve (required). */
         public Builder pool(BackendPool pool) {

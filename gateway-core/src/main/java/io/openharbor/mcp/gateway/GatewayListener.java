@@ -83,6 +83,15 @@ public abstract class GatewayListener {
      */
     public void panicModeChanged(String pool, boolean panic, int available, int total) {}
 
+    /**
+     * Invoked once per certificate when one the gateway watches expires within
+     * {@link Gateway.Builder#certificateExpiryWarning(java.time.Duration)} (or has expired): a backend's leaf
+     * certificate, noticed on a TLS handshake or a health report, or one of the host's registered certificates.
+     *
+     * @param backend the backend that presented it, or {@code null} for one of the host's own certificates
+     */
+    public void certificateExpiring(HealthReport.CertificateInfo certificate, Backend backend) {}
+
     /** Why the gateway refused a request, or another attempt at one. */
     public enum Rejection {
         /** Every backend that could take the request had {@link Backend#maxConnections()} requests in flight (503). */

@@ -19,9 +19,11 @@ import java.util.Locale;
  * @param timestamp when the report was made
  * @param panic whether the pool is in panic mode
  * @param backends one entry per backend, in configuration order
+ * @param certificates the host's own certificates registered with
+ *     {@link Gateway.Builder#serverCertificate(String, java.util.function.Supplier)}, with their expiry
  */
 public record HealthReport(Status status, String service, String pool, Instant timestamp, boolean panic,
-        List<BackendHealth> backends) {
+        List<BackendHealth> backends, List<CertificateInfo> certificates) {
 
     /** The overall verdict. */
     public enum Status {
@@ -63,11 +65,30 @@ public record HealthReport(Status status, String service, String pool, Instant t
      * @param timesEjected recent ejections, which lengthen the next one
      * @param weight configured weight
      * @param effectiveWeight weight after slow start
+     * @param certificate the leaf certificate the backend presented on the latest TLS handshake, or null (plain
+     *     {@code http}, or no connection made yet)
      */
     public record BackendHealth(String name, boolean healthy, Instant lastCheck, String lastCheckProblem,
             boolean available, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
             double successRate, int consecutiveFailures, boolean ejected, Duration ejectionRemaining,
-            int timesEjected, int weight, double effectiveWeight) {}
+            int timesEjected, int weight, double effectiveWeight, CertificateInfo certificate) {}
+
+    /**
+     * A certificate's identity and expiry, as of the report.
+     *
+     * @param name the backend's name, or the name the host's certificate was registered under
+     * @param subject the subject's distinguished name (RFC 2253)
+     * @param notAfter the end of its validity
+     * @param daysLeft whole days from the report until {@code notAfter}; negative once expired
+     */
+    public record CertificateInfo(String name, String subject, Instant notAfter, long daysLeft) {
+        /** Checks the components. */
+        public CertificateInfo {
+            requireNonNull(name, "name");
+            requireNonNull(subject, "subject");
+            requireNonNull(notAfter, "notAfter");
+        }
+    }
 
     /** Checks and copies the components. */
     public HealthReport {
@@ -76,6 +97,7 @@ public record HealthReport(Status status, String service, String pool, Instant t
         requireNonNull(pool, "pool");
         requireNonNull(timestamp, "timestamp");
         backends = List.copyOf(backends);
+        certificates = List.copyOf(certificates);
     }
 
     /** The HTTP status the health endpoint answers with: 200, or 503 when {@link Status#UNHEALTHY}. */
@@ -117,9 +139,27 @@ public record HealthReport(Status status, String service, String pool, Instant t
                     .append(",\"timesEjected\":").append(b.timesEjected())
                     .append(",\"weight\":").append(b.weight())
                     .append(",\"effectiveWeight\":").append(round(b.effectiveWeight()))
-                    .append('}');
+                    .append(",\"certificate\":");
+            certificate(sb, b.certificate(), false).append('}');
+        }
+        sb.append("],\"certificates\":[");
+        for (int i = 0; i < certificates.size(); i++) {
+            certificate(sb.append(i > 0 ? "," : ""), certificates.get(i), true);
         }
         return sb.append("]}").toString();
+    }
+
+    private static StringBuilder certificate(StringBuilder sb, CertificateInfo c, boolean named) {
+        if (c == null) {
+            return sb.append("null");
+        }
+        sb.append('{');
+        if (named) {
+            JsonRpcErrors.quote(sb.append("\"name\":"), c.name()).append(',');
+        }
+        JsonRpcErrors.quote(sb.append("\"subject\":"), c.subject())
+                .append(",\"notAfter\":\"").append(c.notAfter()).append("\",\"daysLeft\":").append(c.daysLeft());
+        return sb.append('}');
     }
 
     private static double round(double v) {

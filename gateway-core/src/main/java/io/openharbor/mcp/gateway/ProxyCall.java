@@ -6,12 +6,15 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.MediaType;
@@ -385,10 +388,26 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (timeout && !nothingSent) {
             reject(504, JsonRpcErrors.BACKEND_TIMEOUT, "Gateway Timeout: backend '" + br.backend.name()
                     + "' did not answer in time", "backend timeout: " + e);
+        } else if (e instanceof SSLException) {
+            // The log line carries the whole reason (for a pin mismatch: the pins the backend presented); the client
+            // learns only that the backend could not be verified.
+            boolean verification = e instanceof SSLPeerUnverifiedException || hasCause(e, CertificateException.class);
+            reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend TLS " + (verification
+                    ? "verification failed" : "handshake failed") + " for '" + br.backend.name() + "'",
+                    "backend TLS " + (verification ? "verification" : "handshake") + " failure: " + e);
         } else {
             reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '" + br.backend.name() + "' failed",
                     "backend failure: " + e);
         }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String unavailableReason(BackendRuntime br) {
