@@ -53,6 +53,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private String lastEventIdForBackend;
     /** Backends this request must not be sent to again: it failed on them, or found them full. */
     private boolean[] excluded;
+    /** The backend whose failure {@code lastFailure} in {@link #forward} is, for the final answer. */
+    private BackendRuntime lastFailed;
     /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
     private boolean permit;
 
@@ -327,6 +329,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                                     nothingSent ? "any byte was sent" : "any answer", e.toString());
                             exclude(br);
                             lastFailure = e;
+                            lastFailed = br;
                             gw.safeListener().retry(this, br.backend, attempt + 1, e);
                             continue;
                         }
@@ -389,16 +392,22 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             reject(504, JsonRpcErrors.BACKEND_TIMEOUT, "Gateway Timeout: backend '" + br.backend.name()
                     + "' did not answer in time", "backend timeout: " + e);
         } else if (e instanceof SSLException) {
-            // The log line carries the whole reason (for a pin mismatch: the pins the backend presented); the client
-            // learns only that the backend could not be verified.
-            boolean verification = e instanceof SSLPeerUnverifiedException || hasCause(e, CertificateException.class);
-            reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend TLS " + (verification
-                    ? "verification failed" : "handshake failed") + " for '" + br.backend.name() + "'",
-                    "backend TLS " + (verification ? "verification" : "handshake") + " failure: " + e);
+            rejectTls(br, (SSLException) e);
         } else {
             reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '" + br.backend.name() + "' failed",
                     "backend failure: " + e);
         }
+    }
+
+    /**
+     * 502 for a backend whose TLS handshake or verification failed. The log line carries the whole reason (for a pin
+     * mismatch, the pins the backend presented); the client learns only that the backend could not be verified.
+     */
+    private void rejectTls(BackendRuntime br, SSLException e) throws IOException {
+        boolean verification = e instanceof SSLPeerUnverifiedException || hasCause(e, CertificateException.class);
+        reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend TLS " + (verification ? "verification failed"
+                : "handshake failed") + " for '" + br.backend.name() + "'", "backend TLS " + (verification
+                        ? "verification" : "handshake") + " failure: " + e);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -457,6 +466,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     return null;
                 }
                 failure = lastFailure;
+                if (lastFailure instanceof SSLException && lastFailed != null) {
+                    // Every backend tried refused TLS verification (or its handshake): a configuration problem, not
+                    // an outage; say so, as for a single attempt.
+                    rejectTls(lastFailed, (SSLException) lastFailure);
+                    return null;
+                }
                 rejectUnavailable(GatewayListener.Rejection.NO_BACKEND, "Service Unavailable: no backend is available",
                         lastFailure == null ? "no backend available" : "every backend failed: " + lastFailure);
                 return null;

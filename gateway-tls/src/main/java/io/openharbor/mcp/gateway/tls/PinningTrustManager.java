@@ -39,7 +39,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             throws CertificateException {
         TrustMaterial t = validate ? trust.get() : null;
         if (t != null) {
-            t.pkix.checkServerTrusted(chain, authType, socket);
+            try {
+                t.pkix.checkServerTrusted(chain, authType, socket);
+            } catch (CertificateException e) {
+                throw explain(chain, e);
+            }
         }
         check(chain, t, socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null);
     }
@@ -49,7 +53,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             throws CertificateException {
         TrustMaterial t = validate ? trust.get() : null;
         if (t != null) {
-            t.pkix.checkServerTrusted(chain, authType, engine);
+            try {
+                t.pkix.checkServerTrusted(chain, authType, engine);
+            } catch (CertificateException e) {
+                throw explain(chain, e);
+            }
         }
         check(chain, t, engine != null ? engine.getHandshakeSession() : null);
     }
@@ -58,7 +66,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         TrustMaterial t = validate ? trust.get() : null;
         if (t != null) {
-            t.pkix.checkServerTrusted(chain, authType);
+            try {
+                t.pkix.checkServerTrusted(chain, authType);
+            } catch (CertificateException e) {
+                throw explain(chain, e);
+            }
         }
         check(chain, t, null);
     }
@@ -69,7 +81,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         }
         X509Certificate leaf = chain[0];
         if (t == null) {
-            leaf.checkValidity(); // expired or not yet valid: refused even when pinned
+            try {
+                leaf.checkValidity(); // expired or not yet valid: refused even when pinned
+            } catch (CertificateException e) {
+                throw explain(chain, e);
+            }
         }
         if (thumbprints.isEmpty() && pins.isEmpty()) {
             return;
@@ -80,6 +96,36 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         }
         String host = session != null && session.getPeerHost() != null ? session.getPeerHost() : "the backend";
         throw new CertificateException(failure(t != null ? verified : List.of(chain), host));
+    }
+
+    /**
+     * PKIX's own message ("validity check failed", "unable to find valid certification path") made plain: which
+     * certificate expired when, or which issuer is not trusted.
+     */
+    static CertificateException explain(X509Certificate[] chain, CertificateException e) {
+        if (chain == null || chain.length == 0) {
+            return e;
+        }
+        String why = null;
+        for (X509Certificate c : chain) {
+            try {
+                c.checkValidity();
+            } catch (java.security.cert.CertificateExpiredException x) {
+                why = "certificate " + c.getSubjectX500Principal().getName() + " expired on "
+                        + c.getNotAfter().toInstant();
+                break;
+            } catch (java.security.cert.CertificateNotYetValidException x) {
+                why = "certificate " + c.getSubjectX500Principal().getName() + " is not valid before "
+                        + c.getNotBefore().toInstant();
+                break;
+            }
+        }
+        if (why == null) {
+            X509Certificate top = chain[chain.length - 1];
+            why = "chain of " + chain[0].getSubjectX500Principal().getName() + " (issued by "
+                    + top.getIssuerX500Principal().getName() + ") is not trusted";
+        }
+        return new CertificateException(why + " (" + e.getMessage() + ")", e);
     }
 
     /** Whether the leaf and, for SPKI pins, the verified chain satisfy every configured kind of pin. */
