@@ -12,6 +12,8 @@ import okhttp3.Handshake;
 final class AttemptTracker extends EventListener {
     volatile boolean requestSent;
     volatile boolean responseStarted;
+    /** Between the start and the end of a TLS handshake: a failure then is the handshake's. */
+    volatile boolean inHandshake;
     /** The backend's certificate watch (https backends), set when the call is created. */
     CertificateWatch certificates;
 
@@ -33,7 +35,13 @@ final class AttemptTracker extends EventListener {
     }
 
     @Override
+    public void secureConnectStart(Call call) {
+        inHandshake = true;
+    }
+
+    @Override
     public void secureConnectEnd(Call call, Handshake handshake) {
+        inHandshake = false;
         CertificateWatch w = certificates;
         if (w != null) {
             w.secureConnectEnd(call, handshake);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Call;
 import okhttp3.Headers;
@@ -319,7 +320,14 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                 Response response;
                 try {
                     response = call.execute();
-                } catch (IOException e) {
+                } catch (IOException thrown) {
+                    IOException e = thrown;
+                    if (tracker.inHandshake && !(e instanceof SSLException)) {
+                        // A reset or broken pipe during the handshake (a server refusing our client certificate
+                        // over TLS 1.2 closes the connection): a TLS failure, reported as one.
+                        e = new SSLHandshakeException("TLS handshake with the backend failed: " + thrown);
+                        e.initCause(thrown);
+                    }
                     gw.poolRuntime.recordOutcome(br, 0, 0, permit);
                     boolean nothingSent = !tracker.requestSent;
                     boolean mayRetry = nothingSent || (retrySafe && !tracker.responseStarted);

@@ -76,18 +76,33 @@ public final class BackendTls implements TlsPolicy {
         this.clientKey = key == null ? null
                 : new Reloader<>("backend client certificate " + key, key.files(), () -> KeyMaterial.load(key),
                         interval, b.ticker);
-        this.trustManager = new PinningTrustManager(validate, trust, Set.copyOf(b.thumbprints), Set.copyOf(b.pins));
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            KeyManager[] kms = clientKey == null ? null : new KeyManager[] {new ReloadingManagers.Keys(clientKey)};
-            context.init(kms, new TrustManager[] {trustManager}, null);
-            this.socketFactory = new Protocols.SocketFactory(context.getSocketFactory(), protocols);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot create a TLS context", e);
-        }
+        Set<String> thumbs = Set.copyOf(b.thumbprints);
+        Set<String> pinSet = Set.copyOf(b.pins);
+        this.trustManager = new PinningTrustManager(validate, trust, thumbs, pinSet);
+        // One SSLContext per version of the material: a new context after a reload also drops cached sessions, which
+        // would otherwise resume without sending the new client certificate or checking the new anchors.
+        LiveContext contexts = new LiveContext(
+                () -> new Object[] {trust == null ? null : trust.get(), clientKey == null ? null : clientKey.get()},
+                m -> {
+                    TrustMaterial t = (TrustMaterial) m[0];
+                    KeyMaterial k = (KeyMaterial) m[1];
+                    return context(k == null ? null : new KeyManager[] {k.keyManager},
+                            new PinningTrustManager(validate, t == null ? null : () -> t, thumbs, pinSet));
+                });
+        this.socketFactory = new Protocols.SocketFactory(contexts, protocols);
         this.description = "BackendTls{validate=" + validate + ", thumbprints=" + b.thumbprints.size() + ", pins="
                 + b.pins.size() + ", trust=" + (validate ? trustSources + (systemRoots ? " + system roots" : "") : "-")
                 + ", clientCertificate=" + (key == null ? "none" : key.toString()) + ", protocols=" + protocols + "}";
+    }
+
+    static SSLContext context(KeyManager[] keyManagers, TrustManager trustManager) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, trustManager == null ? null : new TrustManager[] {trustManager}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a TLS context", e);
+        }
     }
 
     /** Starts a builder: validation on, the JVM's roots, no pins, no client certificate, TLS 1.3 and 1.2. */

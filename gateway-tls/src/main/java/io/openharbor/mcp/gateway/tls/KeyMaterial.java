@@ -15,10 +15,6 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /** A certificate chain and its private key, loaded from a {@link Source}: what a TLS endpoint proves itself with. */
 final class KeyMaterial {
     private static final char[] IN_MEMORY = "in-memory".toCharArray();
-    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Tells loaded versions apart (key manager aliases carry it). */
-    final long generation = GENERATIONS.incrementAndGet();
 
     final X509ExtendedKeyManager keyManager;
     /** The leaf certificate, for expiry reports. */

@@ -23,11 +23,12 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     private static final int MAX_CHAIN = 10;
 
     private final boolean validate;
-    private final Reloader<TrustMaterial> trust;
+    private final java.util.function.Supplier<TrustMaterial> trust;
     private final Set<String> thumbprints;
     private final Set<String> pins;
 
-    PinningTrustManager(boolean validate, Reloader<TrustMaterial> trust, Set<String> thumbprints, Set<String> pins) {
+    PinningTrustManager(boolean validate, java.util.function.Supplier<TrustMaterial> trust, Set<String> thumbprints,
+            Set<String> pins) {
         this.validate = validate;
         this.trust = trust;
         this.thumbprints = thumbprints;

@@ -31,14 +31,21 @@ final class Protocols {
         return List.copyOf(out);
     }
 
-    /** Enables exactly the configured protocols on every socket it makes, whoever uses it. */
+    /**
+     * Enables exactly the configured protocols on every socket it makes, whoever uses it; each socket comes from the
+     * current context (reloadable material gets its reload check before the ClientHello is sent).
+     */
     static final class SocketFactory extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
+        private final java.util.function.Supplier<javax.net.ssl.SSLContext> contexts;
         private final String[] protocols;
 
-        SocketFactory(SSLSocketFactory delegate, List<String> protocols) {
-            this.delegate = delegate;
+        SocketFactory(java.util.function.Supplier<javax.net.ssl.SSLContext> contexts, List<String> protocols) {
+            this.contexts = contexts;
             this.protocols = protocols.toArray(new String[0]);
+        }
+
+        private SSLSocketFactory delegate() {
+            return contexts.get().getSocketFactory();
         }
 
         private Socket configure(Socket socket) {
@@ -50,48 +57,48 @@ final class Protocols {
 
         @Override
         public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
+            return delegate().getDefaultCipherSuites();
         }
 
         @Override
         public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
+            return delegate().getSupportedCipherSuites();
         }
 
         @Override
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            return configure(delegate.createSocket(s, host, port, autoClose));
+            return configure(delegate().createSocket(s, host, port, autoClose));
         }
 
         @Override
         public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
-            return configure(delegate.createSocket(s, consumed, autoClose));
+            return configure(delegate().createSocket(s, consumed, autoClose));
         }
 
         @Override
         public Socket createSocket() throws IOException {
-            return configure(delegate.createSocket());
+            return configure(delegate().createSocket());
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            return configure(delegate.createSocket(host, port));
+            return configure(delegate().createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return configure(delegate.createSocket(host, port, localHost, localPort));
+            return configure(delegate().createSocket(host, port, localHost, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            return configure(delegate.createSocket(host, port));
+            return configure(delegate().createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
-            return configure(delegate.createSocket(address, port, localAddress, localPort));
+            return configure(delegate().createSocket(address, port, localAddress, localPort));
         }
     }
 }

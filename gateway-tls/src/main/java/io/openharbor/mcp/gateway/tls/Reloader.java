@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * identity (an atomic rename, as Kubernetes does for mounted secrets, changes the identity) and reloads when one
  * changed. A new version that fails to load is logged and the old one stays in use; the next check tries again.
  */
-final class Reloader<T> {
+final class Reloader<T> implements java.util.function.Supplier<T> {
     private static final Logger log = LoggerFactory.getLogger(Reloader.class);
 
     private final String what;
@@ -44,7 +44,8 @@ final class Reloader<T> {
     }
 
     /** The current material, reloaded first if a check is due and the files changed. */
-    T get() {
+    @Override
+    public T get() {
         if (files.isEmpty() || ticker.read() - nextCheck < 0) {
             return current;
         }

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import io.openharbor.mcp.gateway.Ticker;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 /**
  * TLS for the host's own HTTPS listener, from PEM or PKCS#12 files, with rotation: the certificate and key (and the
@@ -62,14 +60,13 @@ public final class ServerTls {
         this.clientTrust = clientAuth == ClientAuth.NONE ? null
                 : new Reloader<>("client-certificate trust " + trust, trustFiles,
                         () -> TrustMaterial.load(trust, false), interval, b.ticker);
-        try {
-            this.context = SSLContext.getInstance("TLS");
-            TrustManager[] tms = clientTrust == null ? null
-                    : new TrustManager[] {new ReloadingManagers.Trust(clientTrust)};
-            context.init(new KeyManager[] {new ReloadingManagers.Keys(key)}, tms, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot create a TLS context", e);
-        }
+        // One SSLContext per version of the files, and each new connection's engine comes from the current one: the
+        // files are looked at before a ClientHello is read, and a resumed session can never outlive a rotation.
+        LiveContext contexts = new LiveContext(
+                () -> new Object[] {key.get(), clientTrust == null ? null : clientTrust.get()},
+                m -> BackendTls.context(new KeyManager[] {((KeyMaterial) m[0]).keyManager},
+                        m[1] == null ? null : ((TrustMaterial) m[1]).pkix));
+        this.context = RefreshingContext.wrap(contexts);
     }
 
     /** Starts a builder. */

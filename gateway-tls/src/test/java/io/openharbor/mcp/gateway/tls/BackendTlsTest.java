@@ -98,7 +98,7 @@ class BackendTlsTest {
         assertThat(backend.getRequestCount()).isZero();
         // What the gateway logs: the pins the backend presented, leaf and CA, and the pin that was configured.
         assertThat(recorder.failures).hasSize(1);
-        String logged = recorder.failures.get(0).toString();
+        String logged = recorder.failure(0).toString();
         assertThat(logged).contains("Certificate pinning failure!")
                 .contains(Fingerprints.spkiSha256(backendCert.certificate()) + ": CN=backend")
                 .contains(Fingerprints.spkiSha256(ca.certificate()) + ": CN=Test CA")
@@ -165,7 +165,7 @@ class BackendTlsTest {
                 .allowedThumbprints(Fingerprints.sha256Thumbprint(sibling.certificate())).build());
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(backend.getRequestCount()).isZero();
-        assertThat(recorder.failures.get(0).toString()).contains("thumbprint SHA-256 "
+        assertThat(recorder.failure(0).toString()).contains("thumbprint SHA-256 "
                 + Fingerprints.sha256Thumbprint(sibling.certificate()));
     }
 
@@ -187,7 +187,7 @@ class BackendTlsTest {
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(true, List.of(Fingerprints.sha1Thumbprint(selfSigned.certificate()))))
                 .statusCode()).isEqualTo(502);
-        assertThat(recorder.failures.get(0).toString()).contains("PKIX");
+        assertThat(recorder.failure(0).toString()).contains("PKIX");
         // Validation off with someone else's thumbprint.
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha1Thumbprint(backendCert.certificate()))))
@@ -216,10 +216,10 @@ class BackendTlsTest {
         backend.enqueue(ok());
 
         assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode()).isEqualTo(502);
-        assertThat(recorder.failures.get(0).toString()).containsIgnoringCase("expired");
+        assertThat(recorder.failure(0).toString()).containsIgnoringCase("expired");
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha256Thumbprint(expired.certificate()))))
                 .statusCode()).isEqualTo(502);
-        assertThat(recorder.failures.get(1).toString()).containsIgnoringCase("expired");
+        assertThat(recorder.failure(1).toString()).containsIgnoringCase("expired");
         assertThat(backend.getRequestCount()).isZero();
     }
 

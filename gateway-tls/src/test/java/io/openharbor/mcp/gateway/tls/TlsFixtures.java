@@ -104,11 +104,28 @@ final class TlsFixtures {
         final List<String> expiring = new CopyOnWriteArrayList<>();
 
         @Override
-        public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
+        public synchronized void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
             statuses.add(status);
             if (failure != null) {
                 failures.add(failure);
             }
+            notifyAll();
+        }
+
+        /**
+         * The {@code i}-th failure, waiting for it: the client may read its answer a moment before the gateway reports
+         * the end of the request. Bounded: 10 s.
+         */
+        synchronized Throwable failure(int i) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (failures.size() <= i) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no failure #" + i + " was reported; statuses " + statuses);
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return failures.get(i);
         }
 
         @Override
