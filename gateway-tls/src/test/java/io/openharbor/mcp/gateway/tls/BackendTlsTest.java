@@ -107,6 +107,36 @@ class BackendTlsTest {
     }
 
     @Test
+    void aRefusedHandshakeIsABackendFailureForHealthChecksAndOutlierDetection() throws Exception {
+        String wrongPin = Fingerprints.spkiSha256(TlsFixtures.ca("Other CA").certificate());
+        java.util.concurrent.CountDownLatch down = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TlsFixtures.Recorder listener = new TlsFixtures.Recorder() {
+            @Override
+            public void healthChanged(Backend backend, boolean healthy, String reason) {
+                if (!healthy) {
+                    reasons.add(reason);
+                    down.countDown();
+                }
+            }
+        };
+        BackendTls tls = BackendTls.builder().trustPem(caPem()).pins(wrongPin).build();
+        io.openharbor.mcp.gateway.Gateway gateway = io.openharbor.mcp.gateway.Gateway.builder()
+                .pool(io.openharbor.mcp.gateway.BackendPool.builder("p")
+                        .backend(Backend.builder("pinned", URI.create(url())).tlsPolicy(tls).build())
+                        .build()) // default HTTP health checks: the first one runs at start
+                .listener(listener).build();
+        try (TlsFixtures.Host host = new TlsFixtures.Host(gateway)) {
+            assertThat(down.await(20, TimeUnit.SECONDS)).as("health check failed").isTrue();
+            assertThat(reasons.get(0)).contains("Certificate pinning failure!");
+            HttpResponse<String> r = host.post(INIT); // in panic (the only backend is down): it still goes, and fails
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(gateway.health().backends().get(0).consecutiveFailures()).isEqualTo(1);
+        }
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
     void aPinOfACertificateTheBackendMerelySendsAlongDoesNotCount() throws Exception {
         // The backend appends an unrelated certificate to its chain; pinning it must not make the chain acceptable.
         HeldCertificate stray = TlsFixtures.ca("Stray");

@@ -98,7 +98,7 @@ final class TlsFixtures {
     }
 
     /** Records how requests ended (status and failure, whose message is what the gateway logs). */
-    static final class Recorder extends GatewayListener {
+    static class Recorder extends GatewayListener {
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
         final List<Integer> statuses = new CopyOnWriteArrayList<>();
         final List<String> expiring = new CopyOnWriteArrayList<>();
