@@ -299,11 +299,7 @@ public final class BackendTls implements TlsPolicy {
          * checks on every handshake.
          */
         public Builder reloadCheckInterval(Duration interval) {
-            requireNonNull(interval, "reloadCheckInterval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("reloadCheckInterval must not be negative, was: " + interval);
-            }
-            this.reloadCheckInterval = interval;
+            this.reloadCheckInterval = Reloader.checkInterval(interval);
             return this;
         }
 

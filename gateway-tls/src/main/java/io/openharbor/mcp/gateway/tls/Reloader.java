@@ -31,6 +31,15 @@ final class Reloader<T> implements java.util.function.Supplier<T> {
     private volatile long nextCheck;
     private String lastProblem;
 
+    /** A valid {@code reloadCheckInterval}: not null, not negative (zero checks on every new connection). */
+    static java.time.Duration checkInterval(java.time.Duration interval) {
+        java.util.Objects.requireNonNull(interval, "reloadCheckInterval");
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("reloadCheckInterval must not be negative, was: " + interval);
+        }
+        return interval;
+    }
+
     /** Loads once now; a failure here is the caller's start-up error. */
     Reloader(String what, List<Path> files, Supplier<T> loader, long intervalNanos, Ticker ticker) {
         this.what = what;

@@ -195,11 +195,7 @@ public final class ServerTls {
 
         /** How often, at most, the files are checked for changes (default 10 s); zero checks on every handshake. */
         public Builder reloadCheckInterval(Duration interval) {
-            requireNonNull(interval, "reloadCheckInterval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("reloadCheckInterval must not be negative, was: " + interval);
-            }
-            this.reloadCheckInterval = interval;
+            this.reloadCheckInterval = Reloader.checkInterval(interval);
             return this;
         }
 

@@ -54,6 +54,22 @@ class BackendTlsTest {
         backend.close();
     }
 
+    /** Replaces the backend with one serving {@code leaf} (and its issuers' certificates). */
+    private void restartBackend(HeldCertificate leaf, HeldCertificate... issuers) throws Exception {
+        java.security.cert.X509Certificate[] chain = new java.security.cert.X509Certificate[issuers.length];
+        for (int i = 0; i < issuers.length; i++) {
+            chain[i] = issuers[i].certificate();
+        }
+        restartBackend(new HandshakeCertificates.Builder().heldCertificate(leaf, chain).build().sslSocketFactory());
+    }
+
+    private void restartBackend(javax.net.ssl.SSLSocketFactory tls) throws Exception {
+        backend.close();
+        backend = new MockWebServer();
+        backend.useHttps(tls);
+        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+    }
+
     private String url() {
         return "https://127.0.0.1:" + backend.getPort() + "/mcp";
     }
@@ -154,10 +170,7 @@ class BackendTlsTest {
         };
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {km}, null, null);
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(ctx.getSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(ctx.getSocketFactory());
         backend.enqueue(ok());
 
         HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem())
@@ -204,10 +217,7 @@ class BackendTlsTest {
         // Self-signed, and named for another host: the seed's ValidateCertificate=false + thumbprint case.
         HeldCertificate selfSigned = new HeldCertificate.Builder().commonName("legacy.internal")
                 .addSubjectAlternativeName("legacy.internal").build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(selfSigned).build().sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(selfSigned);
 
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha1Thumbprint(selfSigned.certificate()))))
@@ -238,11 +248,7 @@ class BackendTlsTest {
         long now = System.currentTimeMillis();
         HeldCertificate expired = TlsFixtures.leaf("expired").signedBy(ca)
                 .validityInterval(now - TimeUnit.DAYS.toMillis(30), now - TimeUnit.DAYS.toMillis(1)).build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(expired, ca.certificate()).build()
-                .sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(expired, ca);
         backend.enqueue(ok());
 
         assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode()).isEqualTo(502);
@@ -268,11 +274,7 @@ class BackendTlsTest {
     void hostNameIsVerifiedWhenValidationIsOn() throws Exception {
         HeldCertificate wrongName = new HeldCertificate.Builder().commonName("elsewhere")
                 .addSubjectAlternativeName("elsewhere.example").signedBy(ca).build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(wrongName, ca.certificate()).build()
-                .sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(wrongName, ca);
         backend.enqueue(ok());
         HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem()).build());
         assertThat(r.statusCode()).isEqualTo(502);
@@ -311,11 +313,7 @@ class BackendTlsTest {
         // to loopback needs DNS; so the policy's socket factory is driven by hand, as OkHttp drives it.
         HeldCertificate named = TlsFixtures.leaf("named").addSubjectAlternativeName("backend.test").signedBy(ca)
                 .build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(named, ca.certificate()).build()
-                .sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(named, ca);
         backend.enqueue(ok());
         BackendTls tls = BackendTls.builder().trustPem(caPem()).build();
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", backend.getPort());
@@ -346,11 +344,7 @@ class BackendTlsTest {
         long now = System.currentTimeMillis();
         HeldCertificate soon = TlsFixtures.leaf("soon").signedBy(ca)
                 .validityInterval(now - 1000, now + TimeUnit.DAYS.toMillis(10) + TimeUnit.HOURS.toMillis(1)).build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(soon, ca.certificate()).build()
-                .sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(soon, ca);
         backend.enqueue(ok());
         backend.enqueue(ok());
         try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
@@ -377,11 +371,7 @@ class BackendTlsTest {
         assertThat(recorder.expiring).containsExactly("backend:tls-backend:10"); // same cert (the backend's)
         recorder.expiring.clear();
         HeldCertificate year = TlsFixtures.leaf("year").signedBy(ca).duration(365, TimeUnit.DAYS).build();
-        backend.close();
-        backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(year, ca.certificate()).build()
-                .sslSocketFactory());
-        backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+        restartBackend(year, ca);
         backend.enqueue(ok());
         backend.enqueue(ok());
         try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
