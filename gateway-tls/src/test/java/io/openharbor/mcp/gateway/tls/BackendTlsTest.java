@@ -113,8 +113,8 @@ class BackendTlsTest {
                 .doesNotContain("Exception");
         assertThat(backend.getRequestCount()).isZero();
         // What the gateway logs: the pins the backend presented, leaf and CA, and the pin that was configured.
+        String logged = recorder.failure(0).toString(); // waits: requestEnd may come just after the answer
         assertThat(recorder.failures).hasSize(1);
-        String logged = recorder.failure(0).toString();
         assertThat(logged).contains("Certificate pinning failure!")
                 .contains(Fingerprints.spkiSha256(backendCert.certificate()) + ": CN=backend")
                 .contains(Fingerprints.spkiSha256(ca.certificate()) + ": CN=Test CA")
