@@ -43,6 +43,9 @@ class MutualTlsAndRotationTest {
     private void startBackend(HandshakeCertificates certs, boolean requireClientAuth, SSLSocketFactory wrap)
             throws IOException {
         backend = new MockWebServer();
+        // HTTP/1.1: the tests close the connection after each answer to force new handshakes; over HTTP/2 a request
+        // can race the GOAWAY onto the closing connection and be refused (REFUSED_STREAM).
+        backend.setProtocols(java.util.List.of(okhttp3.Protocol.HTTP_1_1));
         backend.useHttps(wrap != null ? wrap : certs.sslSocketFactory());
         if (requireClientAuth) {
             backend.requireClientAuth();
