@@ -35,45 +35,42 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         this.pins = pins;
     }
 
+    /** One of the JDK's three ways to ask a PKIX trust manager, with what it was given. */
+    @FunctionalInterface
+    private interface Pkix {
+        void check(X509ExtendedTrustManager pkix) throws CertificateException;
+    }
+
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        TrustMaterial t = validate ? trust.get() : null;
-        if (t != null) {
-            try {
-                t.pkix.checkServerTrusted(chain, authType, socket);
-            } catch (CertificateException e) {
-                throw explain(chain, e);
-            }
-        }
-        check(chain, t, socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null);
+        verify(chain, tm -> tm.checkServerTrusted(chain, authType, socket),
+                socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        TrustMaterial t = validate ? trust.get() : null;
-        if (t != null) {
-            try {
-                t.pkix.checkServerTrusted(chain, authType, engine);
-            } catch (CertificateException e) {
-                throw explain(chain, e);
-            }
-        }
-        check(chain, t, engine != null ? engine.getHandshakeSession() : null);
+        verify(chain, tm -> tm.checkServerTrusted(chain, authType, engine),
+                engine != null ? engine.getHandshakeSession() : null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain, tm -> tm.checkServerTrusted(chain, authType), null);
+    }
+
+    /** PKIX first when validating (its failure explained), then the pins. */
+    private void verify(X509Certificate[] chain, Pkix pkix, SSLSession session) throws CertificateException {
         TrustMaterial t = validate ? trust.get() : null;
         if (t != null) {
             try {
-                t.pkix.checkServerTrusted(chain, authType);
+                pkix.check(t.pkix);
             } catch (CertificateException e) {
                 throw explain(chain, e);
             }
         }
-        check(chain, t, null);
+        check(chain, t, session);
     }
 
     private void check(X509Certificate[] chain, TrustMaterial t, SSLSession session) throws CertificateException {

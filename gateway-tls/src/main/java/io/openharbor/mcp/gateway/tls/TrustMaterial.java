@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import io.openharbor.mcp.gateway.TlsPolicy;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -57,7 +58,8 @@ final class TrustMaterial {
             }
         }
         if (systemRoots) {
-            Collections.addAll(anchors, systemTrustManager(null).getAcceptedIssuers());
+            // The JVM's roots as core already loaded them once, not cacerts read again on every reload.
+            Collections.addAll(anchors, TlsPolicy.system().trustManager().getAcceptedIssuers());
         }
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("no trust anchor: add a trust file or include the system roots");
@@ -71,14 +73,14 @@ final class TrustMaterial {
                 ks.setCertificateEntry("anchor-" + i, c);
                 bySubject.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>(1)).add(c);
             }
-            return new TrustMaterial(systemTrustManager(ks), bySubject, anchors.size());
+            return new TrustMaterial(pkixTrustManager(ks), bySubject, anchors.size());
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build a trust store in memory", e);
         }
     }
 
-    /** The JDK's PKIX trust manager over {@code anchors}, or over the JVM's default roots when null. */
-    static X509ExtendedTrustManager systemTrustManager(KeyStore anchors) {
+    /** The JDK's PKIX trust manager over {@code anchors}. */
+    static X509ExtendedTrustManager pkixTrustManager(KeyStore anchors) {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(anchors);

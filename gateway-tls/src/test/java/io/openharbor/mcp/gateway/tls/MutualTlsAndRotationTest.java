@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLSocket;
+import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -189,7 +188,8 @@ class MutualTlsAndRotationTest {
     void aTls13OnlyPolicyRefusesATls12OnlyBackend() throws Exception {
         HandshakeCertificates certs = new HandshakeCertificates.Builder().heldCertificate(backendCert,
                 ca.certificate()).build();
-        startBackend(certs, false, new OnlyProtocol(certs.sslSocketFactory(), "TLSv1.2"));
+        // The policy's own protocol-restricting factory, here on the server side.
+        startBackend(certs, false, new Protocols.SocketFactory(certs::sslContext, List.of("TLSv1.2")));
         backend.enqueue(okAndClose());
         BackendTls only13 = BackendTls.builder().trustPem(caPem()).protocols("TLSv1.3").build();
         try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), only13, recorder).build())) {
@@ -213,57 +213,5 @@ class MutualTlsAndRotationTest {
         assertThatThrownBy(() -> ServerTls.builder().protocols("TLSv1.3", "SSLv3"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(BackendTls.builder().build().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    }
-
-    /** A server socket factory wrapper that enables exactly one protocol on the sockets MockWebServer makes. */
-    static final class OnlyProtocol extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
-        private final String protocol;
-
-        OnlyProtocol(SSLSocketFactory delegate, String protocol) {
-            this.delegate = delegate;
-            this.protocol = protocol;
-        }
-
-        private Socket only(Socket s) {
-            ((SSLSocket) s).setEnabledProtocols(new String[] {protocol});
-            return s;
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            return only(delegate.createSocket(s, host, port, autoClose));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            return only(delegate.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return only(delegate.createSocket(host, port, localHost, localPort));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return only(delegate.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws IOException {
-            return only(delegate.createSocket(address, port, localAddress, localPort));
-        }
     }
 }
