@@ -88,6 +88,8 @@ public final class Gateway implements AutoCloseable {
     public static final double DEFAULT_RETRY_RATIO = 0.2;
     /** Default floor for {@link Builder#retryBudget(double, int)}: {@value} retries per second. */
     public static final int DEFAULT_MIN_RETRIES_PER_SECOND = 10;
+    /** Default for {@link Builder#maxJsonDepth(int)}: {@value}. */
+    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
     /** Default for {@link Builder#certificateExpiryWarning(Duration)}: 30 days. */
     public static final Duration DEFAULT_CERTIFICATE_EXPIRY_WARNING = Duration.ofDays(30);
 
@@ -98,6 +100,8 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, BackendRuntime> byName;
     private final Map<String, BackendRuntime> byEventTag;
     final SessionTokens tokens;
+    final Edge edge;
+    final McpPeek.Limits jsonLimits;
     final long maxRequestBodyBytes;
     final int maxAttempts;
     final long streamIdleTimeoutMillis;
@@ -121,6 +125,9 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Builder b) {
         this.pool = b.pool;
+        this.edge = new Edge(b.security, b.authenticator, b.rateLimiter);
+        this.jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
+                ? McpPeek.Limits.DEFAULT : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
         this.maxRequestBodyBytes = b.maxRequestBodyBytes;
         this.maxAttempts = b.maxAttempts;
         this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
@@ -434,8 +441,64 @@ public final class Gateway implements AutoCloseable {
         private boolean virtualThreads = true;
         private Duration certificateExpiryWarning = DEFAULT_CERTIFICATE_EXPIRY_WARNING;
         private final Map<String, Supplier<X509Certificate>> serverCertificates = new java.util.LinkedHashMap<>();
+        private SecurityPolicy security = SecurityPolicy.defaults();
+        private Authenticator authenticator;
+        private RateLimiter rateLimiter;
+        private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+        private int maxJsonStringLength;
 
         private Builder() {}
+
+        /**
+         * The edge rules: HTTPS enforcement, trusted proxies, security headers, allowed origins and hosts, CORS
+         * (default {@link SecurityPolicy#defaults()}).
+         */
+        public Builder security(SecurityPolicy policy) {
+            this.security = requireNonNull(policy, "security");
+            return this;
+        }
+
+        /**
+         * Authenticates every request to the MCP endpoint (default none: everyone is the same anonymous caller). The
+         * identity binds sessions, keys rate limits and names the caller in logs; the authenticator's
+         * {@link Authenticator#credentialHeaders() credential headers} are never forwarded. See {@link ApiKeys}.
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * Limits each caller's requests (default none); see {@link RateLimits} for the seed's token buckets
+         * ({@code RateLimits.seedDefaults()}: 100 per minute, bursts of 20).
+         */
+        public Builder rateLimiter(RateLimiter limiter) {
+            this.rateLimiter = requireNonNull(limiter, "rateLimiter");
+            return this;
+        }
+
+        /**
+         * Deepest nesting of JSON objects and arrays accepted in a POST body (default
+         * {@value #DEFAULT_MAX_JSON_DEPTH}; 2 to 1000). Deeper bodies get 400 before anything is forwarded, which
+         * protects backends whose JSON parsers recurse.
+         */
+        public Builder maxJsonDepth(int depth) {
+            this.maxJsonDepth = Durations.count(depth, "maxJsonDepth", 2, 1000);
+            return this;
+        }
+
+        /**
+         * Longest JSON string or member name accepted in a POST body, in characters (default 0: no limit besides
+         * {@link #maxRequestBodyBytes(long)}; otherwise 64 to 1073741824). Longer ones get 400. Bodies shorter than the
+         * limit are not measured, so it costs nothing on small messages.
+         */
+        public Builder maxJsonStringLength(int chars) {
+            if (chars != 0 && chars < 64) {
+                throw new IllegalArgumentException("maxJsonStringLength must be 0 (off) or at least 64, was: " + chars);
+            }
+            this.maxJsonStringLength = chars;
+            return this;
+        }
 
         /**
          * How long before a certificate's expiry the gateway warns (default 30 days): a log line and

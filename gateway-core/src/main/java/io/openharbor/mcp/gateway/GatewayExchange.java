@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -54,6 +55,15 @@ public interface GatewayExchange {
 
     /** Whether the connection to the peer is TLS-protected. */
     boolean isSecure();
+
+    /**
+     * The certificate chain the client presented in the TLS handshake (leaf first), already verified by the host's
+     * server, or an empty list (plain HTTP, or no client certificate). Authenticators read it to turn mutual TLS into a
+     * caller identity. The default returns an empty list.
+     */
+    default List<X509Certificate> clientCertificates() {
+        return List.of();
+    }
 
     /** The request body. The gateway reads it at most once and never past its configured size limit. */
     InputStream requestBody() throws IOException;

@@ -101,6 +101,18 @@ public abstract class GatewayListener {
         /** No backend was available or left to try (503). */
         NO_BACKEND,
         /** The pool is in panic and configured to fail fast (503). */
-        PANIC_FAIL_FAST
+        PANIC_FAIL_FAST,
+        /** A plain-HTTP request where HTTPS is required (308 redirect or 403). */
+        HTTPS_REQUIRED,
+        /** The request's {@code Host} is not in the allowed hosts (403). */
+        HOST_NOT_ALLOWED,
+        /** The request's {@code Origin} is not allowed, or a CORS preflight asked for more than is allowed (403). */
+        ORIGIN_NOT_ALLOWED,
+        /** No or invalid credentials (401). */
+        UNAUTHENTICATED,
+        /** The authenticator refused a known caller (403). */
+        FORBIDDEN,
+        /** The caller's rate limit, or its per-tool limit, is spent (429). */
+        RATE_LIMITED
     }
 }

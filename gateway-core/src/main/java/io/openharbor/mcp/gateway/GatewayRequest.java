@@ -1,6 +1,8 @@
 package io.openharbor.mcp.gateway;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * A read-only view of one request the gateway is serving, given to {@link LoadBalancer}s (through
@@ -32,6 +34,36 @@ public interface GatewayRequest {
     /** The first value of a request header (case-insensitive), or {@code null}. */
     String header(String name);
 
-    /** The address of the peer connected to the host server. */
+    /** All values of a request header (case-insensitive), or an empty list. */
+    default List<String> headers(String name) {
+        String v = header(name);
+        return v == null ? List.of() : List.of(v);
+    }
+
+    /** The address of the peer connected to the host server (which may be a proxy). */
     InetSocketAddress remoteAddress();
+
+    /**
+     * The client's address: the peer's, or, when the peer is a trusted proxy and forwarding headers are trusted (see
+     * {@link SecurityPolicy.Builder#trustForwardedHeaders(boolean)}), the nearest untrusted address in the forwarding
+     * chain. Unresolved (never looked up in DNS).
+     */
+    default InetSocketAddress clientAddress() {
+        return remoteAddress();
+    }
+
+    /** Whether the client reached the edge over TLS (the connection's own, or a trusted proxy's word for it). */
+    default boolean isSecure() {
+        return false;
+    }
+
+    /** The caller's identity from the {@link Authenticator}, or null when none is configured or it has not run yet. */
+    default String caller() {
+        return null;
+    }
+
+    /** The client's TLS certificate chain (leaf first) when it presented one to the host's server, else empty. */
+    default List<X509Certificate> clientCertificates() {
+        return List.of();
+    }
 }

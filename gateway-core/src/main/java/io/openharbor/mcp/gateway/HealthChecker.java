@@ -244,7 +244,7 @@ final class HealthChecker implements AutoCloseable {
             boolean hasResult = false;
             String error = null;
             String version = null;
-            try (JsonParser p = McpPeek.JSON.createParser(json)) {
+            try (JsonParser p = McpPeek.Limits.DEFAULT.factory.createParser(json)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return new ProbeAnswer("answer is not a JSON object", null);
                 }

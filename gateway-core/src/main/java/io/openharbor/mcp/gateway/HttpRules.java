@@ -41,6 +41,15 @@ final class HttpRules {
         return out;
     }
 
+    /** Whether a header value holds CR, LF or NUL, which must never be written into a request to a backend. */
+    static boolean hasLineBreak(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) return true;
+        }
+        return false;
+    }
+
     /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
     static boolean isJson(String contentType) {
         if (contentType == null) return false;

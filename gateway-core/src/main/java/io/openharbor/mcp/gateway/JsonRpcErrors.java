@@ -23,13 +23,27 @@ final class JsonRpcErrors {
     static final int BACKEND_ERROR = -32011;
     /** The backend did not answer in time (504). */
     static final int BACKEND_TIMEOUT = -32012;
+    /** Refused at the edge: HTTPS required, host or origin not allowed, CORS preflight refused (403, 308). */
+    static final int EDGE_FORBIDDEN = -32020;
+    /** No or invalid credentials (401). */
+    static final int UNAUTHORIZED = -32021;
+    /** The authenticator refused a known caller (403). */
+    static final int FORBIDDEN = -32022;
+    /** The caller's rate limit is spent (429); {@code data.retryAfterSeconds} says when to try again. */
+    static final int RATE_LIMITED = -32029;
 
-    /** {@code {"jsonrpc":"2.0","id":<idJson>,"error":{"code":<code>,"message":<message>}}} as UTF-8. */
-    static byte[] body(String idJson, int code, String message) {
+    /**
+     * {@code {"jsonrpc":"2.0","id":<idJson>,"error":{"code":<code>,"message":<message>,"data":<dataJson>}}} as UTF-8;
+     * {@code data} only when {@code dataJson} is not null.
+     */
+    static byte[] body(String idJson, int code, String message, String dataJson) {
         StringBuilder sb = new StringBuilder(96 + message.length());
         sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(idJson == null ? "null" : idJson)
                 .append(",\"error\":{\"code\":").append(code).append(",\"message\":");
         quote(sb, message);
+        if (dataJson != null) {
+            sb.append(",\"data\":").append(dataJson);
+        }
         sb.append("}}");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A peek at a JSON-RPC POST body with Jackson's streaming parser: it checks that the whole body is well-formed JSON
@@ -18,10 +22,30 @@ final class McpPeek {
         /** Not well-formed JSON: -32700. */
         PARSE_ERROR,
         /** Well-formed JSON that is not a JSON-RPC 2.0 message or batch: -32600. */
-        INVALID_REQUEST
+        INVALID_REQUEST,
+        /** Past an input limit: nested too deep, a string or number too long (400, -32600). */
+        TOO_COMPLEX
     }
 
-    static final JsonFactory JSON = JsonFactory.builder().build();
+    /** The input limits of one gateway, with the parser factory that enforces the nesting depth. */
+    static final class Limits {
+        /** Default nesting depth: deep enough for any real MCP message, shallow enough for recursive parsers. */
+        static final int DEFAULT_DEPTH = 64;
+        static final Limits DEFAULT = new Limits(DEFAULT_DEPTH, 0);
+
+        final int maxDepth;
+        /** Longest string (or member name) in characters; 0 for no limit but the body size. */
+        final int maxStringLength;
+        final JsonFactory factory;
+
+        Limits(int maxDepth, int maxStringLength) {
+            this.maxDepth = maxDepth;
+            this.maxStringLength = maxStringLength;
+            this.factory = JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                    .build();
+        }
+    }
 
     /** Methods that change nothing on the server, so they may be retried on another backend before any answer byte. */
     static boolean isReadOnly(String method) {
@@ -50,10 +74,20 @@ final class McpPeek {
     boolean hasRequest;
     /** Whether every request in the body is read-only. */
     boolean allReadOnly = true;
+    /** The tool names of the {@code tools/call} requests in the body (several in a batch), or null when none. */
+    List<String> tools;
+    /** The string length limit to check, or 0 when no string in this body can pass it. */
+    private int stringLimit;
 
     static McpPeek of(byte[] body, int length) {
+        return of(body, length, Limits.DEFAULT);
+    }
+
+    static McpPeek of(byte[] body, int length, Limits limits) {
         McpPeek peek = new McpPeek();
-        try (JsonParser p = JSON.createParser(body, 0, length)) {
+        // A string has at most as many characters as the body has bytes: short bodies need no string check.
+        peek.stringLimit = limits.maxStringLength > 0 && length > limits.maxStringLength ? limits.maxStringLength : 0;
+        try (JsonParser p = limits.factory.createParser(body, 0, length)) {
             JsonToken root = p.nextToken();
             if (root == JsonToken.START_OBJECT) {
                 peek.message(p, true);
@@ -64,7 +98,7 @@ final class McpPeek {
                 while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (t != JsonToken.START_OBJECT) {
                         peek.invalid("batch element is not a JSON object");
-                        p.skipChildren();
+                        peek.skip(p);
                         continue;
                     }
                     peek.message(p, false);
@@ -79,12 +113,20 @@ final class McpPeek {
                 return peek;
             } else {
                 peek.invalid("body is not a JSON-RPC object or batch");
-                p.skipChildren();
+                peek.skip(p);
             }
             if (p.nextToken() != null) {
                 peek.problem = Problem.PARSE_ERROR;
                 peek.problemDetail = "trailing data after the JSON value";
             }
+        } catch (StreamConstraintsException e) {
+            peek.problem = Problem.TOO_COMPLEX;
+            String m = String.valueOf(e.getOriginalMessage());
+            peek.problemDetail = m.contains("nesting depth") ? "JSON nested deeper than " + limits.maxDepth
+                    + " levels" : m.contains("Number") ? "a JSON number is too long" : "a JSON value is too long";
+        } catch (TooLong e) {
+            peek.problem = Problem.TOO_COMPLEX;
+            peek.problemDetail = "a JSON string is longer than " + limits.maxStringLength + " characters";
         } catch (JsonProcessingException e) {
             peek.problem = Problem.PARSE_ERROR;
             peek.problemDetail = e.getOriginalMessage();
@@ -92,10 +134,48 @@ final class McpPeek {
             peek.problem = Problem.PARSE_ERROR;
             peek.problemDetail = e.getMessage();
         }
-        if (peek.problem == Problem.PARSE_ERROR) {
+        if (peek.problem == Problem.PARSE_ERROR || peek.problem == Problem.TOO_COMPLEX) {
             peek.idJson = null;
         }
         return peek;
+    }
+
+    /**
+     * Skips the value the parser is on (a scalar, or a whole object or array). Without a string limit this is
+     * Jackson's skip, which does not even decode strings; with one, every string and member name is measured.
+     */
+    private void skip(JsonParser p) throws IOException {
+        if (stringLimit == 0) {
+            p.skipChildren();
+            return;
+        }
+        JsonToken t = p.currentToken();
+        int open = 0;
+        while (true) {
+            if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
+                if (p.getTextLength() > stringLimit) throw new TooLong();
+            } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                open++;
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                open--;
+            }
+            if (open == 0) return;
+            t = p.nextToken();
+            if (t == null) throw new JsonParseFailure("unexpected end of input");
+        }
+    }
+
+    /** A string past the configured limit. */
+    private static final class TooLong extends IOException {
+        TooLong() {
+            super("string too long", null);
+        }
+    }
+
+    /** Measures a string the peek reads itself (method, id, tool name). */
+    private String text(JsonParser p) throws IOException {
+        if (stringLimit > 0 && p.getTextLength() > stringLimit) throw new TooLong();
+        return p.getText();
     }
 
     private void invalid(String detail) {
@@ -117,30 +197,31 @@ final class McpPeek {
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
+            if (stringLimit > 0 && field.length() > stringLimit) throw new TooLong();
             JsonToken v = p.nextToken();
             switch (field) {
                 case "jsonrpc":
-                    versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(p.getText());
+                    versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(text(p));
                     break;
                 case "id":
                     hasId = true;
                     if (v == JsonToken.VALUE_STRING) {
-                        id = JsonRpcErrors.quote(new StringBuilder(), p.getText()).toString();
+                        id = JsonRpcErrors.quote(new StringBuilder(), text(p)).toString();
                     } else if (v == JsonToken.VALUE_NUMBER_INT) {
                         id = p.getText();
                     } else if (v == JsonToken.VALUE_NULL) {
                         id = null;
                     } else {
                         idValid = false;
-                        p.skipChildren();
+                        skip(p);
                     }
                     break;
                 case "method":
                     if (v == JsonToken.VALUE_STRING) {
-                        m = p.getText();
+                        m = text(p);
                     } else {
                         m = null;
-                        p.skipChildren();
+                        skip(p);
                         invalid("method is not a string");
                     }
                     break;
@@ -148,16 +229,16 @@ final class McpPeek {
                     if (v == JsonToken.START_OBJECT) {
                         name = paramsName(p);
                     } else {
-                        p.skipChildren();
+                        skip(p);
                     }
                     break;
                 case "result":
                 case "error":
                     hasResultOrError = true;
-                    p.skipChildren();
+                    skip(p);
                     break;
                 default:
-                    p.skipChildren();
+                    skip(p);
             }
         }
         if (t != JsonToken.END_OBJECT) {
@@ -175,6 +256,10 @@ final class McpPeek {
                 hasRequest = true;
                 if (!isReadOnly(m)) allReadOnly = false;
             }
+            if ("tools/call".equals(m) && name != null) {
+                if (tools == null) tools = new ArrayList<>(1);
+                tools.add(name);
+            }
         } else if (!(hasResultOrError && hasId)) {
             invalid("neither a request, a notification nor a response");
         }
@@ -186,15 +271,15 @@ final class McpPeek {
     }
 
     /** Reads the params object and returns its top-level string "name", if any. */
-    private static String paramsName(JsonParser p) throws IOException {
+    private String paramsName(JsonParser p) throws IOException {
         String name = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
-                name = p.getText();
+                name = text(p);
             } else {
-                p.skipChildren();
+                skip(p);
             }
         }
         return name;

@@ -42,11 +42,13 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private static final String ANONYMOUS = "";
 
     private final Gateway gw;
-    private final GatewayExchange ex;
+    final GatewayExchange ex;
     private final long startNanos;
+    private final ClientInfo client;
 
     private McpPeek peek;
-    private String caller = ANONYMOUS;
+    /** The identity the authenticator gave, or null without authentication. */
+    String caller;
     private String clientToken;
     private String upstreamSession;
     /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
@@ -66,13 +68,22 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         this.gw = gw;
         this.ex = ex;
         this.startNanos = System.nanoTime();
+        this.client = ClientInfo.resolve(ex, gw.edge.policy);
     }
 
     void run() {
         gw.safeListener().requestStart(this);
         try {
+            gw.edge.addSecurityHeaders(ex, client);
             if (gw.healthPath != null && gw.healthPath.equals(ex.path())) {
-                health();
+                // Exempt from HTTPS, Host, authentication and rate limits (load-balancer probes); a browser page of
+                // another origin still may not read it.
+                if (gw.edge.originAllowed(this, ex, client)) {
+                    health();
+                }
+                return;
+            }
+            if (!gw.edge.admit(this, ex, client)) {
                 return;
             }
             switch (ex.method()) {
@@ -126,7 +137,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (body == null) {
             return;
         }
-        peek = McpPeek.of(body, body.length);
+        peek = McpPeek.of(body, body.length, gw.jsonLimits);
+        if (peek.problem == McpPeek.Problem.TOO_COMPLEX) {
+            reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail, "input limit: "
+                    + peek.problemDetail);
+            return;
+        }
         if (peek.problem == McpPeek.Problem.PARSE_ERROR) {
             reject(400, JsonRpcErrors.PARSE_ERROR, "Parse error: " + peek.problemDetail, "malformed JSON");
             return;
@@ -134,6 +150,13 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (peek.problem == McpPeek.Problem.INVALID_REQUEST) {
             reject(400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail, "not JSON-RPC");
             return;
+        }
+        if (gw.edge.rateLimiter != null && peek.tools != null) {
+            for (String tool : peek.tools) {
+                if (!gw.edge.withinLimit(this, ex, rateKey(), tool)) {
+                    return;
+                }
+            }
         }
         if (!resolveSession()) {
             return;
@@ -247,7 +270,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         SessionTokens.Session s;
         try {
-            s = gw.tokens.decode(token.trim(), caller);
+            s = gw.tokens.decode(token.trim(), sessionCaller());
         } catch (SessionTokens.InvalidTokenException e) {
             rejectSession("session token refused (" + e.failure.name().toLowerCase(Locale.ROOT) + ")");
             return false;
@@ -532,9 +555,20 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             if (HttpRules.dropRequestHeader(lower, connectionTokens)) continue;
             if (lower.equals("mcp-session-id")) continue;
             if (lower.equals("last-event-id") && lastEventIdForBackend != null) continue;
+            if (gw.edge.dropRequestHeader(lower)) continue;
             if (lower.equals("accept-encoding")) acceptEncoding = true;
             for (String value : ex.requestHeaders(name)) {
+                if (HttpRules.hasLineBreak(value)) {
+                    throw new IllegalArgumentException("line break or NUL in the value of " + name);
+                }
                 headers.addUnsafeNonAscii(name, value);
+            }
+        }
+        if (client.forwardedFor != null) {
+            headers.add("X-Forwarded-For", client.forwardedFor);
+            headers.add("X-Forwarded-Proto", client.secure ? "https" : "http");
+            if (client.host != null && HeaderText.authority(client.host) != null) {
+                headers.add("X-Forwarded-Host", client.host.trim());
             }
         }
         if (!acceptEncoding) {
@@ -573,6 +607,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             String name = headers.name(i);
             String lower = name.toLowerCase(Locale.ROOT);
             if (HttpRules.dropResponseHeader(lower, connectionTokens)) continue;
+            if (gw.edge.ownsResponseHeader(lower)) continue;
             if (lower.equals("mcp-session-id")) {
                 upstreamSid = headers.value(i);
                 continue;
@@ -583,7 +618,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (upstreamSid != null) {
             String token = upstreamSid.equals(upstreamSession)
                     ? clientToken
-                    : gw.tokens.encode(gw.pool.name(), br.backend.name(), upstreamSid, caller);
+                    : gw.tokens.encode(gw.pool.name(), br.backend.name(), upstreamSid, sessionCaller());
             ex.addResponseHeader(SESSION_HEADER, token);
         }
         ResponseBody body = response.body();
@@ -641,7 +676,45 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
 
     // ---- answers of the gateway's own ----
 
-    private void reject(int code, int rpcCode, String message, String logReason) throws IOException {
+    /** The key of the caller's rate limits: its identity, or its address when unauthenticated. */
+    String rateKey() {
+        return caller != null ? caller : "ip:" + client.address;
+    }
+
+    /** What session tokens are bound to: the caller's identity, or the same "anonymous" for everyone. */
+    private String sessionCaller() {
+        return caller != null ? caller : ANONYMOUS;
+    }
+
+    /** An edge refusal: the listener hears why, then the client gets the answer. */
+    void rejectEdge(GatewayListener.Rejection reason, int code, int rpcCode, String message, String logReason)
+            throws IOException {
+        gw.safeListener().rejected(this, reason);
+        reject(code, rpcCode, message, logReason);
+    }
+
+    /** 429 with the JSON-RPC error's {@code data.retryAfterSeconds} (the Retry-After header is already set). */
+    void rejectRateLimited(long retryAfterSeconds, String logReason) throws IOException {
+        gw.safeListener().rejected(this, GatewayListener.Rejection.RATE_LIMITED);
+        status = 429;
+        log.info("429 for {} {}: {}", ex.method(), ex.path(), logReason);
+        byte[] bytes = JsonRpcErrors.body(peek == null ? null : peek.idJson, JsonRpcErrors.RATE_LIMITED,
+                "Too Many Requests: retry after " + retryAfterSeconds + " s", "{\"retryAfterSeconds\":"
+                        + retryAfterSeconds + "}");
+        send(429, bytes);
+    }
+
+    /** An answer with no body (a CORS preflight). */
+    void answerEmpty(int code) throws IOException {
+        status = code;
+        try {
+            ex.sendResponseHeaders(code, 0).close();
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
+    }
+
+    void reject(int code, int rpcCode, String message, String logReason) throws IOException {
         status = code;
         if (code >= 500) {
             log.warn("{} for {} {}: {}", code, ex.method(), ex.path(), logReason);
@@ -652,8 +725,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     private void writeError(int code, int rpcCode, String message) throws IOException {
-        byte[] bytes = JsonRpcErrors.body(peek == null ? null : peek.idJson, rpcCode, message);
+        send(code, JsonRpcErrors.body(peek == null ? null : peek.idJson, rpcCode, message, null));
+    }
+
+    private void send(int code, byte[] bytes) throws IOException {
         ex.addResponseHeader("Content-Type", "application/json");
+        ex.addResponseHeader("Cache-Control", "no-store");
         try (OutputStream out = ex.sendResponseHeaders(code, bytes.length)) {
             out.write(bytes);
         } catch (IOException e) {
@@ -694,8 +771,33 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     @Override
+    public List<String> headers(String name) {
+        return ex.requestHeaders(name);
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return ex.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return client.socketAddress;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return client.secure;
+    }
+
+    @Override
+    public String caller() {
+        return caller;
+    }
+
+    @Override
+    public List<java.security.cert.X509Certificate> clientCertificates() {
+        return ex.clientCertificates();
     }
 
     @Override

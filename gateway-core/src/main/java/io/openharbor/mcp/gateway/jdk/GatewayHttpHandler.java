@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +113,23 @@ public final class GatewayHttpHandler implements HttpHandler {
         @Override
         public boolean isSecure() {
             return ex instanceof HttpsExchange;
+        }
+
+        @Override
+        public List<X509Certificate> clientCertificates() {
+            if (!(ex instanceof HttpsExchange)) {
+                return List.of();
+            }
+            try {
+                Certificate[] chain = ((HttpsExchange) ex).getSSLSession().getPeerCertificates();
+                List<X509Certificate> out = new ArrayList<>(chain.length);
+                for (Certificate c : chain) {
+                    if (c instanceof X509Certificate) out.add((X509Certificate) c);
+                }
+                return out;
+            } catch (SSLPeerUnverifiedException e) {
+                return List.of(); // the client sent no certificate
+            }
         }
 
         @Override

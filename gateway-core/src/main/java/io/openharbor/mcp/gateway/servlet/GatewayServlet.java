@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 
@@ -89,6 +90,12 @@ public class GatewayServlet extends HttpServlet {
         @Override
         public boolean isSecure() {
             return req.isSecure();
+        }
+
+        @Override
+        public List<X509Certificate> clientCertificates() {
+            Object chain = req.getAttribute("jakarta.servlet.request.X509Certificate");
+            return chain instanceof X509Certificate[] ? List.of((X509Certificate[]) chain) : List.of();
         }
 
         @Override

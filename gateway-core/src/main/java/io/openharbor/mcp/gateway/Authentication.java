@@ -1,0 +1,92 @@
+package io.openharbor.mcp.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The outcome of an {@link Authenticator}: a caller identity, or a refusal with its HTTP status and challenge.
+ * Immutable.
+ */
+public final class Authentication {
+    private final String identity;
+    private final int status;
+    private final String challenge;
+    private final String message;
+
+    private Authentication(String identity, int status, String challenge, String message) {
+        this.identity = identity;
+        this.status = status;
+        this.challenge = challenge;
+        this.message = message;
+    }
+
+    /**
+     * The caller is {@code identity}: a stable, non-secret name (an API key's name, a token's subject). It is logged,
+     * keys rate limits and is bound (as a hash) into session tokens.
+     *
+     * @throws IllegalArgumentException if the identity is blank or longer than 256 characters
+     */
+    public static Authentication success(String identity) {
+        requireNonNull(identity, "identity");
+        if (identity.isBlank() || identity.length() > 256) {
+            throw new IllegalArgumentException("a caller identity must be 1 to 256 characters and not blank");
+        }
+        return new Authentication(identity, 200, null, null);
+    }
+
+    /**
+     * 401: no credentials, or credentials that are not valid.
+     *
+     * @param challenge the {@code WWW-Authenticate} value, e.g. {@code Bearer realm="mcp"} (RFC 9110 §11.6.1; MCP
+     *     2025-06-18 and later want {@code resource_metadata=} in it); required on a 401
+     * @param message what the client is told, in the JSON-RPC error; never include the presented secret
+     */
+    public static Authentication unauthorized(String challenge, String message) {
+        return failure(401, requireNonNull(challenge, "challenge"), message);
+    }
+
+    /**
+     * 403: the caller is known but may not use this gateway (or lacks a scope; a step-up challenge such as
+     * {@code Bearer error="insufficient_scope", scope="..."} may be given, or null).
+     */
+    public static Authentication forbidden(String challenge, String message) {
+        return failure(403, challenge, message);
+    }
+
+    private static Authentication failure(int status, String challenge, String message) {
+        requireNonNull(message, "message");
+        if (challenge != null && (challenge.isBlank() || !HeaderText.isValue(challenge))) {
+            throw new IllegalArgumentException("not a valid WWW-Authenticate value: '" + challenge + "'");
+        }
+        return new Authentication(null, status, challenge, message);
+    }
+
+    /** Whether the caller was authenticated. */
+    public boolean succeeded() {
+        return identity != null;
+    }
+
+    /** The caller's identity, or null on failure. */
+    public String identity() {
+        return identity;
+    }
+
+    /** 200 on success, else the status to answer (401 or 403). */
+    public int status() {
+        return status;
+    }
+
+    /** The {@code WWW-Authenticate} value of a failure, or null. */
+    public String challenge() {
+        return challenge;
+    }
+
+    /** The failure's message for the client, or null on success. */
+    public String message() {
+        return message;
+    }
+
+    @Override
+    public String toString() {
+        return succeeded() ? "Authentication[" + identity + "]" : "Authentication[" + status + ": " + message + "]";
+    }
+}

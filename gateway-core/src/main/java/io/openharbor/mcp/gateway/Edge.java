@@ -1,0 +1,283 @@
+package io.openharbor.mcp.gateway;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge checks of one gateway, in order: HTTPS, {@code Host}, {@code Origin} and CORS, authentication, rate limit.
+ * Each refusal is answered through {@link ProxyCall#reject} (status, JSON-RPC error, log line) and nothing is
+ * forwarded. Immutable; one per gateway.
+ */
+final class Edge {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final String METHODS = "GET, POST, DELETE";
+
+    final SecurityPolicy policy;
+    final Authenticator authenticator;
+    final RateLimiter rateLimiter;
+    private final String[] headerNames;
+    private final String[] headerValues;
+    /** Lower-case request headers never forwarded: credentials and forwarding headers (re-created by the gateway). */
+    private final Set<String> droppedRequestHeaders;
+    /** Lower-case response headers the gateway owns: a backend's are dropped (security headers, CORS). */
+    private final Set<String> ownedResponseHeaders;
+    private final Set<String> corsAllowed;
+    private final String exposeHeaders;
+    private final String maxAge;
+
+    Edge(SecurityPolicy policy, Authenticator authenticator, RateLimiter rateLimiter) {
+        this.policy = policy;
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        Map<String, String> headers = policy.responseHeaders;
+        this.headerNames = headers.keySet().toArray(new String[0]);
+        this.headerValues = headers.values().toArray(new String[0]);
+        Set<String> dropped = new HashSet<>(List.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
+                "x-forwarded-host", "x-forwarded-port", "x-real-ip"));
+        if (authenticator != null) {
+            for (String h : authenticator.credentialHeaders()) {
+                dropped.add(h.toLowerCase(Locale.ROOT));
+            }
+        }
+        this.droppedRequestHeaders = Set.copyOf(dropped);
+        Set<String> owned = new HashSet<>();
+        for (String h : headerNames) {
+            owned.add(h.toLowerCase(Locale.ROOT));
+        }
+        owned.add("strict-transport-security");
+        this.ownedResponseHeaders = Set.copyOf(owned);
+        Set<String> cors = new HashSet<>();
+        for (String h : SecurityPolicy.CORS_ALLOWED_HEADERS) cors.add(h.toLowerCase(Locale.ROOT));
+        for (String h : policy.corsAllowedHeaders) cors.add(h.toLowerCase(Locale.ROOT));
+        this.corsAllowed = Set.copyOf(cors);
+        this.exposeHeaders = String.join(", ", SecurityPolicy.CORS_EXPOSED_HEADERS);
+        this.maxAge = String.valueOf(policy.corsMaxAge.getSeconds());
+    }
+
+    /** Whether a request header (lower case) must not reach a backend. */
+    boolean dropRequestHeader(String lower) {
+        return droppedRequestHeaders.contains(lower);
+    }
+
+    /** Whether a backend's response header (lower case) is replaced by the gateway's own. */
+    boolean ownsResponseHeader(String lower) {
+        return ownedResponseHeaders.contains(lower) || lower.startsWith("access-control-");
+    }
+
+    /** The security headers every answer carries; HSTS only over HTTPS. */
+    void addSecurityHeaders(GatewayExchange ex, ClientInfo client) {
+        for (int i = 0; i < headerNames.length; i++) {
+            ex.addResponseHeader(headerNames[i], headerValues[i]);
+        }
+        if (client.secure && policy.hsts != null) {
+            ex.addResponseHeader("Strict-Transport-Security", policy.hsts);
+        }
+    }
+
+    /**
+     * The checks before anything else happens to a request on the MCP endpoint. Returns false after answering (a
+     * refusal, a redirect or a CORS preflight).
+     */
+    boolean admit(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+        String scheme = client.secure ? "https" : "http";
+        if (policy.requireHttps && !client.secure) {
+            return refuseInsecure(call, ex, client);
+        }
+        if (ex.requestHeaders("Host").size() > 1) {
+            call.reject(400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: more than one Host header", "several Host"
+                    + " headers");
+            return false;
+        }
+        if (!policy.hosts.isEmpty()) {
+            HeaderText.Authority host = HeaderText.authority(client.host);
+            if (!policy.hosts.matches(host, scheme)) {
+                call.rejectEdge(GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                        "Forbidden: host not allowed", "Host " + printable(client.host) + " is not allowed");
+                return false;
+            }
+        }
+        if (!originAllowed(call, ex, client)) {
+            return false;
+        }
+        if (ex.method().equals("OPTIONS")) {
+            preflight(call, ex);
+            return false;
+        }
+        if (authenticator != null && !authenticate(call, client)) {
+            return false;
+        }
+        return rateLimiter == null || withinLimit(call, ex, call.rateKey(), null);
+    }
+
+    /** The Origin rule on its own (the health endpoint applies only this one). */
+    boolean originAllowed(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+        List<String> origins = ex.requestHeaders("Origin");
+        if (origins.isEmpty()) {
+            return true;
+        }
+        String value = origins.get(0);
+        boolean ok = origins.size() == 1 && originMatches(value, client);
+        if (!ok) {
+            call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: origin not allowed", (origins.size() > 1 ? "several Origin headers" : "Origin "
+                            + printable(value) + " is not allowed"));
+            return false;
+        }
+        ex.addResponseHeader("Access-Control-Allow-Origin", value.trim());
+        ex.addResponseHeader("Access-Control-Expose-Headers", exposeHeaders);
+        ex.addResponseHeader("Vary", "Origin");
+        return true;
+    }
+
+    private boolean originMatches(String value, ClientInfo client) {
+        OriginMatcher.Origin origin = OriginMatcher.Origin.parse(value);
+        if (!policy.origins.isEmpty()) {
+            return policy.origins.matches(origin);
+        }
+        // No list: a page of the gateway's own origin, on a loopback host only (a local tool's UI). Anything else
+        // that sends an Origin is a browser on another site, or on a rebound DNS name.
+        if (origin == null) {
+            return false;
+        }
+        String scheme = client.secure ? "https" : "http";
+        HeaderText.Authority host = HeaderText.authority(client.host);
+        return host != null && host.isLoopback() && origin.scheme.equals(scheme) && origin.authority.host.equals(
+                host.host) && origin.port() == (host.port >= 0 ? host.port : HeaderText.defaultPort(scheme));
+    }
+
+    /** 308 to https:// (or 403) for a plain-HTTP request when HTTPS is required. */
+    private boolean refuseInsecure(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+        HeaderText.Authority host = HeaderText.authority(client.host);
+        if (policy.httpsAction == SecurityPolicy.HttpsAction.REJECT || host == null) {
+            call.rejectEdge(GatewayListener.Rejection.HTTPS_REQUIRED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: HTTPS is required", "plain HTTP refused" + (host == null && policy.httpsAction
+                            == SecurityPolicy.HttpsAction.REDIRECT ? " (no valid Host to redirect to)" : ""));
+            return false;
+        }
+        StringBuilder url = new StringBuilder("https://").append(host.host);
+        if (policy.httpsPort != 443) {
+            url.append(':').append(policy.httpsPort);
+        }
+        url.append(ex.path());
+        if (ex.query() != null) {
+            url.append('?').append(ex.query());
+        }
+        String location = url.toString();
+        if (!HeaderText.isValue(location)) {
+            call.reject(400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: invalid request target", "bad target");
+            return false;
+        }
+        ex.addResponseHeader("Location", location);
+        call.rejectEdge(GatewayListener.Rejection.HTTPS_REQUIRED, 308, JsonRpcErrors.EDGE_FORBIDDEN,
+                "HTTPS is required: " + location, "redirected to HTTPS");
+        return false;
+    }
+
+    /** A CORS preflight: 204 with what may be sent, or 403 when the method or a header is not allowed. */
+    private void preflight(ProxyCall call, GatewayExchange ex) throws IOException {
+        String method = ex.requestHeader("Access-Control-Request-Method");
+        if (ex.requestHeader("Origin") == null || method == null) {
+            ex.addResponseHeader("Allow", METHODS + ", OPTIONS");
+            call.answerEmpty(204);
+            return;
+        }
+        method = method.trim();
+        if (!method.equals("GET") && !method.equals("POST") && !method.equals("DELETE")) {
+            call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: method " + printable(method) + " is not allowed", "preflight for method " + printable(
+                            method));
+            return;
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (String value : ex.requestHeaders("Access-Control-Request-Headers")) {
+            for (String h : value.split(",")) {
+                String name = h.trim().toLowerCase(Locale.ROOT);
+                if (name.isEmpty()) continue;
+                if (!corsAllowed.contains(name) && !(name.startsWith("mcp-") && HeaderText.isToken(name))) {
+                    call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                            "Forbidden: request header " + printable(name) + " is not allowed",
+                            "preflight for header " + printable(name));
+                    return;
+                }
+                if (allowed.length() > 0) allowed.append(", ");
+                allowed.append(name);
+            }
+        }
+        ex.addResponseHeader("Access-Control-Allow-Methods", METHODS);
+        if (allowed.length() > 0) {
+            ex.addResponseHeader("Access-Control-Allow-Headers", allowed.toString());
+        }
+        ex.addResponseHeader("Access-Control-Max-Age", maxAge);
+        ex.addResponseHeader("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers");
+        call.answerEmpty(204);
+    }
+
+    private boolean authenticate(ProxyCall call, ClientInfo client) throws IOException {
+        Authentication a;
+        try {
+            a = authenticator.authenticate(call);
+        } catch (RuntimeException e) {
+            log.error("authenticator {} threw; refusing the request", authenticator, e);
+            a = null;
+        }
+        if (a == null) {
+            call.reject(500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "authenticator failed");
+            return false;
+        }
+        if (a.succeeded()) {
+            call.caller = a.identity();
+            return true;
+        }
+        // Failed attempts count against the client address's allowance: guessing keys gets 429 soon.
+        if (rateLimiter != null && !withinLimit(call, call.ex, "ip:" + client.address, null)) {
+            return false;
+        }
+        if (a.challenge() != null) {
+            call.ex.addResponseHeader("WWW-Authenticate", a.challenge());
+        }
+        boolean unauthorized = a.status() == 401;
+        call.rejectEdge(unauthorized ? GatewayListener.Rejection.UNAUTHENTICATED
+                : GatewayListener.Rejection.FORBIDDEN, a.status(), unauthorized ? JsonRpcErrors.UNAUTHORIZED
+                        : JsonRpcErrors.FORBIDDEN, (unauthorized ? "Unauthorized: " : "Forbidden: ") + a.message(),
+                "authentication failed from " + client.address + ": " + a.message());
+        return false;
+    }
+
+    /** Takes from the caller's allowance; answers 429 and returns false when there is none left. */
+    boolean withinLimit(ProxyCall call, GatewayExchange ex, String key, String tool) throws IOException {
+        Duration wait;
+        try {
+            wait = rateLimiter.acquire(key, tool);
+        } catch (RuntimeException e) {
+            log.warn("rate limiter {} threw; request let through", rateLimiter, e);
+            return true;
+        }
+        if (wait == null || wait.isZero() || wait.isNegative()) {
+            return true;
+        }
+        long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
+        ex.addResponseHeader("Retry-After", String.valueOf(seconds));
+        call.rejectRateLimited(seconds, tool == null ? "rate limit of " + key : "rate limit of " + key + " for tool "
+                + tool);
+        return false;
+    }
+
+    /** A header value fit for a log line: control characters replaced, at most 100 characters. */
+    static String printable(String s) {
+        if (s == null) return "(none)";
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 100) + 2).append('\'');
+        for (int i = 0; i < s.length() && i < 100; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7F ? '?' : c);
+        }
+        if (s.length() > 100) sb.append("...");
+        return sb.append('\'').toString();
+    }
+}

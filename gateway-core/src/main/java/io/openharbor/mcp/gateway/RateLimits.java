@@ -1,0 +1,219 @@
+package io.openharbor.mcp.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Token-bucket rate limits per caller, the seed's {@code RateLimiting} ({@code RequestsPerMinute} 100,
+ * {@code BurstSize} 20): each caller's bucket holds up to {@code burst} tokens, refills at {@code requestsPerMinute}
+ * per minute, and each request takes one, so over any span of {@code t} seconds a caller gets at most
+ * {@code burst + requestsPerMinute * t / 60} requests. Optional per-tool buckets (per caller and tool) limit
+ * {@code tools/call} of expensive tools on top.
+ *
+ * <pre>{@code
+ * RateLimits limits = RateLimits.builder()
+ *     .perCaller(100, 20)                   // the seed's defaults
+ *     .tool("web_search", 10, 2)            // at most 10 searches a minute per caller
+ *     .build();
+ * }</pre>
+ *
+ * <p>Memory is bounded: buckets live in a Caffeine cache of at most {@link Builder#maxCallers(long)} callers, and a
+ * bucket idle long enough to have refilled is dropped (a new one starts full, so dropping it changes nothing). Under a
+ * flood of distinct addresses past the bound, the least used buckets are evicted first.
+ */
+public final class RateLimits implements RateLimiter {
+    /** Default for {@link Builder#perCaller(int, int)}: the seed's {@value}. */
+    public static final int DEFAULT_REQUESTS_PER_MINUTE = 100;
+    /** Default for {@link Builder#perCaller(int, int)}: the seed's {@value}. */
+    public static final int DEFAULT_BURST = 20;
+    /** Default for {@link Builder#maxCallers(long)}: {@value}. */
+    public static final long DEFAULT_MAX_CALLERS = 100_000;
+
+    private final Limit perCaller;
+    private final Map<String, Limit> tools;
+    private final Ticker ticker;
+    private final Cache<String, TokenBucket> callers;
+    private final Cache<String, TokenBucket> toolBuckets;
+
+    private RateLimits(Builder b) {
+        this.perCaller = b.perCaller;
+        this.tools = Map.copyOf(b.tools);
+        this.ticker = b.ticker;
+        Ticker t = b.ticker;
+        Duration idle = perCaller.refillTime();
+        this.callers = Caffeine.newBuilder()
+                .maximumSize(b.maxCallers)
+                .expireAfterAccess(idle)
+                .ticker(t::read)
+                .executor(Runnable::run) // maintenance on the calling thread: the library starts no threads
+                .build();
+        Duration toolIdle = Duration.ZERO;
+        for (Limit l : tools.values()) {
+            if (l.refillTime().compareTo(toolIdle) > 0) toolIdle = l.refillTime();
+        }
+        this.toolBuckets = tools.isEmpty() ? null : Caffeine.newBuilder()
+                .maximumSize(b.maxCallers)
+                .expireAfterAccess(toolIdle)
+                .ticker(t::read)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** Starts a builder with the seed's defaults (100 per minute, burst 20) and no per-tool limits. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The seed's limits: 100 requests per minute per caller, bursts of 20. */
+    public static RateLimits seedDefaults() {
+        return builder().build();
+    }
+
+    @Override
+    public Duration acquire(String caller, String tool) {
+        long now = ticker.read();
+        if (tool == null) {
+            return waitOf(callers.get(caller, k -> new TokenBucket(perCaller, now)).take(now));
+        }
+        Limit limit = tools.get(tool);
+        if (limit == null) {
+            return Duration.ZERO;
+        }
+        String key = caller + '\u0000' + tool;
+        return waitOf(toolBuckets.get(key, k -> new TokenBucket(limit, now)).take(now));
+    }
+
+    private static Duration waitOf(long nanos) {
+        return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+    }
+
+    /** Callers with a bucket now (an estimate; for tests and metrics). */
+    long trackedCallers() {
+        callers.cleanUp();
+        return callers.estimatedSize();
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimits[" + perCaller + (tools.isEmpty() ? "" : ", tools " + tools) + "]";
+    }
+
+    /** One limit: a refill rate and a bucket size. */
+    static final class Limit {
+        final int perMinute;
+        final int burst;
+        /** Nanoseconds to refill one token (rounded up: never more generous than configured). */
+        final long nanosPerToken;
+
+        Limit(int perMinute, int burst) {
+            this.perMinute = perMinute;
+            this.burst = burst;
+            this.nanosPerToken = (60_000_000_000L + perMinute - 1) / perMinute;
+        }
+
+        /** Time for an empty bucket to fill up. */
+        Duration refillTime() {
+            return Duration.ofNanos(nanosPerToken * burst);
+        }
+
+        @Override
+        public String toString() {
+            return perMinute + "/min burst " + burst;
+        }
+    }
+
+    /** A token bucket; the fill level is kept as the time at which it would be empty (a "virtual scheduling" GCRA). */
+    static final class TokenBucket {
+        private final Limit limit;
+        /** The time when the bucket would hold exactly zero tokens; the bucket is full when this is burst tokens ago. */
+        private long emptyAt;
+
+        TokenBucket(Limit limit, long now) {
+            this.limit = limit;
+            this.emptyAt = now - limit.nanosPerToken * limit.burst;
+        }
+
+        /** Takes a token: returns 0, or the nanoseconds until one is available (nothing is taken then). */
+        synchronized long take(long now) {
+            long full = now - limit.nanosPerToken * limit.burst;
+            long base = emptyAt - full > 0 ? emptyAt : full; // overflow-safe max for a monotonic ticker
+            long next = base + limit.nanosPerToken;
+            if (next - now > 0) {
+                return next - now;
+            }
+            emptyAt = next;
+            return 0;
+        }
+    }
+
+    /** Builds {@link RateLimits}; each setter validates its argument. */
+    public static final class Builder {
+        private Limit perCaller = new Limit(DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_BURST);
+        private final Map<String, Limit> tools = new LinkedHashMap<>();
+        private long maxCallers = DEFAULT_MAX_CALLERS;
+        private Ticker ticker = Ticker.system();
+
+        private Builder() {}
+
+        /**
+         * Every caller's limit on requests (the seed's {@code RequestsPerMinute} and {@code BurstSize}; defaults 100
+         * and 20).
+         *
+         * @param requestsPerMinute the refill rate, 1 to 1,000,000
+         * @param burst the bucket size: requests a caller may send at once after being idle, 1 to 1,000,000
+         */
+        public Builder perCaller(int requestsPerMinute, int burst) {
+            this.perCaller = limit(requestsPerMinute, burst, "perCaller");
+            return this;
+        }
+
+        /** A limit on {@code tools/call} of one tool, per caller, on top of the per-caller limit. */
+        public Builder tool(String name, int requestsPerMinute, int burst) {
+            requireNonNull(name, "tool name");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("tool name must not be empty");
+            }
+            if (tools.containsKey(name)) {
+                throw new IllegalArgumentException("a limit for tool '" + name + "' is already set");
+            }
+            tools.put(name, limit(requestsPerMinute, burst, "tool '" + name + "'"));
+            return this;
+        }
+
+        /** Most callers with a bucket at once (default {@value #DEFAULT_MAX_CALLERS}; 100 to 100,000,000). */
+        public Builder maxCallers(long max) {
+            if (max < 100 || max > 100_000_000) {
+                throw new IllegalArgumentException("maxCallers must be between 100 and 100000000, was: " + max);
+            }
+            this.maxCallers = max;
+            return this;
+        }
+
+        /** The time source for refills and idle expiry (default {@link Ticker#system()}); tests inject a fake. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Builds the limits. */
+        public RateLimits build() {
+            return new RateLimits(this);
+        }
+
+        private static Limit limit(int perMinute, int burst, String what) {
+            if (perMinute < 1 || perMinute > 1_000_000) {
+                throw new IllegalArgumentException(what + ": requestsPerMinute must be between 1 and 1000000, was: "
+                        + perMinute);
+            }
+            if (burst < 1 || burst > 1_000_000) {
+                throw new IllegalArgumentException(what + ": burst must be between 1 and 1000000, was: " + burst);
+            }
+            return new Limit(perMinute, burst);
+        }
+    }
+}
