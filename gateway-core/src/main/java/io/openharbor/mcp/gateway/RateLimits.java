@@ -107,18 +107,26 @@ public final class RateLimits implements RateLimiter {
     static final class Limit {
         final int perMinute;
         final int burst;
-        /** Nanoseconds to refill one token (rounded up: never more generous than configured). */
-        final long nanosPerToken;
+        /** One token's refill time is {@code tokenNanos + tokenRest / perMinute} nanoseconds, exactly. */
+        final long tokenNanos;
+        final long tokenRest;
+        /** A full bucket's refill time, {@code burstNanos + burstRest / perMinute} nanoseconds. */
+        final long burstNanos;
+        final long burstRest;
 
         Limit(int perMinute, int burst) {
             this.perMinute = perMinute;
             this.burst = burst;
-            this.nanosPerToken = (60_000_000_000L + perMinute - 1) / perMinute;
+            this.tokenNanos = 60_000_000_000L / perMinute;
+            this.tokenRest = 60_000_000_000L % perMinute;
+            long restTotal = tokenRest * burst;
+            this.burstNanos = tokenNanos * burst + restTotal / perMinute;
+            this.burstRest = restTotal % perMinute;
         }
 
-        /** Time for an empty bucket to fill up. */
+        /** Time for an empty bucket to fill up (rounded up). */
         Duration refillTime() {
-            return Duration.ofNanos(nanosPerToken * burst);
+            return Duration.ofNanos(burstNanos + (burstRest > 0 ? 1 : 0));
         }
 
         @Override
@@ -127,26 +135,40 @@ public final class RateLimits implements RateLimiter {
         }
     }
 
-    /** A token bucket; the fill level is kept as the time at which it would be empty (a "virtual scheduling" GCRA). */
+    /**
+     * A token bucket as the generic cell rate algorithm keeps it: the only state is the time at which the bucket would
+     * be empty, held exactly as whole nanoseconds plus a remainder in 1/perMinute of a nanosecond, so that no rounding
+     * accumulates (7 per minute really is 14 in two minutes).
+     */
     static final class TokenBucket {
         private final Limit limit;
-        /** The time when the bucket would hold exactly zero tokens; the bucket is full when this is burst tokens ago. */
-        private long emptyAt;
+        private long emptyNanos;
+        private long emptyRest;
 
         TokenBucket(Limit limit, long now) {
             this.limit = limit;
-            this.emptyAt = now - limit.nanosPerToken * limit.burst;
+            this.emptyNanos = now - limit.burstNanos - 1; // at or before "full": take() raises it to full
         }
 
         /** Takes a token: returns 0, or the nanoseconds until one is available (nothing is taken then). */
         synchronized long take(long now) {
-            long full = now - limit.nanosPerToken * limit.burst;
-            long base = emptyAt - full > 0 ? emptyAt : full; // overflow-safe max for a monotonic ticker
-            long next = base + limit.nanosPerToken;
-            if (next - now > 0) {
-                return next - now;
+            long fullNanos = limit.burstRest == 0 ? now - limit.burstNanos : now - limit.burstNanos - 1;
+            long fullRest = limit.burstRest == 0 ? 0 : limit.perMinute - limit.burstRest;
+            if (fullNanos - emptyNanos > 0 || (fullNanos == emptyNanos && fullRest > emptyRest)) {
+                emptyNanos = fullNanos; // idle long enough to be full: never more than burst tokens
+                emptyRest = fullRest;
             }
-            emptyAt = next;
+            long nextNanos = emptyNanos + limit.tokenNanos;
+            long nextRest = emptyRest + limit.tokenRest;
+            if (nextRest >= limit.perMinute) {
+                nextRest -= limit.perMinute;
+                nextNanos++;
+            }
+            if (nextNanos - now > 0 || (nextNanos == now && nextRest > 0)) {
+                return nextNanos - now + (nextRest > 0 ? 1 : 0);
+            }
+            emptyNanos = nextNanos;
+            emptyRest = nextRest;
             return 0;
         }
     }
