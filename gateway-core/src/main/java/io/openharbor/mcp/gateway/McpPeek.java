@@ -85,6 +85,12 @@ final class McpPeek {
 
     static McpPeek of(byte[] body, int length, Limits limits) {
         McpPeek peek = new McpPeek();
+        int bad = Utf8.firstInvalid(body, length);
+        if (bad >= 0) {
+            peek.problem = Problem.PARSE_ERROR;
+            peek.problemDetail = "body is not valid UTF-8 (at byte " + bad + ")";
+            return peek;
+        }
         // A string has at most as many characters as the body has bytes: short bodies need no string check.
         peek.stringLimit = limits.maxStringLength > 0 && length > limits.maxStringLength ? limits.maxStringLength : 0;
         try (JsonParser p = limits.factory.createParser(body, 0, length)) {
@@ -275,6 +281,7 @@ final class McpPeek {
         String name = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
+            if (stringLimit > 0 && field.length() > stringLimit) throw new TooLong();
             JsonToken v = p.nextToken();
             if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
                 name = text(p);
