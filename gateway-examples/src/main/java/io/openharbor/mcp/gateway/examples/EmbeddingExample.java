@@ -1,38 +1,38 @@
 package io.openharbor.mcp.gateway.examples;
 
 import com.sun.net.httpserver.HttpServer;
+import io.openharbor.mcp.gateway.ApiKeys;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
-import io.openharbor.mcp.gateway.HealthCheckPolicy;
-import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-/** The README's embedding example, compiled by the build (a test checks the README still shows this code). */
+/** The README's embedding example, compiled and run by the build (tests check the README still shows this code). */
 public final class EmbeddingExample {
     private EmbeddingExample() {}
 
     // README:BEGIN
-    public static HttpServer start(String replica1, String replica2, byte[] sessionKey) throws Exception {
+    public static HttpServer start(int port, String replica1, String replica2, byte[] sessionKey, String ciBotKey)
+            throws Exception {
         Gateway gateway = Gateway.builder()
                 .pool(BackendPool.builder("tools")
-                        .backend(Backend.of("replica-1", replica1))
+                        .backend(Backend.of("replica-1", replica1)) // balanced by peak EWMA, health-checked
                         .backend(Backend.of("replica-2", replica2))
-                        .loadBalancer(LoadBalancer.peakEwma()) // the default; also roundRobin(), ...
-                        .healthCheck(HealthCheckPolicy.defaults()) // GET /health on each replica every 30 s
                         .build())
                 .sessionKeys(List.of(sessionKey)) // 32 bytes, shared by all gateway instances
+                .authenticator(ApiKeys.builder().key("ci-bot", ciBotKey).build()) // X-API-Key; "ci-bot" is the caller
+                .rateLimiter(RateLimits.builder().perCaller(100, 20).build()) // per caller: 100/min, bursts of 20
                 .build();
-
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8080), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         server.createContext("/mcp", handler);
-        server.createContext("/health", handler); // the gateway's own health report
+        server.createContext("/health", handler); // the gateway's own health report (no key needed)
         server.setExecutor(Gateway.newRequestExecutor("mcp-")); // virtual threads on Java 21+
         server.start();
-        return server; // MCP clients now connect to http://127.0.0.1:8080/mcp
+        return server; // MCP clients connect to http://127.0.0.1:<port>/mcp with their X-API-Key
     }
     // README:END
 }
