@@ -174,28 +174,6 @@ public final class SecurityPolicy {
         return corsAllowedHeaders;
     }
 
-    /** A builder for a policy like this one. */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.requireHttps = requireHttps;
-        b.httpsAction = httpsAction;
-        b.httpsPort = httpsPort;
-        b.trustForwardedHeaders = trustForwardedHeaders;
-        b.trustedProxies = trustedProxies;
-        b.proxyRanges = proxyRanges;
-        b.forwardedHeadersToBackend = forwardedHeadersToBackend;
-        b.responseHeaders.clear();
-        b.responseHeaders.putAll(responseHeaders);
-        b.hsts = hsts;
-        b.allowedOrigins = allowedOrigins;
-        b.origins = origins;
-        b.allowedHosts = allowedHosts;
-        b.hosts = hosts;
-        b.corsMaxAge = corsMaxAge;
-        b.corsAllowedHeaders = corsAllowedHeaders;
-        return b;
-    }
-
     /** Builds a {@link SecurityPolicy}; every setter validates its argument. */
     public static final class Builder {
         private boolean requireHttps;
