@@ -50,6 +50,14 @@ final class HeaderText {
         }
     }
 
+    /**
+     * Whether {@code host} is {@code entry}, or, for a wildcard entry (held as {@code .domain}), a subdomain of it at
+     * any depth but not the domain itself. The one rule for allowed origins and allowed hosts.
+     */
+    static boolean hostMatches(String entry, boolean wildcard, String host) {
+        return wildcard ? host.endsWith(entry) && host.length() > entry.length() : host.equals(entry);
+    }
+
     static int defaultPort(String scheme) {
         if ("https".equals(scheme) || "wss".equals(scheme)) return 443;
         if ("http".equals(scheme) || "ws".equals(scheme)) return 80;

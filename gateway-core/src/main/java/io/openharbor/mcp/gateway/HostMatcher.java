@@ -47,8 +47,7 @@ final class HostMatcher {
         int port = host.port >= 0 ? host.port : HeaderText.defaultPort(scheme);
         for (int i = 0; i < hosts.length; i++) {
             if (ports[i] >= 0 && ports[i] != port) continue;
-            if (wildcard[i] ? host.host.endsWith(hosts[i]) && host.host.length() > hosts[i].length()
-                    : host.host.equals(hosts[i])) {
+            if (HeaderText.hostMatches(hosts[i], wildcard[i], host.host)) {
                 return true;
             }
         }

@@ -68,9 +68,7 @@ final class OriginMatcher {
         if (origin == null) return false;
         for (int i = 0; i < hosts.size(); i++) {
             if (!schemes.get(i).equals(origin.scheme) || ports[i] != origin.port()) continue;
-            String h = hosts.get(i);
-            if (wildcard.get(i) ? origin.authority.host.endsWith(h) && origin.authority.host.length() > h.length()
-                    : origin.authority.host.equals(h)) {
+            if (HeaderText.hostMatches(hosts.get(i), wildcard.get(i), origin.authority.host)) {
                 return true;
             }
         }
