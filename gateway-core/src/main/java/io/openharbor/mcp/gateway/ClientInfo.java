@@ -23,6 +23,8 @@ final class ClientInfo {
     final boolean secure;
     /** The raw {@code Host} the client asked for (forwarded or the request's own), or null. */
     final String host;
+    /** {@link #host} parsed once per request, or null when it is absent or not a valid {@code host[:port]}. */
+    final HeaderText.Authority authority;
     /** Whether the peer is a trusted proxy whose forwarding headers were read. */
     final boolean viaTrustedProxy;
     /** The {@code X-Forwarded-For} chain for the backend: believed entries plus the peer; null if not forwarding. */
@@ -34,8 +36,14 @@ final class ClientInfo {
         this.socketAddress = socketAddress;
         this.secure = secure;
         this.host = host;
+        this.authority = HeaderText.authority(host);
         this.viaTrustedProxy = viaTrustedProxy;
         this.forwardedFor = forwardedFor;
+    }
+
+    /** The client's scheme: {@code https} or {@code http}. */
+    String scheme() {
+        return secure ? "https" : "http";
     }
 
     static ClientInfo resolve(GatewayExchange ex, SecurityPolicy policy) {

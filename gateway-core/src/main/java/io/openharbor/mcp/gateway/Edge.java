@@ -86,7 +86,6 @@ final class Edge {
      * refusal, a redirect or a CORS preflight).
      */
     boolean admit(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
-        String scheme = client.secure ? "https" : "http";
         if (policy.requireHttps && !client.secure) {
             return refuseInsecure(call, ex, client);
         }
@@ -96,8 +95,7 @@ final class Edge {
             return false;
         }
         if (!policy.hosts.isEmpty()) {
-            HeaderText.Authority host = HeaderText.authority(client.host);
-            if (!policy.hosts.matches(host, scheme)) {
+            if (!policy.hosts.matches(client.authority, client.scheme())) {
                 call.rejectEdge(GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                         "Forbidden: host not allowed", "Host " + printable(client.host) + " is not allowed");
                 return false;
@@ -146,15 +144,15 @@ final class Edge {
         if (origin == null) {
             return false;
         }
-        String scheme = client.secure ? "https" : "http";
-        HeaderText.Authority host = HeaderText.authority(client.host);
+        String scheme = client.scheme();
+        HeaderText.Authority host = client.authority;
         return host != null && host.isLoopback() && origin.scheme.equals(scheme) && origin.authority.host.equals(
-                host.host) && origin.port() == (host.port >= 0 ? host.port : HeaderText.defaultPort(scheme));
+                host.host) && origin.port() == host.port(scheme);
     }
 
     /** 308 to https:// (or 403) for a plain-HTTP request when HTTPS is required. */
     private boolean refuseInsecure(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
-        HeaderText.Authority host = HeaderText.authority(client.host);
+        HeaderText.Authority host = client.authority;
         if (policy.httpsAction == SecurityPolicy.HttpsAction.REJECT || host == null) {
             call.rejectEdge(GatewayListener.Rejection.HTTPS_REQUIRED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                     "Forbidden: HTTPS is required", "plain HTTP refused" + (host == null && policy.httpsAction

@@ -37,10 +37,9 @@ final class HeaderText {
             this.port = port;
         }
 
-        /** Host and port, the port left out when it is the scheme's default. */
-        String toString(String scheme) {
-            int def = defaultPort(scheme);
-            return port < 0 || port == def ? host : host + ":" + port;
+        /** The port, or the scheme's default when none was given. */
+        int port(String scheme) {
+            return port >= 0 ? port : defaultPort(scheme);
         }
 
         boolean isLoopback() {

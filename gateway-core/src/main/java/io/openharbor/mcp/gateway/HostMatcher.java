@@ -44,7 +44,7 @@ final class HostMatcher {
 
     boolean matches(HeaderText.Authority host, String scheme) {
         if (host == null) return false;
-        int port = host.port >= 0 ? host.port : HeaderText.defaultPort(scheme);
+        int port = host.port(scheme);
         for (int i = 0; i < hosts.length; i++) {
             if (ports[i] >= 0 && ports[i] != port) continue;
             if (HeaderText.hostMatches(hosts[i], wildcard[i], host.host)) {

@@ -86,7 +86,7 @@ final class OriginMatcher {
         }
 
         int port() {
-            return authority.port >= 0 ? authority.port : HeaderText.defaultPort(scheme);
+            return authority.port(scheme);
         }
 
         /** Parses an {@code Origin} header value; null for {@code null}, a path, or anything malformed. */

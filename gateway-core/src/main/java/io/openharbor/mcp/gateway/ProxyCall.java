@@ -566,8 +566,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         if (client.forwardedFor != null) {
             headers.add("X-Forwarded-For", client.forwardedFor);
-            headers.add("X-Forwarded-Proto", client.secure ? "https" : "http");
-            if (client.host != null && HeaderText.authority(client.host) != null) {
+            headers.add("X-Forwarded-Proto", client.scheme());
+            if (client.authority != null) {
                 headers.add("X-Forwarded-Host", client.host.trim());
             }
         }
