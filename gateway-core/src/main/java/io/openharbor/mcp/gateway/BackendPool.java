@@ -46,6 +46,23 @@ public final class BackendPool {
     /** Default for {@link Builder#panicThresholdPercent(int)}: {@value}. */
     public static final int DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
 
+    private BackendPool(BackendPool base, List<Backend> backends) {
+        this.name = base.name;
+        this.backends = List.copyOf(backends);
+        this.loadBalancer = base.loadBalancer;
+        this.healthCheck = base.healthCheck;
+        this.circuitBreaker = base.circuitBreaker;
+        this.outlierDetection = base.outlierDetection;
+        this.slowStart = base.slowStart;
+        this.panicThresholdPercent = base.panicThresholdPercent;
+        this.failFastInPanic = base.failFastInPanic;
+    }
+
+    /** This pool with other members (a backend added, drained or removed at run time); may be empty. */
+    BackendPool withBackends(List<Backend> members) {
+        return new BackendPool(this, members);
+    }
+
     private BackendPool(Builder b) {
         this.name = b.name;
         this.backends = List.copyOf(b.backends);

@@ -67,6 +67,18 @@ final class BackendRuntime {
 
     private volatile long rampStart = NO_RAMP;
 
+    // Membership: set by the pool runtime under its lock, read by requests after they take a slot.
+    /** No new request may start on it: it is being drained, or has been removed. */
+    volatile boolean draining;
+    /** No longer a member of the pool: the health checker stops, session tokens naming it find nothing. */
+    volatile boolean removed;
+    /** The drain in progress, told when the last request in flight ends; null when not draining. */
+    volatile PoolRuntime.Drain drain;
+
+    // Active health: owned by the health checker.
+    OkHttpClient healthClient;
+    boolean checked;
+
     BackendRuntime(String poolName, Backend backend, int index, OkHttpClient client, Ticker ticker,
             Duration slowStart, CircuitBreaker<Object> breaker) {
         this.backend = backend;
@@ -106,7 +118,12 @@ final class BackendRuntime {
     }
 
     void releaseSlot() {
-        inFlight.decrementAndGet();
+        if (inFlight.decrementAndGet() == 0) {
+            PoolRuntime.Drain d = drain;
+            if (d != null) {
+                d.idle();
+            }
+        }
     }
 
     // ---- statistics ----

@@ -21,7 +21,7 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
     /** Candidate {@code i}'s weight, slow start applied. */
     abstract double weight(int i);
 
-    /** A small number that identifies candidate {@code i} across calls (its position in the pool), for per-backend state. */
+    /** A small number that identifies candidate {@code i} across calls (its runtime's index, never reused), for per-backend state. */
     abstract int key(int i);
 
     static Candidates of(List<Backend> list, RoutingContext ctx) {
@@ -36,16 +36,16 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
             this.runtimes = runtimes;
         }
 
-        /** These candidates without the ones {@code excluded} marks (indexed by pool position). */
+        /** These candidates without the ones {@code excluded} marks (indexed by {@link BackendRuntime#index}). */
         Live without(boolean[] excluded) {
             int n = 0;
             for (BackendRuntime br : runtimes) {
-                if (!excluded[br.index]) n++;
+                if (br.index >= excluded.length || !excluded[br.index]) n++;
             }
             BackendRuntime[] left = new BackendRuntime[n];
             int j = 0;
             for (BackendRuntime br : runtimes) {
-                if (!excluded[br.index]) left[j++] = br;
+                if (br.index >= excluded.length || !excluded[br.index]) left[j++] = br;
             }
             return new Live(left);
         }

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -93,12 +94,9 @@ public final class Gateway implements AutoCloseable {
     /** Default for {@link Builder#certificateExpiryWarning(Duration)}: 30 days. */
     public static final Duration DEFAULT_CERTIFICATE_EXPIRY_WARNING = Duration.ofDays(30);
 
+    /** The pool as built: its name and policies (members change at run time: see {@link PoolRuntime#members()}). */
     final BackendPool pool;
     final PoolRuntime poolRuntime;
-    final BackendRuntime[] backends;
-    private final Map<Backend, BackendRuntime> byBackend;
-    private final Map<String, BackendRuntime> byName;
-    private final Map<String, BackendRuntime> byEventTag;
     final SessionTokens tokens;
     final Edge edge;
     final McpPeek.Limits jsonLimits;
@@ -119,7 +117,11 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService executor;
     final HealthChecker healthChecker;
     /** The certificate watch of each https backend, filled while the clients are made. */
-    private final Map<Backend, CertificateWatch> backendCertificates = new IdentityHashMap<>();
+    private final Map<Backend, CertificateWatch> backendCertificates =
+            java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile CompletableFuture<Void> idle;
     private final Duration certificateExpiryWarning;
     private final List<CertificateWatch> serverCertificates;
 
@@ -158,16 +160,13 @@ public final class Gateway implements AutoCloseable {
         this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         int totalConnections = 0;
-        int maxPerBackend = 1;
         for (Backend backend : pool.backends()) {
             totalConnections += backend.maxConnections();
-            maxPerBackend = Math.max(maxPerBackend, backend.maxConnections());
         }
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
         Dispatcher dispatcher = new Dispatcher(executor);
-        dispatcher.setMaxRequests(totalConnections);
-        dispatcher.setMaxRequestsPerHost(maxPerBackend);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
+        sizeDispatcher(dispatcher, pool.backends());
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(totalConnections, b.backendKeepAlive.toMillis(),
@@ -183,15 +182,6 @@ public final class Gateway implements AutoCloseable {
                 .build();
 
         this.poolRuntime = new PoolRuntime(pool, ticker, safeListener, this::clientFor);
-        this.backends = poolRuntime.backends;
-        this.byBackend = new IdentityHashMap<>();
-        this.byName = new HashMap<>();
-        this.byEventTag = new HashMap<>();
-        for (BackendRuntime br : backends) {
-            byBackend.put(br.backend, br);
-            byName.put(br.backend.name(), br);
-            byEventTag.put(br.eventTag, br);
-        }
         if (pool.healthCheck().enabled()) {
             this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), clock, random, executor);
             if (b.autoHealthChecks) {
@@ -200,9 +190,38 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.healthChecker = null;
         }
+        poolRuntime.onMembershipChange(this::joined, this::left);
         for (CertificateWatch w : serverCertificates) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
+    }
+
+    private static void sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
+        int total = 0;
+        int maxPerBackend = 1;
+        for (Backend backend : members) {
+            total += backend.maxConnections();
+            maxPerBackend = Math.max(maxPerBackend, backend.maxConnections());
+        }
+        dispatcher.setMaxRequests(Math.max(total, 1));
+        dispatcher.setMaxRequestsPerHost(maxPerBackend);
+    }
+
+    private void joined(BackendRuntime br) {
+        sizeDispatcher(client.dispatcher(), poolRuntime.pool().backends());
+        if (healthChecker != null) {
+            healthChecker.joined(br);
+        }
+    }
+
+    private void left(BackendRuntime br) {
+        for (okhttp3.Call call : client.dispatcher().runningCalls()) {
+            if (call.request().tag(BackendRuntime.class) == br) {
+                call.cancel();
+            }
+        }
+        backendCertificates.remove(br.backend);
+        sizeDispatcher(client.dispatcher(), poolRuntime.pool().backends());
     }
 
     /** The pool's client, or a client derived from it (sharing its pool and dispatcher) with the backend's TLS. */
@@ -245,12 +264,68 @@ public final class Gateway implements AutoCloseable {
      * error body and a log line.
      */
     public void handle(GatewayExchange exchange) {
-        new ProxyCall(this, requireNonNull(exchange, "exchange")).run();
+        requireNonNull(exchange, "exchange");
+        active.incrementAndGet();
+        try {
+            new ProxyCall(this, exchange).run();
+        } finally {
+            if (active.decrementAndGet() == 0) {
+                CompletableFuture<Void> f = idle;
+                if (f != null) {
+                    f.complete(null);
+                }
+            }
+        }
     }
 
-    /** The pool this gateway serves. */
+    /** The pool this gateway serves, with its members as they are now (backends are added and drained at run time). */
     public BackendPool pool() {
-        return pool;
+        return poolRuntime.pool();
+    }
+
+    /**
+     * Adds a backend to the pool while traffic flows. It takes new requests at once, its share ramping up over the
+     * pool's slow start, and is health-checked from now on (first check at once).
+     *
+     * @throws IllegalArgumentException if the pool already has a backend of that name (a draining one included: wait
+     *     for its drain to end, or add the new one under another name)
+     */
+    public void addBackend(Backend backend) {
+        poolRuntime.add(requireNonNull(backend, "backend"));
+    }
+
+    /**
+     * Drains a backend out of the pool while traffic flows: from now on it takes no new request (new work goes to the
+     * other backends; requests of its sessions get 404, on which an MCP client initializes a new session elsewhere),
+     * the requests it has in flight, open SSE streams included, run to their end, and then it leaves the pool. At the
+     * deadline it leaves anyway and what it still has in flight is cancelled (a stream's client sees it end and
+     * reconnects).
+     *
+     * @param timeout the longest the drain waits for requests in flight ({@link Duration#ZERO}: remove at once)
+     * @return completes when the backend has left the pool; the same future for a backend already draining
+     * @throws IllegalArgumentException if the pool has no backend of that name
+     */
+    public CompletableFuture<Void> drainBackend(String name, Duration timeout) {
+        requireNonNull(name, "name");
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("drain timeout must not be negative, was: " + timeout);
+        }
+        PoolRuntime.Drain d = poolRuntime.drain(name, timeout);
+        if (d == null) {
+            throw new IllegalArgumentException("pool '" + pool.name() + "' has no backend named '" + name + "'");
+        }
+        return d.done.copy();
+    }
+
+    /**
+     * Removes a backend at once: {@code drainBackend(name, Duration.ZERO)}. Requests it has in flight are cancelled;
+     * prefer {@link #drainBackend(String, Duration)}.
+     *
+     * @throws IllegalArgumentException if the pool has no backend of that name
+     */
+    public void removeBackend(String name) {
+        drainBackend(name, Duration.ZERO);
     }
 
     /**
@@ -260,18 +335,16 @@ public final class Gateway implements AutoCloseable {
      */
     public HealthReport health() {
         PoolRuntime.Snapshot snap = poolRuntime.snapshot();
-        List<HealthReport.BackendHealth> list = new ArrayList<>(backends.length);
-        boolean[] available = new boolean[backends.length];
-        for (int i = 0; i < snap.available.size(); i++) {
-            available[snap.available.runtimes[i].index] = true;
-        }
+        BackendRuntime[] members = poolRuntime.members().list;
+        List<HealthReport.BackendHealth> list = new ArrayList<>(members.length);
         long now = ticker.read();
-        for (BackendRuntime br : backends) {
+        for (BackendRuntime br : members) {
             boolean ejected = br.ejected;
             list.add(new HealthReport.BackendHealth(br.backend.name(), br.healthy, br.lastCheck, br.lastCheckProblem,
-                    available[br.index], br.circuitState(), br.inFlight.get(), br.backend.maxConnections(),
-                    Duration.ofNanos((long) br.latencyNanos()), br.successRate(), br.consecutiveFailures.get(),
-                    ejected, ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
+                    snap.available.holds(br), br.draining, br.circuitState(), br.inFlight.get(),
+                    br.backend.maxConnections(), Duration.ofNanos((long) br.latencyNanos()), br.successRate(),
+                    br.consecutiveFailures.get(), ejected,
+                    ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
                     br.timesEjected, br.backend.weight(), br.effectiveWeight(), certificateOf(br.backend)));
         }
         List<HealthReport.CertificateInfo> own = new ArrayList<>(serverCertificates.size());
@@ -282,7 +355,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         int up = snap.available.size();
-        HealthReport.Status status = up == backends.length ? HealthReport.Status.HEALTHY
+        HealthReport.Status status = up > 0 && up == snap.all.size() ? HealthReport.Status.HEALTHY
                 : up > 0 ? HealthReport.Status.DEGRADED : HealthReport.Status.UNHEALTHY;
         return new HealthReport(status, serviceName, pool.name(), clock.instant(), snap.panic, list, own);
     }
@@ -298,6 +371,31 @@ public final class Gateway implements AutoCloseable {
      */
     public static ExecutorService newRequestExecutor(String threadNamePrefix) {
         return Threads.newExecutor(requireNonNull(threadNamePrefix, "threadNamePrefix"), true);
+    }
+
+    /**
+     * Closes the gateway once no exchange is inside {@link #handle} any more, or at the deadline: what a host does
+     * with the old gateway after swapping in a new one (a configuration reload). Health checks stop at once.
+     *
+     * @return completes when the gateway is closed
+     */
+    public CompletableFuture<Void> closeWhenIdle(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        idle = f;
+        if (active.get() == 0) {
+            f.complete(null);
+        } else {
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                if (f.complete(null)) {
+                    log.warn("gateway closed at its deadline with {} exchanges still in flight", active.get());
+                }
+            });
+        }
+        return f.thenRun(this::close);
     }
 
     /** Cancels every backend call in flight (their clients see the stream end) and releases connections and threads. */
@@ -316,15 +414,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     BackendRuntime runtimeOf(Backend backend) {
-        return byBackend.get(backend);
+        return poolRuntime.members().byBackend.get(backend);
     }
 
     BackendRuntime byName(String name) {
-        return byName.get(name);
+        return poolRuntime.members().byName.get(name);
     }
 
     BackendRuntime byEventTag(String tag) {
-        return byEventTag.get(tag);
+        return poolRuntime.members().byEventTag.get(tag);
     }
 
     /** Wraps a user listener so that a throwing callback is logged and ignored. */

@@ -35,8 +35,6 @@ final class HealthChecker implements AutoCloseable {
     private final Clock clock;
     private final RandomGenerator random;
     private final Executor executor;
-    private final OkHttpClient[] clients;
-    private final boolean[] checked;
     private ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -46,29 +44,39 @@ final class HealthChecker implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.executor = executor;
-        this.clients = new OkHttpClient[pool.backends.length];
-        this.checked = new boolean[pool.backends.length];
-        for (BackendRuntime br : pool.backends) {
-            clients[br.index] = br.client.newBuilder().callTimeout(policy.timeout()).build();
+        for (BackendRuntime br : pool.members().list) {
+            prepare(br);
+        }
+    }
+
+    private void prepare(BackendRuntime br) {
+        br.healthClient = br.client.newBuilder().callTimeout(policy.timeout()).build();
+    }
+
+    /** A backend joined the pool: checked at once, then on the schedule. */
+    void joined(BackendRuntime br) {
+        prepare(br);
+        if (timer != null) {
+            schedule(br, 0);
         }
     }
 
     /** Starts the schedule: a first check of every backend now. */
     void start() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "mcp-gateway-health-" + pool.pool.name());
+            Thread thread = new Thread(r, "mcp-gateway-health-" + pool.pool().name());
             thread.setDaemon(true);
             return thread;
         });
         t.setRemoveOnCancelPolicy(true);
         timer = t;
-        for (BackendRuntime br : pool.backends) {
+        for (BackendRuntime br : pool.members().list) {
             schedule(br, 0);
         }
     }
 
     private void schedule(BackendRuntime br, long delayNanos) {
-        if (closed) {
+        if (closed || br.removed) {
             return;
         }
         try {
@@ -88,14 +96,14 @@ final class HealthChecker implements AutoCloseable {
 
     /** Checks every backend now, on the calling thread. */
     void checkAll() {
-        for (BackendRuntime br : pool.backends) {
+        for (BackendRuntime br : pool.members().list) {
             check(br);
         }
     }
 
     /** Runs one check of {@code br} and applies the verdict. */
     void check(BackendRuntime br) {
-        if (closed) {
+        if (closed || br.removed) {
             return;
         }
         String problem;
@@ -108,8 +116,8 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private synchronized void record(BackendRuntime br, String problem) {
-        boolean first = !checked[br.index];
-        checked[br.index] = true;
+        boolean first = !br.checked;
+        br.checked = true;
         br.lastCheck = clock.instant();
         br.lastCheckProblem = problem;
         if (problem == null) {
@@ -134,7 +142,7 @@ final class HealthChecker implements AutoCloseable {
         if (url == null) {
             return "health check path " + br.backend.healthCheckPath() + " does not resolve";
         }
-        try (Response r = clients[br.index].newCall(new Request.Builder().url(url).get().build()).execute()) {
+        try (Response r = br.healthClient.newCall(new Request.Builder().url(url).get().build()).execute()) {
             if (r.isSuccessful()) {
                 return null;
             }
@@ -146,7 +154,7 @@ final class HealthChecker implements AutoCloseable {
 
     /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
     private String mcpCheck(BackendRuntime br) throws IOException {
-        OkHttpClient client = clients[br.index];
+        OkHttpClient client = br.healthClient;
         String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"openharbor-mcp-gateway"
                 + "-health\",\"version\":\"1\"}}}";

@@ -53,7 +53,9 @@ public record HealthReport(Status status, String service, String pool, Instant t
      * @param healthy the active health checks' verdict (true until the first check says otherwise)
      * @param lastCheck when the last active check finished, or null before the first
      * @param lastCheckProblem why the last check failed, or null
-     * @param available whether new requests may go to it (healthy, not ejected, breaker not open)
+     * @param available whether new requests may go to it (healthy, not ejected, breaker not open, not draining)
+     * @param draining whether it is being drained: it takes no new requests and leaves the pool once the ones in
+     *     flight have ended
      * @param circuit the breaker's state
      * @param inFlight requests in flight, streams included
      * @param maxConnections its bulkhead limit
@@ -69,7 +71,7 @@ public record HealthReport(Status status, String service, String pool, Instant t
      *     {@code http}, or no connection made yet)
      */
     public record BackendHealth(String name, boolean healthy, Instant lastCheck, String lastCheckProblem,
-            boolean available, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
+            boolean available, boolean draining, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
             double successRate, int consecutiveFailures, boolean ejected, Duration ejectionRemaining,
             int timesEjected, int weight, double effectiveWeight, CertificateInfo certificate) {}
 
@@ -127,7 +129,7 @@ public record HealthReport(Status status, String service, String pool, Instant t
             } else {
                 JsonRpcErrors.quote(sb, b.lastCheckProblem());
             }
-            sb.append(",\"available\":").append(b.available())
+            sb.append(",\"available\":").append(b.available()).append(",\"draining\":").append(b.draining())
                     .append(",\"circuit\":\"").append(b.circuit().name().toLowerCase(Locale.ROOT)).append('"')
                     .append(",\"inFlight\":").append(b.inFlight())
                     .append(",\"maxConnections\":").append(b.maxConnections())

@@ -3,8 +3,15 @@ package io.openharbor.mcp.gateway;
 import dev.failsafe.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -21,67 +28,231 @@ final class PoolRuntime {
     /** Failsafe's own open delay is never reached: the gateway half-opens breakers itself, timed with its ticker. */
     private static final Duration NEVER = Duration.ofDays(36500);
 
-    final BackendPool pool;
-    final BackendRuntime[] backends;
-    final Candidates.Live all;
     private final Ticker ticker;
     private final GatewayListener listener;
+    private final Function<Backend, OkHttpClient> clients;
     private final long openNanos;
     private final OutlierDetection outliers;
     private final long baseEjectionNanos;
     private final long maxEjectionNanos;
-    private final int maxEjected;
     private final AtomicInteger version = new AtomicInteger();
+    /** Hands out {@link BackendRuntime#index}: never reused, so per-backend state keyed by it never mixes backends. */
+    private int nextIndex;
+    private volatile Members members;
     private volatile Snapshot snapshot;
     private boolean panic;
+    /** Told when a backend joins or leaves (the gateway sizes its dispatcher, the health checker schedules). */
+    private volatile Consumer<BackendRuntime> onJoin = br -> {};
+    private volatile Consumer<BackendRuntime> onLeave = br -> {};
+
+    /** The pool's members at one moment: copy-on-write, replaced whole when a backend joins or leaves. */
+    static final class Members {
+        final BackendPool pool;
+        final BackendRuntime[] list;
+        final Map<String, BackendRuntime> byName;
+        final Map<String, BackendRuntime> byEventTag;
+        final Map<Backend, BackendRuntime> byBackend;
+
+        Members(BackendPool pool, BackendRuntime[] list) {
+            this.pool = pool;
+            this.list = list;
+            this.byName = new HashMap<>();
+            this.byEventTag = new HashMap<>();
+            this.byBackend = new IdentityHashMap<>();
+            for (BackendRuntime br : list) {
+                byName.put(br.backend.name(), br);
+                byEventTag.put(br.eventTag, br);
+                byBackend.put(br.backend, br);
+            }
+        }
+    }
 
     /** The available candidates at one moment, and until when that answer holds. */
     static final class Snapshot {
         final Candidates.Live available;
+        /** Every member not draining: where requests go in panic. */
+        final Candidates.Live all;
         final boolean panic;
         final int version;
         final long validUntil;
 
-        Snapshot(Candidates.Live available, boolean panic, int version, long validUntil) {
+        Snapshot(Candidates.Live available, Candidates.Live all, boolean panic, int version, long validUntil) {
             this.available = available;
+            this.all = all;
             this.panic = panic;
             this.version = version;
             this.validUntil = validUntil;
         }
     }
 
+    /** A backend being drained: it ends when its last request in flight ends, or at the deadline. */
+    final class Drain {
+        final BackendRuntime br;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Drain(BackendRuntime br) {
+            this.br = br;
+        }
+
+        /** The backend's last request in flight ended. */
+        void idle() {
+            finish(this, false);
+        }
+    }
+
     PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener,
             Function<Backend, OkHttpClient> clients) {
-        this.pool = pool;
         this.ticker = ticker;
         this.listener = listener;
+        this.clients = clients;
         this.openNanos = pool.circuitBreaker().openDuration().toNanos();
         this.outliers = pool.outlierDetection();
         this.baseEjectionNanos = outliers.baseEjectionTime().toNanos();
         this.maxEjectionNanos = outliers.maxEjectionTime().toNanos();
-        int size = pool.backends().size();
-        this.maxEjected = Math.max(1, size * outliers.maxEjectionPercent() / 100);
-        this.backends = new BackendRuntime[size];
-        for (int i = 0; i < size; i++) {
-            Backend backend = pool.backends().get(i);
-            BackendRuntime[] holder = new BackendRuntime[1];
-            CircuitBreaker<Object> breaker = pool.circuitBreaker().enabled()
-                    ? CircuitBreaker.builder()
-                            .withFailureThreshold(pool.circuitBreaker().failureThreshold())
-                            .withSuccessThreshold(pool.circuitBreaker().successThreshold())
-                            .withDelay(NEVER)
-                            .onOpen(e -> circuitChanged(holder[0], CircuitState.OPEN))
-                            .onHalfOpen(e -> circuitChanged(holder[0], CircuitState.HALF_OPEN))
-                            .onClose(e -> circuitChanged(holder[0], CircuitState.CLOSED))
-                            .build()
-                    : null;
-            backends[i] = new BackendRuntime(pool.name(), backend, i, clients.apply(backend), ticker,
-                    pool.slowStart(), breaker);
-            holder[0] = backends[i];
+        BackendRuntime[] list = new BackendRuntime[pool.backends().size()];
+        for (int i = 0; i < list.length; i++) {
+            list[i] = newRuntime(pool, pool.backends().get(i));
         }
-        this.all = new Candidates.Live(backends);
+        this.members = new Members(pool, list);
         this.snapshot = refresh();
     }
+
+    private BackendRuntime newRuntime(BackendPool pool, Backend backend) {
+        BackendRuntime[] holder = new BackendRuntime[1];
+        CircuitBreaker<Object> breaker = pool.circuitBreaker().enabled()
+                ? CircuitBreaker.builder()
+                        .withFailureThreshold(pool.circuitBreaker().failureThreshold())
+                        .withSuccessThreshold(pool.circuitBreaker().successThreshold())
+                        .withDelay(NEVER)
+                        .onOpen(e -> circuitChanged(holder[0], CircuitState.OPEN))
+                        .onHalfOpen(e -> circuitChanged(holder[0], CircuitState.HALF_OPEN))
+                        .onClose(e -> circuitChanged(holder[0], CircuitState.CLOSED))
+                        .build()
+                : null;
+        BackendRuntime br = new BackendRuntime(pool.name(), backend, nextIndex++, clients.apply(backend), ticker,
+                pool.slowStart(), breaker);
+        holder[0] = br;
+        return br;
+    }
+
+    void onMembershipChange(Consumer<BackendRuntime> join, Consumer<BackendRuntime> leave) {
+        this.onJoin = join;
+        this.onLeave = leave;
+    }
+
+    /** The current members. */
+    Members members() {
+        return members;
+    }
+
+    /** The pool as configured now, with the current members. */
+    BackendPool pool() {
+        return members.pool;
+    }
+
+    /** One more than the largest {@link BackendRuntime#index} handed out so far. */
+    synchronized int indexBound() {
+        return nextIndex;
+    }
+
+    // ---- membership ----
+
+    /**
+     * Adds a backend; it takes requests at once (ramping up over slow start) and is health-checked from now on.
+     *
+     * @throws IllegalArgumentException if the pool has a member of that name, draining ones included
+     */
+    BackendRuntime add(Backend backend) {
+        BackendRuntime br;
+        synchronized (this) {
+            Members m = members;
+            if (m.byName.containsKey(backend.name())) {
+                throw new IllegalArgumentException("pool '" + m.pool.name() + "' already has a backend named '"
+                        + backend.name() + "'" + (m.byName.get(backend.name()).draining ? " (draining)" : ""));
+            }
+            br = newRuntime(m.pool, backend);
+            br.startRamp();
+            BackendRuntime[] list = Arrays.copyOf(m.list, m.list.length + 1);
+            list[m.list.length] = br;
+            members = new Members(m.pool.withBackends(backendsOf(list)), list);
+            changed();
+        }
+        log.info("backend {} ({}) added to pool {}", backend.name(), backend.url(), members.pool.name());
+        onJoin.accept(br);
+        return br;
+    }
+
+    /**
+     * Starts draining the named backend: no new request starts on it (its sessions get 404 and re-initialize
+     * elsewhere); once the requests in flight have ended, or at the deadline, it leaves the pool. Draining a backend
+     * already draining returns the drain in progress.
+     *
+     * @return the drain, or null if the pool has no member of that name
+     */
+    Drain drain(String name, Duration timeout) {
+        Drain d;
+        synchronized (this) {
+            BackendRuntime br = members.byName.get(name);
+            if (br == null) {
+                return null;
+            }
+            if (br.drain != null) {
+                return br.drain;
+            }
+            d = new Drain(br);
+            br.drain = d;
+            br.draining = true;
+            changed();
+        }
+        log.info("backend {} draining: {} requests in flight, removed at the latest in {}", name,
+                d.br.inFlight.get(), timeout);
+        if (d.br.inFlight.get() == 0) {
+            finish(d, false);
+        } else if (timeout.isZero()) {
+            finish(d, true);
+        } else {
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> finish(d, true));
+        }
+        return d;
+    }
+
+    /** Ends a drain: takes the backend out of the pool; at the deadline, cancels what it still has in flight. */
+    private void finish(Drain d, boolean deadline) {
+        BackendRuntime br = d.br;
+        synchronized (this) {
+            if (br.removed) {
+                return;
+            }
+            br.removed = true;
+            Members m = members;
+            BackendRuntime[] list = new BackendRuntime[m.list.length - 1];
+            int j = 0;
+            for (BackendRuntime r : m.list) {
+                if (r != br) list[j++] = r;
+            }
+            members = new Members(m.pool.withBackends(backendsOf(list)), list);
+            changed();
+        }
+        int left = br.inFlight.get();
+        if (deadline && left > 0) {
+            log.warn("backend {} removed from pool {} at its drain deadline; cancelling {} requests still in flight",
+                    br.backend.name(), members.pool.name(), left);
+        } else {
+            log.info("backend {} drained and removed from pool {}", br.backend.name(), members.pool.name());
+        }
+        onLeave.accept(br); // cancels calls still running on it
+        d.done.complete(null);
+    }
+
+    private static List<Backend> backendsOf(BackendRuntime[] list) {
+        List<Backend> out = new ArrayList<>(list.length);
+        for (BackendRuntime br : list) {
+            out.add(br.backend);
+        }
+        return out;
+    }
+
+    // ---- availability ----
 
     /** The current availability; cheap when nothing changed. */
     Snapshot snapshot() {
@@ -94,7 +265,7 @@ final class PoolRuntime {
 
     /** The backends new requests may go to: the available ones, or in panic all of them. */
     Candidates.Live routable(Snapshot s) {
-        return s.panic ? all : s.available;
+        return s.panic ? s.all : s.available;
     }
 
     /** Something changed that may change availability: the next request rebuilds the snapshot. */
@@ -106,8 +277,10 @@ final class PoolRuntime {
         int v = version.get();
         long now = ticker.read();
         long validUntil = now + NEVER.toNanos();
-        List<BackendRuntime> available = new ArrayList<>(backends.length);
-        for (BackendRuntime br : backends) {
+        BackendRuntime[] members = this.members.list;
+        List<BackendRuntime> available = new ArrayList<>(members.length);
+        List<BackendRuntime> serving = new ArrayList<>(members.length);
+        for (BackendRuntime br : members) {
             if (br.ejected && now - br.ejectedUntil >= 0) {
                 br.ejected = false;
                 br.restoredAt = now;
@@ -126,11 +299,16 @@ final class PoolRuntime {
                     validUntil = Math.min(validUntil, due);
                 }
             }
+            if (br.draining) {
+                continue;
+            }
+            serving.add(br);
             if (br.healthy && !br.ejected && (br.breaker == null || !br.breaker.isOpen())) {
                 available.add(br);
             }
         }
-        int total = backends.length;
+        int total = serving.size();
+        BackendPool pool = this.members.pool;
         boolean nowPanic = available.size() * 100 < total * pool.panicThresholdPercent();
         if (nowPanic != panic) {
             panic = nowPanic;
@@ -142,8 +320,9 @@ final class PoolRuntime {
             }
             listener.panicModeChanged(pool.name(), nowPanic, available.size(), total);
         }
+        Candidates.Live all = new Candidates.Live(serving.toArray(new BackendRuntime[0]));
         Snapshot s = new Snapshot(available.size() == total ? all
-                : new Candidates.Live(available.toArray(new BackendRuntime[0])), nowPanic, v, validUntil);
+                : new Candidates.Live(available.toArray(new BackendRuntime[0])), all, nowPanic, v, validUntil);
         snapshot = s;
         return s;
     }
@@ -179,12 +358,14 @@ final class PoolRuntime {
             return;
         }
         int ejectedNow = 0;
-        for (BackendRuntime other : backends) {
+        BackendRuntime[] list = members.list;
+        for (BackendRuntime other : list) {
             if (other.ejected) ejectedNow++;
         }
+        int maxEjected = Math.max(1, list.length * outliers.maxEjectionPercent() / 100);
         if (ejectedNow >= maxEjected) {
             log.info("backend {} failed {} times in a row but {} of {} backends are already ejected (the cap)",
-                    br.backend.name(), br.consecutiveGatewayFailures.get(), ejectedNow, backends.length);
+                    br.backend.name(), br.consecutiveGatewayFailures.get(), ejectedNow, list.length);
             return;
         }
         long now = ticker.read();

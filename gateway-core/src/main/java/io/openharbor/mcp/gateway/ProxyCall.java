@@ -389,22 +389,40 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private BackendRuntime acquirePinned() throws IOException {
         BackendRuntime br = pinned;
         PoolRuntime.Snapshot snap = gw.poolRuntime.snapshot();
-        if (clientToken != null && !snap.panic && !snap.available.holds(br)) {
-            status = 404;
-            log.info("404 for {} {}: the session's backend {} is unavailable ({}); the client will re-initialize",
-                    ex.method(), ex.path(), br.backend.name(), unavailableReason(br));
-            writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
-            return null;
+        if (clientToken != null && (br.draining || (!snap.panic && !snap.available.holds(br)))) {
+            return pinnedGone(br);
         }
         if (!br.tryAcquireSlot()) {
             rejectFull("the session's backend " + br.backend.name() + " has " + br.backend.maxConnections()
                     + " requests in flight");
             return null;
         }
+        if (br.draining) {
+            br.releaseSlot();
+            if (clientToken != null) {
+                return pinnedGone(br);
+            }
+            // a resumption GET of a session-less stream: its backend is leaving, so the stream cannot be resumed
+            return unavailable(br);
+        }
         // Half-open: a session request may be one of the trial requests; if none is left it goes anyway (it has
         // nowhere else to go) and its outcome is not counted by the breaker.
         permit = br.breaker != null && !snap.panic && br.breaker.tryAcquirePermit();
         return br;
+    }
+
+    private BackendRuntime pinnedGone(BackendRuntime br) throws IOException {
+        status = 404;
+        log.info("404 for {} {}: the session's backend {} is unavailable ({}); the client will re-initialize",
+                ex.method(), ex.path(), br.backend.name(), unavailableReason(br));
+        writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
+        return null;
+    }
+
+    private BackendRuntime unavailable(BackendRuntime br) throws IOException {
+        rejectUnavailable(GatewayListener.Rejection.NO_BACKEND, "Service Unavailable: no backend is available",
+                "the stream's backend " + br.backend.name() + " is " + unavailableReason(br));
+        return null;
     }
 
     private void backendFailed(BackendRuntime br, IOException e, boolean nothingSent) throws IOException {
@@ -451,14 +469,20 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     private static String unavailableReason(BackendRuntime br) {
+        if (br.removed) return "removed from the pool";
+        if (br.draining) return "draining";
         if (!br.healthy) return "failing health checks";
         if (br.ejected) return "ejected";
         return "circuit open";
     }
 
     private void exclude(BackendRuntime br) {
-        if (excluded == null) {
-            excluded = new boolean[gw.backends.length];
+        if (excluded == null || br.index >= excluded.length) {
+            boolean[] grown = new boolean[Math.max(gw.poolRuntime.indexBound(), br.index + 1)];
+            if (excluded != null) {
+                System.arraycopy(excluded, 0, grown, 0, excluded.length);
+            }
+            excluded = grown;
         }
         excluded[br.index] = true;
     }
@@ -510,6 +534,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             BackendRuntime br = pick(candidates);
             if (!br.tryAcquireSlot()) {
                 full = true;
+                exclude(br);
+                continue;
+            }
+            if (br.draining) {
+                // Its drain began after the snapshot was taken: the drain may already count on it being idle.
+                br.releaseSlot();
                 exclude(br);
                 continue;
             }
@@ -581,7 +611,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         if (lastEventIdForBackend != null) {
             headers.addUnsafeNonAscii(LAST_EVENT_ID, lastEventIdForBackend);
         }
-        Request.Builder rb = new Request.Builder().url(br.urlWithQuery(ex.query())).headers(headers.build());
+        Request.Builder rb = new Request.Builder().url(br.urlWithQuery(ex.query())).headers(headers.build())
+                .tag(BackendRuntime.class, br);
         switch (ex.method()) {
             case "POST":
                 rb.post(RequestBody.create(body, (MediaType) null, 0, body.length));

@@ -95,7 +95,7 @@ class HealthCheckTest {
     }
 
     private boolean healthy() {
-        return gateway.backends[0].healthy;
+        return gateway.poolRuntime.members().list[0].healthy;
     }
 
     private void check() {
@@ -158,7 +158,7 @@ class HealthCheckTest {
         gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
         check();
         assertThat(healthy()).isTrue();
-        assertThat(gateway.backends[0].lastCheckProblem).isNull();
+        assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem).isNull();
         assertThat(seen).hasSize(4);
         assertThat(seen.get(0)).startsWith("POST /mcp ").contains("\"initialize\"");
         assertThat(seen.get(1)).contains("notifications/initialized");
@@ -192,7 +192,7 @@ class HealthCheckTest {
         pingAnswer.set("not json");
         check();
         assertThat(healthy()).isFalse();
-        assertThat(gateway.backends[0].lastCheckProblem).startsWith("ping: malformed JSON answer");
+        assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem).startsWith("ping: malformed JSON answer");
     }
 
     @Test
@@ -201,7 +201,7 @@ class HealthCheckTest {
         server.close();
         check();
         assertThat(healthy()).isFalse();
-        assertThat(gateway.backends[0].lastCheckProblem).contains("ConnectException");
+        assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem).contains("ConnectException");
     }
 
     @Test

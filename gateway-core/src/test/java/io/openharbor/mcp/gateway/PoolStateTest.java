@@ -70,7 +70,7 @@ class PoolStateTest {
     @Test
     void breakerOpensAfterFiveFailuresAndClosesAfterTwoSuccesses() {
         PoolRuntime pool = pool(3, BackendPool.builder("p").outlierDetection(OutlierDetection.disabled()));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
 
         fail(pool, b0, 4, 500);
         assertThat(b0.circuitState()).isEqualTo(CircuitState.CLOSED);
@@ -98,7 +98,7 @@ class PoolStateTest {
     @Test
     void aFailedTrialReopensTheBreakerForAnotherFullPeriod() {
         PoolRuntime pool = pool(3, BackendPool.builder("p").outlierDetection(OutlierDetection.disabled()));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
         fail(pool, b0, 5, 503);
         ticker.advance(Duration.ofSeconds(60));
         assertThat(names(pool)).contains("b0");
@@ -114,7 +114,7 @@ class PoolStateTest {
     @Test
     void clientErrorsAreNotBackendFailures() {
         PoolRuntime pool = pool(2, BackendPool.builder("p"));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
         for (int status : new int[] {400, 401, 403, 404, 405, 406, 409, 413, 415, 429, 400, 404}) {
             pool.recordOutcome(b0, status, 1_000_000, true);
         }
@@ -127,7 +127,7 @@ class PoolStateTest {
     @Test
     void ejectionLastsThirtySecondsTimesEjectionsCappedAtThreeHundred() {
         PoolRuntime pool = pool(10, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled()));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
         long[] expected = {30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 300};
         for (long seconds : expected) {
             fail(pool, b0, 4, 503);
@@ -147,7 +147,7 @@ class PoolStateTest {
     @Test
     void theEjectionMultiplierDecaysWhileTheBackendBehaves() {
         PoolRuntime pool = pool(10, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled()));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
         fail(pool, b0, 5, 0);
         ticker.advance(Duration.ofSeconds(30));
         names(pool);
@@ -163,17 +163,17 @@ class PoolStateTest {
     @Test
     void atMostTenPercentOfAPoolIsEjectedButAlwaysOne() {
         PoolRuntime ten = pool(10, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled()));
-        fail(ten, ten.backends[0], 5, 0);
-        fail(ten, ten.backends[1], 5, 0);
-        assertThat(ten.backends[0].ejected).isTrue();
-        assertThat(ten.backends[1].ejected).as("a second ejection would exceed 10 % of 10").isFalse();
+        fail(ten, ten.members().list[0], 5, 0);
+        fail(ten, ten.members().list[1], 5, 0);
+        assertThat(ten.members().list[0].ejected).isTrue();
+        assertThat(ten.members().list[1].ejected).as("a second ejection would exceed 10 % of 10").isFalse();
         gateway.close();
 
         PoolRuntime three = pool(3, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled()));
-        fail(three, three.backends[2], 5, 504);
-        assertThat(three.backends[2].ejected).as("10 % of 3 rounds down, but one may always go").isTrue();
-        fail(three, three.backends[1], 5, 504);
-        assertThat(three.backends[1].ejected).isFalse();
+        fail(three, three.members().list[2], 5, 504);
+        assertThat(three.members().list[2].ejected).as("10 % of 3 rounds down, but one may always go").isTrue();
+        fail(three, three.members().list[1], 5, 504);
+        assertThat(three.members().list[1].ejected).isFalse();
         assertThat(names(three)).containsExactly("b0", "b1");
         assertThat(three.snapshot().panic).isFalse();
     }
@@ -182,10 +182,10 @@ class PoolStateTest {
     void panicSpreadsOverAllBackendsWhenFewerThanHalfAreAvailable() throws Exception {
         PoolRuntime pool = pool(4, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
                 .loadBalancer(LoadBalancer.roundRobin()).outlierDetection(OutlierDetection.builder().maxEjectionPercent(100).build()));
-        fail(pool, pool.backends[0], 5, 0);
-        fail(pool, pool.backends[1], 5, 0);
+        fail(pool, pool.members().list[0], 5, 0);
+        fail(pool, pool.members().list[1], 5, 0);
         assertThat(pool.snapshot().panic).as("2 of 4 is not fewer than half").isFalse();
-        fail(pool, pool.backends[2], 5, 0);
+        fail(pool, pool.members().list[2], 5, 0);
         PoolRuntime.Snapshot s = pool.snapshot();
         assertThat(s.panic).isTrue();
         assertThat(names(pool)).containsExactly("b3");
@@ -202,7 +202,7 @@ class PoolStateTest {
     void slowStartRampsAReturningBackendsWeightFromTenPercent() {
         PoolRuntime pool = pool(10, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
                 .slowStart(Duration.ofSeconds(30)));
-        BackendRuntime b0 = pool.backends[0];
+        BackendRuntime b0 = pool.members().list[0];
         assertThat(b0.effectiveWeight()).as("backends present at start are not ramped").isEqualTo(1.0);
         fail(pool, b0, 5, 0);
         ticker.advance(Duration.ofSeconds(30));
@@ -220,7 +220,7 @@ class PoolStateTest {
     void slowStartShrinksTheShareRoundRobinGivesTheReturningBackend() {
         PoolRuntime pool = pool(2, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
                 .loadBalancer(LoadBalancer.roundRobin()).slowStart(Duration.ofSeconds(60)));
-        fail(pool, pool.backends[0], 5, 0);
+        fail(pool, pool.members().list[0], 5, 0);
         ticker.advance(Duration.ofSeconds(30));
         List<String> picks = PoolRoutes.pickMany(gateway, 110);
         long early = picks.stream().filter("b0"::equals).count();
@@ -233,7 +233,7 @@ class PoolStateTest {
     @Test
     void latencyAverageFollowsPeaksAtOnceAndDecaysTowardsNewSamples() {
         PoolRuntime pool = pool(1, BackendPool.builder("p"));
-        BackendRuntime b = pool.backends[0];
+        BackendRuntime b = pool.members().list[0];
         assertThat(b.latencyNanos()).isZero();
         b.recordLatency(10_000_000);
         assertThat(b.latencyNanos()).isEqualTo(10_000_000);

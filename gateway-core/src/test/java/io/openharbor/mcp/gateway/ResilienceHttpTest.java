@@ -303,7 +303,7 @@ class ResilienceHttpTest {
         try (Response r = post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}")) {
             token = r.header("Mcp-Session-Id");
         }
-        BackendRuntime ar = host.gateway().backends[0];
+        BackendRuntime ar = host.gateway().poolRuntime.members().list[0];
         ar.breaker.open();
         try (Response r = client.newCall(new Request.Builder().url(url).header("Accept", ACCEPT)
                 .header("Mcp-Session-Id", token).post(RequestBody.create(CALL, JSON)).build()).execute()) {
@@ -318,7 +318,7 @@ class ResilienceHttpTest {
         MockWebServer a = backend("a", 200);
         String url = start(pool().failFastInPanic(true).backend(Backend.of("a", a.url("/mcp").toString())),
                 Gateway.builder());
-        host.gateway().backends[0].breaker.open();
+        host.gateway().poolRuntime.members().list[0].breaker.open();
         try (Response r = post(url, CALL)) {
             assertThat(r.code()).isEqualTo(503);
             assertThat(r.header("Retry-After")).isEqualTo("1");
@@ -358,7 +358,7 @@ class ResilienceHttpTest {
                     .contains("{\"name\":\"a\",\"healthy\":true,\"lastCheck\":null,", "\"circuit\":\"closed\"",
                             "\"inFlight\":0", "\"maxConnections\":100", "\"ejected\":false");
         }
-        gateway.backends[0].breaker.open();
+        gateway.poolRuntime.members().list[0].breaker.open();
         try (Response r = client.newCall(new Request.Builder().url(healthUrl).build()).execute()) {
             assertThat(r.code()).isEqualTo(503);
             assertThat(r.body().string()).startsWith("{\"status\":\"Unhealthy\"").contains("\"circuit\":\"open\"",
