@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +48,19 @@ public final class GatewayHttpHandler implements HttpHandler {
         }
     }
 
-    private final Gateway gateway;
+    private final Supplier<Gateway> gateway;
 
     /** A handler that serves every request of its context through {@code gateway}. */
     public GatewayHttpHandler(Gateway gateway) {
-        this.gateway = requireNonNull(gateway, "gateway");
+        this(constant(requireNonNull(gateway, "gateway")));
+    }
+
+    /**
+     * A handler that serves each request through the gateway {@code current} returns at that moment: for a gateway
+     * that is replaced at run time, such as {@code ReloadingGateway} of the {@code gateway-config} module.
+     */
+    public GatewayHttpHandler(Supplier<Gateway> current) {
+        this.gateway = requireNonNull(current, "current");
         if (!Boolean.getBoolean(NODELAY)) {
             log.warn("-D{}=true is not in effect: the JDK HttpServer will stall keep-alive requests ~40 ms each",
                     NODELAY);
@@ -61,10 +70,14 @@ public final class GatewayHttpHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
-            gateway.handle(new JdkExchange(exchange));
+            gateway.get().handle(new JdkExchange(exchange));
         } finally {
             exchange.close();
         }
+    }
+
+    private static Supplier<Gateway> constant(Gateway gateway) {
+        return () -> gateway;
     }
 
     private static final class JdkExchange implements GatewayExchange {

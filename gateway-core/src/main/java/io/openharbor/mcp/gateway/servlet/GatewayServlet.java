@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Mounts a {@link Gateway} in any Jakarta Servlet 6 container (Jetty 12, Tomcat 10.1+, Undertow).
@@ -31,16 +32,25 @@ import java.util.List;
 public class GatewayServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient Gateway gateway;
+    private final transient Supplier<Gateway> gateway;
 
     /** A servlet that serves every request it receives through {@code gateway}. */
     public GatewayServlet(Gateway gateway) {
-        this.gateway = requireNonNull(gateway, "gateway");
+        requireNonNull(gateway, "gateway");
+        this.gateway = () -> gateway;
+    }
+
+    /**
+     * A servlet that serves each request through the gateway {@code current} returns at that moment: for a gateway
+     * that is replaced at run time, such as {@code ReloadingGateway} of the {@code gateway-config} module.
+     */
+    public GatewayServlet(Supplier<Gateway> current) {
+        this.gateway = requireNonNull(current, "current");
     }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) {
-        gateway.handle(new ServletExchange(req, resp));
+        gateway.get().handle(new ServletExchange(req, resp));
     }
 
     private static final class ServletExchange implements GatewayExchange {

@@ -1,0 +1,814 @@
+package io.openharbor.mcp.gateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.openharbor.mcp.gateway.ApiKeys;
+import io.openharbor.mcp.gateway.Backend;
+import io.openharbor.mcp.gateway.BackendPool;
+import io.openharbor.mcp.gateway.CircuitBreakerPolicy;
+import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.GatewayRequest;
+import io.openharbor.mcp.gateway.HealthCheckPolicy;
+import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.OutlierDetection;
+import io.openharbor.mcp.gateway.RateLimits;
+import io.openharbor.mcp.gateway.SecurityPolicy;
+import io.openharbor.mcp.gateway.tls.BackendTls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A gateway's configuration read from a JSON file in the .NET gateway's {@code appsettings.json} shape, with
+ * environment overrides in the .NET convention, validated as a whole.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.load(Path.of("appsettings.json"));   // + GATEWAY__... variables
+ * Gateway gateway = config.toBuilder().listener(myMetrics).build();
+ * }</pre>
+ *
+ * <p>Everything lives under the top-level {@code Gateway} section; keys are case-insensitive. The seed's keys
+ * ({@code BackendServers}, {@code LoadBalancing}, {@code Security}) keep their meaning; the gateway's own sections
+ * ({@code Pool}, {@code Sessions}, {@code Timeouts}, {@code Limits}, {@code Health}, {@code Reload}) reach every other
+ * builder setting. Every key maps onto a builder method: the file can configure nothing that code cannot. Unknown
+ * keys are errors, and so is any other top-level section unless the host declared it as its own
+ * ({@link Loader#hostSections(String...)}, for example {@code Kestrel} or {@code Logging}). Durations are written as
+ * .NET {@code TimeSpan}s ({@code 00:00:30}) or ISO-8601 ({@code PT30S}).
+ *
+ * <p>Secrets (API keys, session keys, key and keystore passwords) come from environment variables
+ * ({@code GATEWAY__SECURITY__APIKEY}) or from files named by the same key with {@code File} appended
+ * ({@code "ApiKeyFile": "/run/secrets/api-key"}); written into the file they work, with a warning in the log.
+ *
+ * <p>The whole document is checked before anything is built, and every problem is reported at once in a
+ * {@link ConfigException}, each naming the key path, the value, where it came from and what was expected. The docs'
+ * {@code configuration.md} lists every key.
+ */
+public final class GatewayConfig {
+    /** The section this module reads. */
+    public static final String SECTION = "Gateway";
+    /** Default for {@code Gateway:Timeouts:Drain}: 30 seconds. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default for {@code Gateway:Reload:CheckInterval}: 5 seconds. */
+    public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** The name the seed's single {@code Security:ApiKey} gets as a caller identity: {@value}. */
+    public static final String DEFAULT_API_KEY_NAME = "default";
+    /** The pool name when {@code Gateway:Pool:Name} is not set: {@value}. */
+    public static final String DEFAULT_POOL_NAME = "default";
+
+    private final BackendPool pool;
+    private final List<Consumer<Gateway.Builder>> settings;
+    private final boolean hasSessionKeys;
+    private final Duration drainTimeout;
+    private final boolean reloadOnChange;
+    private final Duration reloadCheckInterval;
+    private final Map<String, Map<String, String>> hostSections;
+    private final List<Path> files;
+
+    private GatewayConfig(Reader r, Map<String, Map<String, String>> hostSections, List<Path> files) {
+        this.pool = r.pool;
+        this.settings = List.copyOf(r.settings);
+        this.hasSessionKeys = r.hasSessionKeys;
+        this.drainTimeout = r.drainTimeout;
+        this.reloadOnChange = r.reloadOnChange;
+        this.reloadCheckInterval = r.reloadCheckInterval;
+        this.hostSections = hostSections;
+        this.files = List.copyOf(files);
+    }
+
+    /**
+     * Reads {@code file} with the process environment's overrides.
+     *
+     * @throws ConfigException listing every problem, if the file is missing, malformed or invalid
+     */
+    public static GatewayConfig load(Path file) {
+        return loader().file(file).load();
+    }
+
+    /** A loader for other sources: inline JSON, a given environment, host-owned sections. */
+    public static Loader loader() {
+        return new Loader();
+    }
+
+    /**
+     * A new builder with every configured setting applied: add what files cannot say (a listener, a custom
+     * authenticator) and build. Each call returns a fresh builder; the gateways share this configuration's immutable
+     * parts (and its {@link RateLimits}, whose buckets so carry over).
+     */
+    public Gateway.Builder toBuilder() {
+        Gateway.Builder b = Gateway.builder().pool(pool);
+        for (Consumer<Gateway.Builder> s : settings) {
+            s.accept(b);
+        }
+        return b;
+    }
+
+    /** {@code toBuilder().build()}. */
+    public Gateway build() {
+        return toBuilder().build();
+    }
+
+    /** The configured pool and its backends. */
+    public BackendPool pool() {
+        return pool;
+    }
+
+    /** Whether session keys were configured ({@code Gateway:Sessions:Keys} or {@code KeysFile}). */
+    public boolean hasSessionKeys() {
+        return hasSessionKeys;
+    }
+
+    /** {@code Gateway:Timeouts:Drain}: how long a drained backend or a replaced gateway may finish its work. */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /** {@code Gateway:Reload:OnChange}: whether {@link ReloadingGateway} watches the files (default false). */
+    public boolean reloadOnChange() {
+        return reloadOnChange;
+    }
+
+    /** {@code Gateway:Reload:CheckInterval}: how often the files are compared (default 5 s). */
+    public Duration reloadCheckInterval() {
+        return reloadCheckInterval;
+    }
+
+    /**
+     * A host-owned top-level section ({@link Loader#hostSections}) flattened the .NET way: keys relative to the
+     * section, {@code :}-separated, case-insensitive ({@code Endpoints:Https:Url}); environment overrides applied.
+     * Empty if the section is absent.
+     */
+    public Map<String, String> hostSection(String name) {
+        Map<String, String> s = hostSections.get(name);
+        return s == null ? Map.of() : s;
+    }
+
+    /** The configuration file and every file it refers to (secrets, certificates): what a reload watches. */
+    public List<Path> files() {
+        return files;
+    }
+
+    /** Reads configurations. Reusable: {@link #load()} reads its sources again on every call. */
+    public static final class Loader {
+        private Path file;
+        private String json;
+        private Map<String, String> environment = System.getenv();
+        private final List<String> hostSections = new ArrayList<>();
+
+        private Loader() {}
+
+        /** The JSON file to read. */
+        public Loader file(Path file) {
+            this.file = requireNonNull(file, "file");
+            this.json = null;
+            return this;
+        }
+
+        /** JSON text to read instead of a file. */
+        public Loader json(String json) {
+            this.json = requireNonNull(json, "json");
+            this.file = null;
+            return this;
+        }
+
+        /** The environment whose {@code GATEWAY__} variables override the file (default the process's). */
+        public Loader environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /**
+         * Top-level sections the host reads itself (say {@code Kestrel}, {@code Logging}): not errors, not checked,
+         * available flattened through {@link GatewayConfig#hostSection(String)}, overridable with
+         * {@code NAME__...} variables.
+         */
+        public Loader hostSections(String... names) {
+            for (String n : names) {
+                if (requireNonNull(n, "name").isBlank() || n.equalsIgnoreCase(SECTION) || n.contains(":")) {
+                    throw new IllegalArgumentException("not a usable host section name: '" + n + "'");
+                }
+                hostSections.add(n);
+            }
+            return this;
+        }
+
+        /** The file being read, or null for inline JSON. */
+        public Path file() {
+            return file;
+        }
+
+        /**
+         * Reads, checks and maps the configuration.
+         *
+         * @throws ConfigException listing every problem found
+         */
+        public GatewayConfig load() {
+            List<String> errors = new ArrayList<>();
+            FlatConfig cfg = new FlatConfig();
+            String source;
+            List<Path> files = new ArrayList<>();
+            if (file != null) {
+                source = file.toString();
+                files.add(file);
+                try {
+                    cfg.addJson(Files.readString(file, StandardCharsets.UTF_8), source, errors);
+                } catch (IOException | RuntimeException e) {
+                    errors.add(source + ": cannot read the configuration file: " + e);
+                }
+            } else if (json != null) {
+                source = "inline JSON";
+                cfg.addJson(json, source, errors);
+            } else {
+                throw new IllegalStateException("GatewayConfig.Loader needs a file(...) or json(...)");
+            }
+            List<String> sections = new ArrayList<>(hostSections);
+            sections.add(0, SECTION);
+            cfg.addEnvironment(environment, sections);
+            if (!errors.isEmpty()) {
+                throw new ConfigException(source, errors); // malformed: nothing more can be said
+            }
+
+            Binder b = new Binder(cfg, errors);
+            for (String key : cfg.entries.keySet()) {
+                String top = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
+                boolean known = top.equalsIgnoreCase(SECTION);
+                for (String h : hostSections) {
+                    known |= top.equalsIgnoreCase(h);
+                }
+                if (!known) {
+                    errors.add(key + " (" + cfg.entries.get(key).origin() + "): unknown top-level section '" + top
+                            + "': this gateway reads '" + SECTION + "'" + (hostSections.isEmpty() ? ""
+                                    : " and the host reads " + hostSections));
+                }
+            }
+            if (!b.has(SECTION)) {
+                errors.add(SECTION + ": missing: the configuration needs a '" + SECTION
+                        + "' section with at least BackendServers");
+                throw new ConfigException(source, errors);
+            }
+            Reader r = new Reader(b);
+            r.read();
+            b.unknownKeys(SECTION);
+            if (!errors.isEmpty()) {
+                throw new ConfigException(source, dedupe(errors));
+            }
+            Map<String, Map<String, String>> host = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String h : hostSections) {
+                host.put(h, java.util.Collections.unmodifiableMap(b.section(h)));
+            }
+            files.addAll(b.files);
+            return new GatewayConfig(r, java.util.Collections.unmodifiableMap(host), files);
+        }
+
+        private static List<String> dedupe(List<String> errors) {
+            return new ArrayList<>(new java.util.LinkedHashSet<>(errors));
+        }
+    }
+
+    /** Maps the {@code Gateway} section onto the builders. */
+    private static final class Reader {
+        private final Binder b;
+        final List<Consumer<Gateway.Builder>> settings = new ArrayList<>();
+        BackendPool pool;
+        boolean hasSessionKeys;
+        Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        boolean reloadOnChange;
+        Duration reloadCheckInterval = DEFAULT_RELOAD_CHECK_INTERVAL;
+
+        Reader(Binder b) {
+            this.b = b;
+        }
+
+        void read() {
+            pool = pool();
+            security();
+            sessions();
+            timeouts();
+            limits();
+            health();
+            Boolean vt = b.bool("Gateway:VirtualThreads");
+            if (vt != null) settings.add(g -> g.virtualThreads(vt));
+            Boolean onChange = b.bool("Gateway:Reload:OnChange");
+            if (onChange != null) reloadOnChange = onChange;
+            Duration check = b.duration("Gateway:Reload:CheckInterval");
+            if (check != null) {
+                if (check.compareTo(Duration.ofMillis(100)) < 0 || check.compareTo(Duration.ofHours(1)) > 0) {
+                    b.errors.add("Gateway:Reload:CheckInterval = \"" + check + "\": expected 100 ms to 1 hour");
+                } else {
+                    reloadCheckInterval = check;
+                }
+            }
+        }
+
+        /** A setting whose builder call validates: checked now, against a scratch builder, and kept for later. */
+        private void setting(String path, Consumer<Gateway.Builder> s) {
+            b.apply(path, () -> s.accept(Gateway.builder()));
+            settings.add(s);
+        }
+
+        // ---- pool and backends ----
+
+        private BackendPool pool() {
+            String name = b.string("Gateway:Pool:Name");
+            BackendPool.Builder pb;
+            try {
+                pb = BackendPool.builder(name == null ? DEFAULT_POOL_NAME : name);
+            } catch (IllegalArgumentException e) {
+                b.errors.add("Gateway:Pool:Name: " + e.getMessage());
+                pb = BackendPool.builder(DEFAULT_POOL_NAME);
+            }
+            BackendPool.Builder p = pb;
+            int n = b.count("Gateway:BackendServers");
+            if (n == 0) {
+                b.errors.add("Gateway:BackendServers: missing: at least one backend is needed (an array of {\"Name\","
+                        + " \"Url\"}, or GATEWAY__BACKENDSERVERS__0__URL)");
+            }
+            for (int i = 0; i < n; i++) {
+                Backend backend = backend("Gateway:BackendServers:" + i);
+                if (backend != null) {
+                    b.apply("Gateway:BackendServers:" + i + ":Name", () -> p.backend(backend));
+                }
+            }
+            loadBalancing(p);
+            Duration slow = b.duration("Gateway:Pool:SlowStart");
+            if (slow != null) b.apply("Gateway:Pool:SlowStart", () -> p.slowStart(slow));
+            Integer panic = b.integer("Gateway:Pool:PanicThresholdPercent", 0, 100);
+            if (panic != null) p.panicThresholdPercent(panic);
+            Boolean failFast = b.bool("Gateway:Pool:FailFastInPanic");
+            if (failFast != null) p.failFastInPanic(failFast);
+            outliers(p);
+            try {
+                return n == 0 ? null : p.build();
+            } catch (IllegalStateException e) {
+                b.errors.add("Gateway:BackendServers: " + e.getMessage());
+                return null;
+            }
+        }
+
+        private Backend backend(String at) {
+            String url = b.string(at + ":Url");
+            String name = b.string(at + ":Name");
+            if (url == null) {
+                b.errors.add(at + ":Url: missing: every backend needs the URL of its MCP endpoint ("
+                        + Binder.envName(at + ":Url") + ")");
+                return null;
+            }
+            URI uri;
+            try {
+                uri = new URI(url.trim());
+            } catch (URISyntaxException e) {
+                b.errors.add(at + ":Url = \"" + url + "\": expected an absolute http:// or https:// URL: "
+                        + e.getMessage());
+                return null;
+            }
+            if (name == null) {
+                // The seed allows a backend without a name: take host:port, stable across reorderings.
+                name = uri.getHost() == null ? at : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            }
+            Backend.Builder bb;
+            try {
+                bb = Backend.builder(name, uri);
+            } catch (IllegalArgumentException e) {
+                b.errors.add(at + ":Url = \"" + url + "\": " + e.getMessage());
+                return null;
+            }
+            String hc = b.string(at + ":HealthCheckPath");
+            if (hc != null) b.apply(at + ":HealthCheckPath", () -> bb.healthCheckPath(hc));
+            Integer max = b.integer(at + ":MaxConnections", 1, 100_000);
+            if (max != null) bb.maxConnections(max);
+            Integer weight = b.integer(at + ":Weight", 1, 1000);
+            if (weight != null) bb.weight(weight);
+            Boolean h2c = b.bool(at + ":H2cPriorKnowledge");
+            if (h2c != null) bb.h2cPriorKnowledge(h2c);
+            if (b.has(at + ":TlsOptions")) {
+                BackendTls tls = tls(at + ":TlsOptions");
+                if (tls != null) bb.tlsPolicy(tls);
+            }
+            try {
+                return bb.build();
+            } catch (IllegalStateException e) {
+                b.errors.add(at + ": " + e.getMessage());
+                return null;
+            }
+        }
+
+        private BackendTls tls(String at) {
+            BackendTls.Builder t = BackendTls.builder();
+            int before = b.errors.size();
+            Boolean validate = b.bool(at + ":ValidateCertificate");
+            if (validate != null) t.validateCertificate(validate);
+            List<String> thumbprints = b.strings(at + ":AllowedCertificateThumbprints");
+            if (thumbprints != null) b.apply(at + ":AllowedCertificateThumbprints", () -> t.allowedThumbprints(thumbprints));
+            List<String> pins = b.strings(at + ":Pins");
+            if (pins != null) b.apply(at + ":Pins", () -> t.pins(pins));
+            Path trust = b.file(at + ":TrustStore:Path");
+            String trustPassword = b.secret(at + ":TrustStore:Password");
+            if (trust != null) {
+                String type = type(trust);
+                b.apply(at + ":TrustStore:Path", () -> {
+                    char[] pw = trustPassword == null ? new char[0] : trustPassword.toCharArray();
+                    if (type.equals("PKCS12")) t.trustPkcs12(trust, pw);
+                    else if (type.equals("JKS")) t.trustJks(trust, pw);
+                    else t.trustPem(trust);
+                });
+            }
+            Boolean roots = b.bool(at + ":IncludeSystemRoots");
+            if (roots != null) t.includeSystemRoots(roots);
+            Path cert = b.file(at + ":ClientCertificate:Path");
+            Path key = b.file(at + ":ClientCertificate:KeyPath");
+            String certPassword = b.secret(at + ":ClientCertificate:Password");
+            if (cert != null) {
+                boolean p12 = type(cert).equals("PKCS12");
+                if (!p12 && key == null) {
+                    b.errors.add(at + ":ClientCertificate:KeyPath: missing: a PEM certificate needs its PEM private key"
+                            + " (or give a .p12/.pfx file as Path)");
+                } else {
+                    b.apply(at + ":ClientCertificate:Path", () -> {
+                        char[] pw = certPassword == null ? null : certPassword.toCharArray();
+                        if (p12) t.clientCertificatePkcs12(cert, pw == null ? new char[0] : pw);
+                        else if (pw == null) t.clientCertificatePem(cert, key);
+                        else t.clientCertificatePem(cert, key, pw);
+                    });
+                }
+            } else if (key != null) {
+                b.errors.add(at + ":ClientCertificate:Path: missing: KeyPath is set but not the certificate");
+            }
+            List<String> protocols = b.strings(at + ":Protocols");
+            if (protocols != null) b.apply(at + ":Protocols", () -> t.protocols(protocols.toArray(new String[0])));
+            Duration reload = b.duration(at + ":ReloadCheckInterval");
+            if (reload != null) b.apply(at + ":ReloadCheckInterval", () -> t.reloadCheckInterval(reload));
+            if (b.errors.size() > before) {
+                return null;
+            }
+            try {
+                return t.build();
+            } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+                b.errors.add(at + ": " + e.getMessage());
+                return null;
+            }
+        }
+
+        private static String type(Path file) {
+            String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (n.endsWith(".p12") || n.endsWith(".pfx")) return "PKCS12";
+            if (n.endsWith(".jks")) return "JKS";
+            return "PEM";
+        }
+
+        private void loadBalancing(BackendPool.Builder p) {
+            String at = "Gateway:LoadBalancing";
+            String strategy = b.string(at + ":Strategy");
+            String hashKey = b.string(at + ":HashKey");
+            if (strategy != null) {
+                LoadBalancer lb = strategy(strategy.trim(), hashKey, at);
+                if (lb != null) p.loadBalancer(lb);
+            } else if (hashKey != null) {
+                b.errors.add(at + ":HashKey: only used with Strategy ConsistentHash");
+            }
+            HealthCheckPolicy.Builder hc = HealthCheckPolicy.builder();
+            Duration seedInterval = b.duration(at + ":HealthCheckInterval");
+            Duration interval = b.duration(at + ":HealthCheck:Interval");
+            if (seedInterval != null && interval != null) {
+                b.errors.add(at + ":HealthCheck:Interval: set either it or " + at + ":HealthCheckInterval (the"
+                        + " seed's key), not both");
+            }
+            Duration every = interval != null ? interval : seedInterval;
+            if (every != null) {
+                b.apply(interval != null ? at + ":HealthCheck:Interval" : at + ":HealthCheckInterval",
+                        () -> hc.interval(every));
+            }
+            Boolean enabled = b.bool(at + ":HealthCheck:Enabled");
+            if (enabled != null) hc.enabled(enabled);
+            HealthCheckPolicy.Mode mode = b.choice(at + ":HealthCheck:Mode", Binder.options(
+                    "Http", HealthCheckPolicy.Mode.HTTP, "McpPing", HealthCheckPolicy.Mode.MCP_PING,
+                    "McpToolsList", HealthCheckPolicy.Mode.MCP_TOOLS_LIST));
+            if (mode != null) hc.mode(mode);
+            Duration timeout = b.duration(at + ":HealthCheck:Timeout");
+            if (timeout != null) b.apply(at + ":HealthCheck:Timeout", () -> hc.timeout(timeout));
+            Double jitter = b.decimal(at + ":HealthCheck:Jitter", 0, 0.5);
+            if (jitter != null) b.apply(at + ":HealthCheck:Jitter", () -> hc.jitter(jitter));
+            Integer down = b.integer(at + ":HealthCheck:UnhealthyThreshold", 1, 100);
+            if (down != null) hc.unhealthyThreshold(down);
+            Integer up = b.integer(at + ":HealthCheck:HealthyThreshold", 1, 100);
+            if (up != null) hc.healthyThreshold(up);
+            b.apply(at + ":HealthCheck", () -> p.healthCheck(hc.build()));
+
+            CircuitBreakerPolicy.Builder cb = CircuitBreakerPolicy.builder();
+            String c = at + ":CircuitBreaker";
+            Boolean cbOn = b.bool(c + ":Enabled");
+            if (cbOn != null) cb.enabled(cbOn);
+            Integer failures = b.integer(c + ":FailureThreshold", 1, 1000);
+            if (failures != null) b.apply(c + ":FailureThreshold", () -> cb.failureThreshold(failures));
+            Integer successes = b.integer(c + ":SuccessThreshold", 1, 1000);
+            if (successes != null) b.apply(c + ":SuccessThreshold", () -> cb.successThreshold(successes));
+            Duration open = b.duration(c + ":Timeout");
+            if (open != null) b.apply(c + ":Timeout", () -> cb.openDuration(open));
+            b.apply(c, () -> p.circuitBreaker(cb.build()));
+
+            Integer attempts = b.integer(at + ":MaxAttempts", 1, 10);
+            if (attempts != null) settings.add(g -> g.maxAttempts(attempts));
+            Double ratio = b.decimal(at + ":RetryBudget:Ratio", 0, 1);
+            Integer floor = b.integer(at + ":RetryBudget:MinRetriesPerSecond", 0, 10_000);
+            if (ratio != null || floor != null) {
+                double r = ratio != null ? ratio : Gateway.DEFAULT_RETRY_RATIO;
+                int f = floor != null ? floor : Gateway.DEFAULT_MIN_RETRIES_PER_SECOND;
+                settings.add(g -> g.retryBudget(r, f));
+            }
+        }
+
+        private LoadBalancer strategy(String name, String hashKey, String at) {
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "roundrobin":
+                    return noHashKey(hashKey, at, LoadBalancer.roundRobin());
+                case "leastconnections":
+                    return noHashKey(hashKey, at, LoadBalancer.leastConnections());
+                case "peakewma":
+                    return noHashKey(hashKey, at, LoadBalancer.peakEwma());
+                case "toolbased":
+                    // The seed's ToolBased over replicas: the same tool keeps going to the same replica (warm caches).
+                    return noHashKey(hashKey, at, LoadBalancer.consistentHash(GatewayRequest::toolName));
+                case "consistenthash":
+                    Function<GatewayRequest, String> key = hashKey(hashKey, at);
+                    return key == null ? null : LoadBalancer.consistentHash(key);
+                default:
+                    b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
+                            + ": expected one of RoundRobin, LeastConnections,"
+                            + " PeakEwma, ToolBased, ConsistentHash");
+                    return null;
+            }
+        }
+
+        private LoadBalancer noHashKey(String hashKey, String at, LoadBalancer lb) {
+            if (hashKey != null) {
+                b.errors.add(at + ":HashKey: only used with Strategy ConsistentHash");
+            }
+            return lb;
+        }
+
+        private Function<GatewayRequest, String> hashKey(String key, String at) {
+            if (key == null) {
+                b.errors.add(at + ":HashKey: missing: ConsistentHash needs Tool, Caller, ClientAddress or"
+                        + " Header:<name>");
+                return null;
+            }
+            String k = key.trim();
+            if (k.equalsIgnoreCase("Tool")) return GatewayRequest::toolName;
+            if (k.equalsIgnoreCase("Caller")) return GatewayRequest::caller;
+            if (k.equalsIgnoreCase("ClientAddress")) {
+                return r -> r.clientAddress() == null ? null : r.clientAddress().getAddress().getHostAddress();
+            }
+            if (k.regionMatches(true, 0, "Header:", 0, 7) && k.length() > 7) {
+                String header = k.substring(7).trim();
+                return r -> r.header(header);
+            }
+            b.errors.add(at + ":HashKey = \"" + key + "\"" + b.origin(at + ":HashKey") + ": expected Tool, Caller, ClientAddress or Header:<name>");
+            return null;
+        }
+
+        private void outliers(BackendPool.Builder p) {
+            String at = "Gateway:Pool:OutlierDetection";
+            OutlierDetection.Builder o = OutlierDetection.builder();
+            Boolean on = b.bool(at + ":Enabled");
+            if (on != null) o.enabled(on);
+            Integer failures = b.integer(at + ":ConsecutiveFailures", 1, 1000);
+            if (failures != null) b.apply(at + ":ConsecutiveFailures", () -> o.consecutiveFailures(failures));
+            Duration base = b.duration(at + ":BaseEjectionTime");
+            if (base != null) b.apply(at + ":BaseEjectionTime", () -> o.baseEjectionTime(base));
+            Duration max = b.duration(at + ":MaxEjectionTime");
+            if (max != null) b.apply(at + ":MaxEjectionTime", () -> o.maxEjectionTime(max));
+            Integer percent = b.integer(at + ":MaxEjectionPercent", 0, 100);
+            if (percent != null) b.apply(at + ":MaxEjectionPercent", () -> o.maxEjectionPercent(percent));
+            b.apply(at, () -> p.outlierDetection(o.build()));
+        }
+
+        // ---- security ----
+
+        private void security() {
+            String at = "Gateway:Security";
+            SecurityPolicy.Builder s = SecurityPolicy.builder();
+            Boolean https = b.bool(at + ":RequireHttps");
+            if (https != null) s.requireHttps(https);
+            SecurityPolicy.HttpsAction action = b.choice(at + ":HttpsAction", Binder.options(
+                    "Redirect", SecurityPolicy.HttpsAction.REDIRECT, "Reject", SecurityPolicy.HttpsAction.REJECT));
+            if (action != null) s.httpsAction(action);
+            Integer port = b.integer(at + ":HttpsPort", 1, 65535);
+            if (port != null) b.apply(at + ":HttpsPort", () -> s.httpsPort(port));
+            Boolean trust = b.bool(at + ":TrustForwardedHeaders");
+            if (trust != null) s.trustForwardedHeaders(trust);
+            List<String> proxies = b.strings(at + ":TrustedProxies");
+            if (proxies != null) b.apply(at + ":TrustedProxies", () -> s.trustedProxies(proxies));
+            Boolean forward = b.bool(at + ":ForwardedHeadersToBackend");
+            if (forward != null) s.forwardedHeadersToBackend(forward);
+            List<String> origins = b.strings(at + ":AllowedOrigins");
+            if (origins != null) b.apply(at + ":AllowedOrigins", () -> s.allowedOrigins(origins));
+            List<String> hosts = b.strings(at + ":AllowedHosts");
+            if (hosts != null) b.apply(at + ":AllowedHosts", () -> s.allowedHosts(hosts));
+            String hsts = b.string(at + ":Hsts");
+            if (hsts != null) b.apply(at + ":Hsts", () -> s.hsts(hsts));
+            for (Map.Entry<String, String> h : b.map(at + ":ResponseHeaders").entrySet()) {
+                b.apply(at + ":ResponseHeaders:" + h.getKey(), () -> s.responseHeader(h.getKey(), h.getValue()));
+            }
+            Duration maxAge = b.duration(at + ":CorsMaxAge");
+            if (maxAge != null) b.apply(at + ":CorsMaxAge", () -> s.corsMaxAge(maxAge));
+            List<String> headers = b.strings(at + ":CorsAllowedHeaders");
+            if (headers != null) b.apply(at + ":CorsAllowedHeaders", () -> s.corsAllowedHeaders(headers));
+            try {
+                SecurityPolicy policy = s.build();
+                settings.add(g -> g.security(policy));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                b.errors.add(at + ": " + e.getMessage());
+            }
+            apiKeys(at);
+            rateLimits(at + ":RateLimiting");
+        }
+
+        private void apiKeys(String at) {
+            ApiKeys.Builder keys = ApiKeys.builder();
+            boolean any = false;
+            String single = b.secret(at + ":ApiKey");
+            if (single != null) {
+                any = true;
+                b.apply(at + ":ApiKey", () -> keys.key(DEFAULT_API_KEY_NAME, single));
+            }
+            int n = b.count(at + ":ApiKeys");
+            for (int i = 0; i < n; i++) {
+                String k = at + ":ApiKeys:" + i;
+                String name = b.string(k + ":Name");
+                String plain = b.secret(k + ":Key");
+                String hash = b.string(k + ":KeyHash");
+                if (name == null) {
+                    b.errors.add(k + ":Name: missing: every API key needs a name (the caller's identity in logs,"
+                            + " sessions and rate limits)");
+                    continue;
+                }
+                if ((plain == null) == (hash == null)) {
+                    b.errors.add(k + ": set exactly one of Key, KeyFile or KeyHash");
+                    continue;
+                }
+                any = true;
+                b.apply(plain != null ? k + ":Key" : k + ":KeyHash",
+                        () -> {
+                            if (plain != null) keys.key(name, plain);
+                            else keys.keyHash(name, hash);
+                        });
+            }
+            String header = b.string(at + ":ApiKeyHeader");
+            if (header != null) b.apply(at + ":ApiKeyHeader", () -> keys.header(header));
+            Boolean bearer = b.bool(at + ":AcceptBearer");
+            if (bearer != null) keys.bearer(bearer);
+            if (!any) {
+                if (header != null || bearer != null) {
+                    b.errors.add(at + ":ApiKeyHeader/AcceptBearer: set, but there is no ApiKey or ApiKeys");
+                }
+                return;
+            }
+            try {
+                ApiKeys built = keys.build();
+                settings.add(g -> g.authenticator(built));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                b.errors.add(at + ":ApiKeys: " + e.getMessage());
+            }
+        }
+
+        private void rateLimits(String at) {
+            if (!b.has(at)) {
+                return;
+            }
+            Boolean enabled = b.bool(at + ":Enabled");
+            Integer rpm = b.integer(at + ":RequestsPerMinute", 1, 1_000_000);
+            Integer burst = b.integer(at + ":BurstSize", 1, 1_000_000);
+            Long maxCallers = b.longValue(at + ":MaxCallers", 1, 100_000_000);
+            RateLimits.Builder r = RateLimits.builder();
+            b.apply(at, () -> r.perCaller(rpm != null ? rpm : 100, burst != null ? burst : 20));
+            if (maxCallers != null) b.apply(at + ":MaxCallers", () -> r.maxCallers(maxCallers));
+            int n = b.count(at + ":Tools");
+            for (int i = 0; i < n; i++) {
+                String t = at + ":Tools:" + i;
+                String tool = b.string(t + ":Name");
+                Integer trpm = b.integer(t + ":RequestsPerMinute", 1, 1_000_000);
+                Integer tburst = b.integer(t + ":BurstSize", 1, 1_000_000);
+                if (tool == null || trpm == null) {
+                    b.errors.add(t + ": a tool limit needs Name and RequestsPerMinute (BurstSize defaults to 1)");
+                    continue;
+                }
+                b.apply(t + ":Name", () -> r.tool(tool, trpm, tburst != null ? tburst : 1));
+            }
+            if (Boolean.FALSE.equals(enabled)) {
+                return;
+            }
+            try {
+                RateLimits limits = r.build();
+                settings.add(g -> g.rateLimiter(limits));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                b.errors.add(at + ": " + e.getMessage());
+            }
+        }
+
+        // ---- the rest ----
+
+        private void sessions() {
+            String at = "Gateway:Sessions";
+            List<byte[]> keys = new ArrayList<>();
+            int n = b.count(at + ":Keys");
+            for (int i = 0; i < n; i++) {
+                String k = b.secret(at + ":Keys:" + i);
+                if (k != null) {
+                    byte[] key = sessionKey(at + ":Keys:" + i, k);
+                    if (key != null) keys.add(key);
+                }
+            }
+            String file = b.string(at + ":KeysFile");
+            if (file != null) {
+                String text = b.readFile(at + ":KeysFile", file);
+                if (text != null) {
+                    String[] lines = text.split("\\R");
+                    for (int i = 0; i < lines.length; i++) {
+                        String line = lines[i].trim();
+                        if (line.isEmpty() || line.startsWith("#")) continue;
+                        byte[] key = sessionKey(at + ":KeysFile (" + file + " line " + (i + 1) + ")", line);
+                        if (key != null) keys.add(key);
+                    }
+                }
+            }
+            if (!keys.isEmpty()) {
+                hasSessionKeys = true;
+                setting(at + ":Keys", g -> g.sessionKeys(keys));
+            }
+            Duration ttl = b.duration(at + ":Ttl");
+            if (ttl != null) setting(at + ":Ttl", g -> g.sessionTtl(ttl));
+        }
+
+        private byte[] sessionKey(String where, String base64) {
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(base64.trim());
+            } catch (IllegalArgumentException e) {
+                b.errors.add(where + ": expected a base64-encoded 32-byte key (openssl rand -base64 32): not base64");
+                return null;
+            }
+            if (key.length != 32) {
+                b.errors.add(where + ": expected a base64-encoded 32-byte key (openssl rand -base64 32), decoded to "
+                        + key.length + " bytes");
+                return null;
+            }
+            return key;
+        }
+
+        private void timeouts() {
+            String at = "Gateway:Timeouts";
+            duration(at + ":Connect", (g, d) -> g.connectTimeout(d));
+            duration(at + ":Response", (g, d) -> g.responseTimeout(d));
+            duration(at + ":Request", (g, d) -> g.requestTimeout(d));
+            duration(at + ":StreamIdle", (g, d) -> g.streamIdleTimeout(d));
+            duration(at + ":BackendKeepAlive", (g, d) -> g.backendKeepAlive(d));
+            Duration drain = b.duration(at + ":Drain");
+            if (drain != null) {
+                if (drain.compareTo(Duration.ofHours(24)) > 0) {
+                    b.errors.add(at + ":Drain = \"" + drain + "\": expected at most 24 hours");
+                } else {
+                    drainTimeout = drain;
+                }
+            }
+        }
+
+        private void duration(String path, java.util.function.BiConsumer<Gateway.Builder, Duration> set) {
+            Duration d = b.duration(path);
+            if (d != null) setting(path, g -> set.accept(g, d));
+        }
+
+        private void limits() {
+            String at = "Gateway:Limits";
+            Long body = b.longValue(at + ":MaxRequestBodyBytes", 1024, 1L << 30);
+            if (body != null) settings.add(g -> g.maxRequestBodyBytes(body));
+            Integer depth = b.integer(at + ":MaxJsonDepth", 2, 1000);
+            if (depth != null) settings.add(g -> g.maxJsonDepth(depth));
+            Integer strings = b.integer(at + ":MaxJsonStringLength", 0, 1 << 30);
+            if (strings != null) setting(at + ":MaxJsonStringLength", g -> g.maxJsonStringLength(strings));
+        }
+
+        private void health() {
+            String at = "Gateway:Health";
+            if (b.has(at + ":Path")) {
+                String path = b.string(at + ":Path");
+                if (path != null) {
+                    String p = path.isBlank() ? null : path.trim();
+                    setting(at + ":Path", g -> g.healthPath(p));
+                }
+            }
+            String service = b.string(at + ":ServiceName");
+            if (service != null) setting(at + ":ServiceName", g -> g.serviceName(service));
+            duration(at + ":CertificateExpiryWarning", (g, d) -> g.certificateExpiryWarning(d));
+        }
+    }
+}
