@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,9 @@ final class FakeMcp implements AutoCloseable {
 
     final String name;
     final AtomicInteger requests = new AtomicInteger();
+    /** Requests whose body says "hold" wait for this (bounded) before answering. */
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch holding = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -32,6 +37,14 @@ final class FakeMcp implements AutoCloseable {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 Matcher m = ID.matcher(body);
                 String id = m.find() ? m.group(1) : "null";
+                if (body.contains("\"hold\"")) {
+                    holding.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (body.contains("\"initialize\"")) {
                     ex.getResponseHeaders().add("Mcp-Session-Id", "sid-" + name);
                 }
@@ -58,6 +71,7 @@ final class FakeMcp implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
