@@ -615,9 +615,10 @@ public final class GatewayConfig {
             List<String> hosts = b.strings(at + ":AllowedHosts");
             if (hosts != null) b.apply(at + ":AllowedHosts", () -> s.allowedHosts(hosts));
             String hsts = b.string(at + ":Hsts");
-            if (hsts != null) b.apply(at + ":Hsts", () -> s.hsts(hsts));
+            if (hsts != null) b.apply(at + ":Hsts", () -> s.hsts(hsts.isBlank() ? null : hsts));
             for (Map.Entry<String, String> h : b.map(at + ":ResponseHeaders").entrySet()) {
-                b.apply(at + ":ResponseHeaders:" + h.getKey(), () -> s.responseHeader(h.getKey(), h.getValue()));
+                b.apply(at + ":ResponseHeaders:" + h.getKey(), () -> s.responseHeader(h.getKey(),
+                        h.getValue().isBlank() ? null : h.getValue()));
             }
             Duration maxAge = b.duration(at + ":CorsMaxAge");
             if (maxAge != null) b.apply(at + ":CorsMaxAge", () -> s.corsMaxAge(maxAge));
@@ -667,9 +668,11 @@ public final class GatewayConfig {
             if (header != null) b.apply(at + ":ApiKeyHeader", () -> keys.header(header));
             Boolean bearer = b.bool(at + ":AcceptBearer");
             if (bearer != null) keys.bearer(bearer);
+            String realm = b.string(at + ":ApiKeyRealm");
+            if (realm != null) b.apply(at + ":ApiKeyRealm", () -> keys.realm(realm));
             if (!any) {
-                if (header != null || bearer != null) {
-                    b.errors.add(at + ":ApiKeyHeader/AcceptBearer: set, but there is no ApiKey or ApiKeys");
+                if (header != null || bearer != null || realm != null) {
+                    b.errors.add(at + ":ApiKeyHeader/AcceptBearer/ApiKeyRealm: set, but there is no ApiKey or ApiKeys");
                 }
                 return;
             }
@@ -688,7 +691,7 @@ public final class GatewayConfig {
             Boolean enabled = b.bool(at + ":Enabled");
             Integer rpm = b.integer(at + ":RequestsPerMinute", 1, 1_000_000);
             Integer burst = b.integer(at + ":BurstSize", 1, 1_000_000);
-            Long maxCallers = b.longValue(at + ":MaxCallers", 1, 100_000_000);
+            Long maxCallers = b.longValue(at + ":MaxCallers", 100, 100_000_000);
             RateLimits.Builder r = RateLimits.builder();
             b.apply(at, () -> r.perCaller(rpm != null ? rpm : 100, burst != null ? burst : 20));
             if (maxCallers != null) b.apply(at + ":MaxCallers", () -> r.maxCallers(maxCallers));

@@ -182,7 +182,7 @@ class GatewayConfigTest {
                 + "     \"RetryBudget\": { \"Ratio\": 0.1 } },\n"
                 + "  \"Security\": { \"ApiKeys\": [ { \"Name\": \"ci\", \"KeyFile\": \"" + keyFile + "\" } ],"
                 + "     \"ApiKeyHeader\": \"X-Key\", \"AcceptBearer\": true,"
-                + "     \"ResponseHeaders\": { \"X-Served-By\": \"gw\" }, \"Hsts\": \"max-age=60\","
+                + "     \"ResponseHeaders\": { \"X-Served-By\": \"gw\", \"X-Frame-Options\": \"\" }, \"Hsts\": \"max-age=60\","
                 + "     \"RateLimiting\": { \"RequestsPerMinute\": 600, \"BurstSize\": 50,"
                 + "        \"Tools\": [ { \"Name\": \"search\", \"RequestsPerMinute\": 1 } ] } },\n"
                 + "  \"Sessions\": { \"KeysFile\": \"" + sessionKeys + "\", \"Ttl\": \"02:00:00\" },\n"
@@ -223,6 +223,8 @@ class GatewayConfigTest {
         HttpResponse<String> ok = post(url, PING, "Authorization", "Bearer a-very-long-and-random-api-key-0123456789");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.headers().firstValue("X-Served-By")).hasValue("gw");
+        assertThat(ok.headers().firstValue("X-Frame-Options")).as("an empty value removes a default").isEmpty();
+        assertThat(ok.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\"}}";
         assertThat(post(url, call, "X-Key", "a-very-long-and-random-api-key-0123456789").statusCode()).isEqualTo(200);
         assertThat(post(url, call, "X-Key", "a-very-long-and-random-api-key-0123456789").statusCode())
