@@ -56,7 +56,7 @@ public class PickBenchmark {
         }
         gateway = Gateway.builder().pool(pool.build()).build();
         RandomGenerator seeded = new java.util.SplittableRandom(42);
-        for (BackendRuntime br : gateway.backends) {
+        for (BackendRuntime br : gateway.poolRuntime.members().list) {
             br.recordLatency(5_000_000 + seeded.nextInt(20_000_000));
             br.inFlight.set(seeded.nextInt(8));
         }
