@@ -7,16 +7,18 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.HostnameVerifier;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
@@ -118,9 +120,9 @@ public final class Gateway implements AutoCloseable {
     final HealthChecker healthChecker;
     /** The certificate watch of each https backend, filled while the clients are made. */
     private final Map<Backend, CertificateWatch> backendCertificates =
-            java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+            Collections.synchronizedMap(new IdentityHashMap<>());
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
-    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
     private volatile CompletableFuture<Void> idle;
     private final Duration certificateExpiryWarning;
     private final List<CertificateWatch> serverCertificates;
@@ -215,7 +217,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void left(BackendRuntime br) {
-        for (okhttp3.Call call : client.dispatcher().runningCalls()) {
+        for (Call call : client.dispatcher().runningCalls()) {
             if (call.request().tag(BackendRuntime.class) == br) {
                 call.cancel();
             }
