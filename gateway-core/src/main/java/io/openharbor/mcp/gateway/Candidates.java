@@ -50,6 +50,14 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
             return new Live(left);
         }
 
+        /** The runtime of {@code backend} among these candidates (an identity scan), or null. */
+        BackendRuntime find(Backend backend) {
+            for (BackendRuntime r : runtimes) {
+                if (r.backend == backend) return r;
+            }
+            return null;
+        }
+
         /** Whether {@code br} is one of these candidates (an identity scan). */
         boolean holds(BackendRuntime br) {
             for (BackendRuntime r : runtimes) {

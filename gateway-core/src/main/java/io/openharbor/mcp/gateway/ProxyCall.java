@@ -568,8 +568,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             log.warn("load balancer {} threw; using the first candidate", gw.pool.loadBalancer(), e);
             return candidates.runtimes[0];
         }
-        BackendRuntime br = picked == null ? null : gw.runtimeOf(picked);
-        if (br == null || !candidates.holds(br)) {
+        // Resolved among the candidates, not the pool's current members: a backend removed while the balancer ran is
+        // still the runtime it picked, and the draining check after its slot sends the request elsewhere.
+        BackendRuntime br = picked == null ? null : candidates.find(picked);
+        if (br == null) {
             log.warn("load balancer returned {}, which is not a candidate; using the first candidate", picked);
             return candidates.runtimes[0];
         }

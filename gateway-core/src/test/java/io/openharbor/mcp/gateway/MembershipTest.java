@@ -221,6 +221,36 @@ class MembershipTest {
     }
 
     @Test
+    void aRequestThatPickedABackendJustBeforeItsDrainGoesElsewhere() throws Exception {
+        FakeBackend a = new FakeBackend("a");
+        FakeBackend b = new FakeBackend("b");
+        a.release.countDown();
+        b.release.countDown();
+        Gateway[] self = new Gateway[1];
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        // The balancer runs after the availability snapshot and before the bulkhead slot: the exact window in which
+        // a drain can find the backend idle, remove it, and still be picked.
+        LoadBalancer drainingWhilePicking = (candidates, ctx) -> {
+            Backend first = candidates.stream().filter(x -> x.name().equals("a")).findFirst().orElse(candidates.get(0));
+            if (first.name().equals("a") && once.compareAndSet(false, true)) {
+                assertThat(self[0].drainBackend("a", Duration.ofSeconds(5))).as("a was idle: removed at once")
+                        .isCompleted();
+            }
+            return first;
+        };
+        Gateway gw = Gateway.builder().pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+                .slowStart(Duration.ZERO).loadBalancer(drainingWhilePicking)
+                .backend(a.backend()).backend(b.backend()).build()).build();
+        self[0] = gw;
+        host = Hosts.jdk(gw);
+        HttpResponse<String> r = post(call("race", ""), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).as("re-routed after seeing the drain").contains("\"backend\":\"b\"");
+        assertThat(a.requests.get()).as("nothing reached the removed backend").isZero();
+        assertThat(once.get()).isTrue();
+    }
+
+    @Test
     void sessionsOfADrainedBackendGet404AndReinitializeElsewhere() throws Exception {
         FakeBackend a = new FakeBackend("a");
         FakeBackend b = new FakeBackend("b");
