@@ -161,14 +161,10 @@ public final class Gateway implements AutoCloseable {
         }
         this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
-        int totalConnections = 0;
-        for (Backend backend : pool.backends()) {
-            totalConnections += backend.maxConnections();
-        }
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
         Dispatcher dispatcher = new Dispatcher(executor);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
-        sizeDispatcher(dispatcher, pool.backends());
+        int totalConnections = sizeDispatcher(dispatcher, pool.backends());
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(totalConnections, b.backendKeepAlive.toMillis(),
@@ -198,7 +194,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static void sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
+    /** Sizes the dispatcher for {@code members}; returns their total {@code maxConnections}. */
+    private static int sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
         int total = 0;
         int maxPerBackend = 1;
         for (Backend backend : members) {
@@ -207,6 +204,7 @@ public final class Gateway implements AutoCloseable {
         }
         dispatcher.setMaxRequests(Math.max(total, 1));
         dispatcher.setMaxRequestsPerHost(maxPerBackend);
+        return total;
     }
 
     private void joined(BackendRuntime br) {

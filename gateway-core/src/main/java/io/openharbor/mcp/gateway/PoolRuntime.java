@@ -53,9 +53,14 @@ final class PoolRuntime {
         final Map<String, BackendRuntime> byEventTag;
         final Map<Backend, BackendRuntime> byBackend;
 
-        Members(BackendPool pool, BackendRuntime[] list) {
-            this.pool = pool;
+        /** The members {@code list} of a pool configured like {@code base}. */
+        Members(BackendPool base, BackendRuntime[] list) {
             this.list = list;
+            List<Backend> backends = new ArrayList<>(list.length);
+            for (BackendRuntime br : list) {
+                backends.add(br.backend);
+            }
+            this.pool = base.withBackends(backends);
             this.byName = new HashMap<>();
             this.byEventTag = new HashMap<>();
             this.byBackend = new IdentityHashMap<>();
@@ -174,7 +179,7 @@ final class PoolRuntime {
             br.startRamp();
             BackendRuntime[] list = Arrays.copyOf(m.list, m.list.length + 1);
             list[m.list.length] = br;
-            members = new Members(m.pool.withBackends(backendsOf(list)), list);
+            members = new Members(m.pool, list);
             changed();
         }
         log.info("backend {} ({}) added to pool {}", backend.name(), backend.url(), members.pool.name());
@@ -230,7 +235,7 @@ final class PoolRuntime {
             for (BackendRuntime r : m.list) {
                 if (r != br) list[j++] = r;
             }
-            members = new Members(m.pool.withBackends(backendsOf(list)), list);
+            members = new Members(m.pool, list);
             changed();
         }
         int left = br.inFlight.get();
@@ -242,14 +247,6 @@ final class PoolRuntime {
         }
         onLeave.accept(br); // cancels calls still running on it
         d.done.complete(null);
-    }
-
-    private static List<Backend> backendsOf(BackendRuntime[] list) {
-        List<Backend> out = new ArrayList<>(list.length);
-        for (BackendRuntime br : list) {
-            out.add(br.backend);
-        }
-        return out;
     }
 
     // ---- availability ----

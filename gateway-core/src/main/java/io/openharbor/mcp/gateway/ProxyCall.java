@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -478,11 +479,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
 
     private void exclude(BackendRuntime br) {
         if (excluded == null || br.index >= excluded.length) {
-            boolean[] grown = new boolean[Math.max(gw.poolRuntime.indexBound(), br.index + 1)];
-            if (excluded != null) {
-                System.arraycopy(excluded, 0, grown, 0, excluded.length);
-            }
-            excluded = grown;
+            int size = Math.max(gw.poolRuntime.indexBound(), br.index + 1);
+            excluded = excluded == null ? new boolean[size] : Arrays.copyOf(excluded, size);
         }
         excluded[br.index] = true;
     }
