@@ -3,15 +3,12 @@ package io.openharbor.mcp.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.HealthReport;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,36 +34,20 @@ class GatewayConfigTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Fixture fixture = new Fixture();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        fixture.close();
     }
 
     private FakeMcp backend(String name) throws IOException {
-        FakeMcp b = new FakeMcp(name);
-        closing.add(b);
-        return b;
+        return fixture.backend(name);
     }
 
-    /** Mounts the gateway(s) {@code current} hands out on a JDK server; returns the base URL. */
     private String host(Supplier<Gateway> current) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        GatewayHttpHandler handler = new GatewayHttpHandler(current);
-        server.createContext("/mcp", handler);
-        server.createContext("/health", handler);
-        ExecutorService executor = Gateway.newRequestExecutor("config-test-");
-        server.setExecutor(executor);
-        server.start();
-        closing.add(() -> {
-            server.stop(0);
-            executor.shutdownNow();
-        });
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return fixture.host(current);
     }
 
     private HttpResponse<String> post(String url, String json, String... headers) throws Exception {
@@ -136,7 +116,7 @@ class GatewayConfigTest {
         assertThat(config.pool().loadBalancer().toString()).isEqualTo("roundRobin");
 
         Gateway gateway = config.build();
-        closing.add(gateway);
+        fixture.closeLater(gateway);
         String url = host(() -> gateway);
 
         // RequireHttps: plain HTTP is redirected; through the "load balancer" it is served
@@ -215,7 +195,7 @@ class GatewayConfigTest {
         assertThat(config.files()).contains(keyFile, sessionKeys);
 
         Gateway gateway = config.build();
-        closing.add(gateway);
+        fixture.closeLater(gateway);
         String url = host(() -> gateway);
         HttpResponse<String> health = get(url + "/healthz");
         assertThat(health.body()).contains("\"service\":\"Tools gateway\"", "\"pool\":\"tools\"");
@@ -369,7 +349,7 @@ class GatewayConfigTest {
         assertThat(config.pool().backends().get(2).maxConnections()).isEqualTo(7);
         assertThat(config.hasSessionKeys()).isTrue();
         Gateway gateway = config.build();
-        closing.add(gateway);
+        fixture.closeLater(gateway);
         String url = host(() -> gateway);
         assertThat(post(url, PING).statusCode()).isEqualTo(401);
         assertThat(post(url, PING, "X-API-Key", "gateway-api-key").statusCode()).isEqualTo(200);
@@ -437,7 +417,7 @@ class GatewayConfigTest {
         FakeMcp one = backend("one");
         Gateway gateway = json("{ \"Gateway\": { \"BackendServers\": [ { \"Name\": \"x\", \"Url\": \"" + one.url()
                 + "\" } ] } }", Map.of()).build();
-        closing.add(gateway);
+        fixture.closeLater(gateway);
         HealthReport report = gateway.health();
         assertThat(report.backends()).extracting(HealthReport.BackendHealth::name).containsExactly("x");
     }

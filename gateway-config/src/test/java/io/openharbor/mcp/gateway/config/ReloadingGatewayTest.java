@@ -3,12 +3,9 @@ package io.openharbor.mcp.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,12 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,21 +32,17 @@ class ReloadingGatewayTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Fixture fixture = new Fixture();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path file;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        fixture.close();
     }
 
     private FakeMcp backend(String name) throws IOException {
-        FakeMcp b = new FakeMcp(name);
-        closing.add(b);
-        return b;
+        return fixture.backend(name);
     }
 
     /** Writes the configuration the way editors and Kubernetes do: a new file renamed over the old one. */
@@ -75,21 +65,11 @@ class ReloadingGatewayTest {
     private ReloadingGateway start() {
         ReloadingGateway g = ReloadingGateway.start(GatewayConfig.loader().file(file).environment(
                 Map.of("GATEWAY__SESSIONS__KEYS__0", KEY)));
-        closing.add(g);
-        return g;
+        return fixture.closeLater(g);
     }
 
     private String host(ReloadingGateway gateway) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/mcp", new GatewayHttpHandler(gateway));
-        ExecutorService executor = Gateway.newRequestExecutor("reload-test-");
-        server.setExecutor(executor);
-        server.start();
-        closing.add(() -> {
-            server.stop(0);
-            executor.shutdownNow();
-        });
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+        return fixture.host(gateway) + "/mcp";
     }
 
     private HttpResponse<String> post(String url, String json, String session) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsServer;
 import io.openharbor.mcp.gateway.Gateway;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.tls.Fingerprints;
 import io.openharbor.mcp.gateway.tls.ServerTls;
 import java.io.OutputStream;
@@ -17,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,13 +29,11 @@ class TlsOptionsConfigTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Fixture fixture = new Fixture();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        fixture.close();
     }
 
     /** An HTTPS MCP-ish backend with a certificate issued by {@code ca}; returns its port. */
@@ -62,7 +57,7 @@ class TlsOptionsConfigTest {
         ExecutorService executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.start();
-        closing.add(() -> {
+        fixture.closeLater(() -> {
             server.stop(0);
             executor.shutdownNow();
         });
@@ -70,20 +65,9 @@ class TlsOptionsConfigTest {
     }
 
     private int status(GatewayConfig config) throws Exception {
-        Gateway gateway = config.build();
-        closing.add(gateway);
-        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
-                new InetSocketAddress("127.0.0.1", 0), 0);
-        host.createContext("/mcp", new GatewayHttpHandler(gateway));
-        ExecutorService executor = Gateway.newRequestExecutor("tls-config-test-");
-        host.setExecutor(executor);
-        host.start();
-        closing.add(() -> {
-            host.stop(0);
-            executor.shutdownNow();
-        });
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.getAddress().getPort()
-                + "/mcp")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        Gateway gateway = fixture.closeLater(config.build());
+        String host = fixture.host(() -> gateway);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(host + "/mcp")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();

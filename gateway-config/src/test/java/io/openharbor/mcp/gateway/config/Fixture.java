@@ -1,0 +1,49 @@
+package io.openharbor.mcp.gateway.config;
+
+import com.sun.net.httpserver.HttpServer;
+import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/** What a configuration test starts (fake backends, hosts, gateways), closed in reverse order after each test. */
+final class Fixture implements AutoCloseable {
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    /** Closes {@code resource} when the test ends; returns it. */
+    <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    FakeMcp backend(String name) throws IOException {
+        return closeLater(new FakeMcp(name));
+    }
+
+    /** Mounts the gateway {@code current} hands out at /mcp and /health on a JDK server; returns the base URL. */
+    String host(Supplier<Gateway> current) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        GatewayHttpHandler handler = new GatewayHttpHandler(current);
+        server.createContext("/mcp", handler);
+        server.createContext("/health", handler);
+        ExecutorService executor = Gateway.newRequestExecutor("config-test-");
+        server.setExecutor(executor);
+        server.start();
+        closing.add(() -> {
+            server.stop(0);
+            executor.shutdownNow();
+        });
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+}
