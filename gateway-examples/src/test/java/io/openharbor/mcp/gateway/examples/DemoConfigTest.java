@@ -3,10 +3,6 @@ package io.openharbor.mcp.gateway.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,17 +56,7 @@ class DemoConfigTest {
         assertThat(health.body()).contains("\"name\":\"mcp-server-1\"", "\"name\":\"mcp-server-2\"");
 
         String base = demo.url().replace("/mcp", "");
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp")
-                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key",
-                        "gateway-api-key"))
-                .build()).requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
-            assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
-        } finally {
-            client.closeGracefully();
-        }
+        SdkClients.assertEchoes(base, "gateway-api-key");
     }
 
     @Test

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +27,6 @@ class EmbeddingExampleTest {
         if (two != null) two.close();
     }
 
-    private McpSyncClient client(String base, String key) {
-        HttpClientStreamableHttpTransport.Builder t = HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
-        if (key != null) {
-            t.httpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", key));
-        }
-        return McpClient.sync(t.build()).requestTimeout(Duration.ofSeconds(20)).build();
-    }
-
     @Test
     void theReadmeGatewayServesCallersWithAKeyOnly() throws Exception {
         one = DemoBackend.start("replica-1", 0, null);
@@ -49,16 +36,9 @@ class EmbeddingExampleTest {
         server = EmbeddingExample.start(0, one.url().toString(), two.url().toString(), sessionKey, KEY);
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
 
-        McpSyncClient withKey = client(base, KEY);
-        try {
-            withKey.initialize();
-            McpSchema.CallToolResult r = withKey.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
-            assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
-        } finally {
-            withKey.closeGracefully();
-        }
+        SdkClients.assertEchoes(base, KEY);
 
-        McpSyncClient withoutKey = client(base, null);
+        McpSyncClient withoutKey = SdkClients.client(base, null);
         try {
             assertThatThrownBy(withoutKey::initialize).isInstanceOf(RuntimeException.class);
         } finally {

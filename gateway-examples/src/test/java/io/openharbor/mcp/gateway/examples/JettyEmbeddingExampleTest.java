@@ -2,16 +2,10 @@ package io.openharbor.mcp.gateway.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,15 +34,7 @@ class JettyEmbeddingExampleTest {
                 HttpRequest.newBuilder(URI.create(base + "/api/hello")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(hello.body()).isEqualTo("hello from the host application");
 
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
-                .requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
-            assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
-        } finally {
-            client.closeGracefully();
-        }
+        SdkClients.assertEchoes(base, null);
         HttpResponse<String> health = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("replica-1", "replica-2");

@@ -1,0 +1,36 @@
+package io.openharbor.mcp.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+
+/** The official MCP Java SDK client as the examples' tests use it. */
+final class SdkClients {
+    private SdkClients() {}
+
+    /** A client of {@code base + "/mcp"}, sending {@code X-API-Key: apiKey} when the key is not null. */
+    static McpSyncClient client(String base, String apiKey) {
+        HttpClientStreamableHttpTransport.Builder t = HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
+        if (apiKey != null) {
+            t.httpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
+        }
+        return McpClient.sync(t.build()).requestTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Initializes a session through {@code base}, calls the demo backends' {@code echo} tool and checks its answer. */
+    static void assertEchoes(String base, String apiKey) {
+        McpSyncClient client = client(base, apiKey);
+        try {
+            client.initialize();
+            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
+            assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+}
