@@ -76,6 +76,8 @@ public final class Gateway implements AutoCloseable {
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(120);
     /** Default for {@link Builder#streamIdleTimeout(Duration)}: 5 minutes. */
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Default for {@link Builder#streamHeartbeat(Duration)}: 2 seconds. */
+    public static final Duration DEFAULT_STREAM_HEARTBEAT = Duration.ofSeconds(2);
     /** Default for {@link Builder#backendKeepAlive(Duration)}: 4 seconds. */
     public static final Duration DEFAULT_BACKEND_KEEP_ALIVE = Duration.ofSeconds(4);
     /** Default for {@link Builder#maxAttempts(int)}: {@value}. */
@@ -105,6 +107,8 @@ public final class Gateway implements AutoCloseable {
     final long maxRequestBodyBytes;
     final int maxAttempts;
     final long streamIdleTimeoutMillis;
+    /** Beats relayed SSE streams to find clients that left; null when heartbeats are off. */
+    final Heartbeats heartbeats;
     final long requestTimeoutMillis;
     final int retryAfterSeconds = 1;
     final RandomGenerator random;
@@ -162,6 +166,8 @@ public final class Gateway implements AutoCloseable {
         this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
+        this.heartbeats = b.streamHeartbeat.isZero() ? null
+                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, pool.name());
         Dispatcher dispatcher = new Dispatcher(executor);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
         int totalConnections = sizeDispatcher(dispatcher, pool.backends());
@@ -404,6 +410,9 @@ public final class Gateway implements AutoCloseable {
         if (healthChecker != null) {
             healthChecker.close();
         }
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
         client.dispatcher().cancelAll();
         client.connectionPool().evictAll();
         executor.shutdown();
@@ -522,6 +531,7 @@ public final class Gateway implements AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private Duration streamHeartbeat = DEFAULT_STREAM_HEARTBEAT;
         private Duration backendKeepAlive = DEFAULT_BACKEND_KEEP_ALIVE;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private GatewayListener listener = GatewayListener.NONE;
@@ -703,6 +713,23 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalArgumentException("streamIdleTimeout must not be negative, was: " + timeout);
             }
             this.streamIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often a relayed SSE stream on which nothing was written for a whole interval gets an SSE comment line
+         * ({@code ":"}, ignored by every SSE parser) between events (default 2 s; {@link Duration#ZERO} for none). A
+         * client that has gone away is noticed only when the gateway writes to it: the heartbeat makes that happen
+         * within two intervals (the first write after a close is still accepted by the network), and the backend
+         * call is then cancelled and its connection and slot released. It also keeps idle-timeout proxies between the
+         * client and the gateway from cutting quiet streams.
+         */
+        public Builder streamHeartbeat(Duration interval) {
+            requireNonNull(interval, "streamHeartbeat");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("streamHeartbeat must not be negative, was: " + interval);
+            }
+            this.streamHeartbeat = interval;
             return this;
         }
 

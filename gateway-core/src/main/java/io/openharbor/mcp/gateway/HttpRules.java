@@ -59,8 +59,8 @@ final class HttpRules {
     }
 
     /**
-     * Whether the {@code Accept} header values admit {@code type/subtype}: an exact range, {@code type/*} or
-     * {@code *}{@code /*}, with a quality above zero.
+     * Whether the {@code Accept} header values name {@code type/subtype} (exactly, not through a wildcard) with a
+     * quality above zero.
      */
     static boolean accepts(List<String> acceptValues, String type, String subtype) {
         for (String value : acceptValues) {
@@ -85,12 +85,16 @@ final class HttpRules {
         return false;
     }
 
+    /**
+     * Whether the media range names exactly {@code type/subtype}. Wildcards ({@code *}{@code /*}, {@code text/*}) do not
+     * count: the MCP transport requires clients to list both media types, and the official SDK servers refuse a
+     * request that does not, so the gateway applies the same rule and answers with its own 406 rather than forwarding
+     * a request the backend would refuse in its own words.
+     */
     private static boolean matches(String mediaRange, String type, String subtype) {
         int slash = mediaRange.indexOf('/');
         if (slash < 0) return false;
-        String t = mediaRange.substring(0, slash).trim();
-        String s = mediaRange.substring(slash + 1).trim();
-        if (t.equals("*")) return s.equals("*");
-        return t.equalsIgnoreCase(type) && (s.equals("*") || s.equalsIgnoreCase(subtype));
+        return mediaRange.substring(0, slash).trim().equalsIgnoreCase(type)
+                && mediaRange.substring(slash + 1).trim().equalsIgnoreCase(subtype);
     }
 }

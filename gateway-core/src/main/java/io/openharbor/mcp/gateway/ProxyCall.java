@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
@@ -104,7 +105,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             }
         } catch (Relay.ClientGoneException e) {
             failure = e;
-            log.debug("client went away during {} {}: {}", ex.method(), ex.path(), e.getMessage());
+            log.debug("client went away during {} {}; its backend call is cancelled: {}", ex.method(), ex.path(),
+                    e.getMessage());
         } catch (Throwable t) {
             failure = t;
             log.error("gateway failure on {} {}", ex.method(), ex.path(), t);
@@ -201,7 +203,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         ex.addResponseHeader("Content-Type", "application/json");
         ex.addResponseHeader("Cache-Control", "no-store");
         boolean head = ex.method().equals("HEAD");
-        try (OutputStream out = ex.sendResponseHeaders(status, head ? -1 : json.length)) {
+        try (OutputStream out = ex.sendResponseHeaders(status, json.length)) { // HEAD: the length GET would have
             if (!head) {
                 out.write(json);
             }
@@ -673,6 +675,16 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         } catch (IOException e) {
             throw new Relay.ClientGoneException(e);
         }
+        ClientStream stream = null;
+        ScheduledFuture<?> beating = null;
+        if (sse && gw.heartbeats != null) {
+            // Heartbeats find a client that left while the backend is silent; the backend call is then cancelled,
+            // which ends the read below and releases the connection and the slot.
+            stream = new ClientStream(out);
+            stream.onGone(call::cancel);
+            out = stream;
+            beating = gw.heartbeats.watch(stream);
+        }
         try {
             if (sse) {
                 source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -689,10 +701,21 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             call.cancel();
             throw e;
         } catch (IOException e) {
+            if (stream != null && stream.gone()) {
+                // a heartbeat found the client gone and cancelled the call: the read failed because of that
+                throw new Relay.ClientGoneException(new IOException("a heartbeat could not be written", e));
+            }
             // The backend failed mid-body: the status is already sent, so all that is left is to end the stream.
             failure = e;
             log.warn("backend {} failed while relaying a {} body: {}", br.backend.name(), sse ? "SSE" : "response",
                     e.toString());
+        } finally {
+            if (stream != null) {
+                stream.end();
+            }
+            if (beating != null) {
+                beating.cancel(false);
+            }
         }
         try {
             out.close();

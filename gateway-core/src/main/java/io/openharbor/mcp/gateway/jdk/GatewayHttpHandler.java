@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -67,12 +68,39 @@ public final class GatewayHttpHandler implements HttpHandler {
         }
     }
 
+    /**
+     * Serves the exchange if its path is exactly the path of the context the handler is mounted on; anything else
+     * (the JDK server matches contexts by prefix, so {@code /mcpx} and {@code /mcp/foo} arrive at {@code /mcp}) gets 404
+     * with a JSON-RPC error body, as a servlet mapped to an exact path answers.
+     */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
+            String mounted = exchange.getHttpContext().getPath();
+            if (!mounted.equals(exchange.getRequestURI().getRawPath())) {
+                notFound(exchange, mounted);
+                return;
+            }
             gateway.get().handle(new JdkExchange(exchange));
         } finally {
             exchange.close();
+        }
+    }
+
+    private static void notFound(HttpExchange exchange, String mounted) throws IOException {
+        log.debug("404 for {} {}: not the mounted path {}", exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), mounted);
+        byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Not Found\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(404, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
     }
 
@@ -157,8 +185,10 @@ public final class GatewayHttpHandler implements HttpHandler {
 
         @Override
         public OutputStream sendResponseHeaders(int status, long contentLength) throws IOException {
-            // The JDK's convention differs: 0 means chunked and -1 means no body.
-            long jdkLength = contentLength == 0 ? -1 : contentLength < 0 ? 0 : contentLength;
+            // The JDK's convention differs: 0 means chunked and -1 means no body. A HEAD answer has no body whatever
+            // its length (the JDK logs a warning for each HEAD answer given a length).
+            long jdkLength = contentLength == 0 || ex.getRequestMethod().equals("HEAD") ? -1
+                    : contentLength < 0 ? 0 : contentLength;
             ex.sendResponseHeaders(status, jdkLength);
             return ex.getResponseBody();
         }
