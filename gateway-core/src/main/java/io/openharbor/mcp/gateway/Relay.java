@@ -40,36 +40,46 @@ final class Relay {
 
     /**
      * Copies an SSE stream, rewriting each {@code id:} field to {@code <tag>~<id>} so that a later {@code Last-Event-ID}
-     * names the backend that owns the stream. Only whole lines are rewritten; the rest is copied verbatim. Lines end at
-     * LF (CRLF included); a stream that ends its lines with a bare CR is relayed, but a line is then written only once
-     * an LF or the end of the stream follows.
+     * names the backend that owns the stream; everything else is copied verbatim. Linear in the stream and bounded in
+     * memory: only the first five bytes of a line are ever held back (to tell an {@code id:} field), the rest of the
+     * line is passed on as it arrives, so a multi-megabyte {@code data:} line costs a plain copy. Lines end at LF (CRLF
+     * included); after a bare CR the next field is not recognized, and is relayed untouched.
      */
     static void copySseTaggingIds(BufferedSource source, OutputStream out, String tag) throws IOException {
         Buffer buf = source.getBuffer();
         byte[] prefix = ("id: " + tag + "~").getBytes(StandardCharsets.UTF_8);
+        boolean lineStart = true;
         while (true) {
-            long nl = buf.indexOf((byte) '\n');
-            if (nl < 0) {
-                flush(out);
-                if (!source.request(buf.size() + 1)) {
-                    drain(buf, out, buf.size());
+            if (lineStart) {
+                // "id:", an optional space and one byte of the value, unless the line ends sooner
+                while (buf.size() < 5 && buf.indexOf((byte) '\n') < 0) {
                     flush(out);
+                    if (!source.request(buf.size() + 1)) {
+                        break;
+                    }
+                }
+                if (buf.size() >= 3 && buf.getByte(0) == 'i' && buf.getByte(1) == 'd' && buf.getByte(2) == ':') {
+                    long skip = buf.size() > 3 && buf.getByte(3) == ' ' ? 4 : 3;
+                    byte first = buf.size() > skip ? buf.getByte(skip) : (byte) '\n';
+                    if (first != '\n' && first != '\r') {
+                        buf.skip(skip);
+                        write(out, prefix, 0, prefix.length);
+                    } // an empty id resets the client's last event id: passed on as it is
+                }
+                lineStart = false;
+            }
+            if (buf.size() == 0) {
+                flush(out);
+                if (!source.request(1)) {
                     return;
                 }
-                continue;
             }
-            long lineLength = nl + 1;
-            if (lineLength >= 3 && buf.getByte(0) == 'i' && buf.getByte(1) == 'd' && buf.getByte(2) == ':') {
-                buf.skip(3);
-                long rest = lineLength - 3;
-                if (rest > 0 && buf.getByte(0) == ' ') {
-                    buf.skip(1);
-                    rest--;
-                }
-                write(out, prefix, 0, prefix.length);
-                drain(buf, out, rest);
+            long nl = buf.indexOf((byte) '\n'); // only the bytes buffered now, each scanned once
+            if (nl >= 0) {
+                drain(buf, out, nl + 1);
+                lineStart = true;
             } else {
-                drain(buf, out, lineLength);
+                drain(buf, out, buf.size());
             }
         }
     }
