@@ -1,6 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.EventListener;
 import okhttp3.Handshake;
 
@@ -45,6 +46,14 @@ final class AttemptTracker extends EventListener {
         CertificateWatch w = certificates;
         if (w != null) {
             w.secureConnectEnd(call, handshake);
+        }
+    }
+
+    @Override
+    public void connectionAcquired(Call call, Connection connection) {
+        CertificateWatch w = certificates;
+        if (w != null) {
+            w.connectionAcquired(call, connection);
         }
     }
 

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.EventListener;
 import okhttp3.Handshake;
 import org.slf4j.Logger;
@@ -29,6 +32,8 @@ final class CertificateWatch extends EventListener {
     private final GatewayListener listener;
     private volatile X509Certificate current;
     private volatile X509Certificate warned;
+    /** A handshake ended without a cleaned chain: read the leaf from the connection's session when it is acquired. */
+    private volatile boolean rawPending;
 
     /** For a backend: the certificate comes from handshakes. */
     CertificateWatch(Backend backend, Clock clock, Duration warnBefore, GatewayListener listener) {
@@ -59,6 +64,28 @@ final class CertificateWatch extends EventListener {
         List<Certificate> peer = handshake.peerCertificates();
         if (!peer.isEmpty() && peer.get(0) instanceof X509Certificate) {
             seen((X509Certificate) peer.get(0));
+        } else {
+            // OkHttp's handshake lists only a chain it could clean up to a trusted root: none for a pinned self-signed
+            // certificate with validation off. The connection's own TLS session still has what was presented.
+            rawPending = true;
+        }
+    }
+
+    @Override
+    public void connectionAcquired(Call call, Connection connection) {
+        if (!rawPending) {
+            return;
+        }
+        rawPending = false;
+        if (connection.socket() instanceof SSLSocket) {
+            try {
+                Certificate[] chain = ((SSLSocket) connection.socket()).getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+                    seen((X509Certificate) chain[0]);
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                // no certificate at all: nothing to report
+            }
         }
     }
 

@@ -66,6 +66,15 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
+    static {
+        // The JDK HttpServer reads this once, when the first server of the JVM is created, and without it stalls every
+        // keep-alive answer ~40 ms (Nagle against delayed ACKs). Any use of the gateway starts here, so a host that
+        // builds its gateway before its server (as every example does) gets it whatever order it mounts things in.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Default for {@link Builder#maxRequestBodyBytes(long)}: 4 MiB. */
     public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 4L * 1024 * 1024;
     /** Default for {@link Builder#sessionTtl(Duration)}: 24 hours. */

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Set {@code -Dsun.net.httpserver.nodelay=true}.</b> Without it, the JDK server leaves Nagle's algorithm on and
  * every keep-alive request stalls about 40 ms on delayed ACKs. The JDK reads the property once, when the first server
- * is created; loading this class sets it (if it is not set already) so that creating the handler before the server is
- * enough, and the constructor logs a warning if the property is explicitly {@code false}.
+ * is created; loading {@link Gateway} (or this class) sets it if it is not set already, so a host that builds its
+ * gateway before creating its server has it in effect, whatever the order it then mounts things in. Only a server
+ * created before any gateway class is used misses it (and the constructor warns if the property is set to anything
+ * but {@code true}).
  *
  * <p>The JDK server's default executor is a single thread; always give it one, as above, or SSE streams will block
  * every other request.

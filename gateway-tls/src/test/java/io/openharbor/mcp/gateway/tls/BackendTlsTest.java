@@ -236,6 +236,28 @@ class BackendTlsTest {
     }
 
     @Test
+    void theHealthReportShowsThePinnedCertificateWhenValidationIsOff() throws Exception {
+        // The seed's self-signed case: /health must show the leaf, so that its expiry warning can fire.
+        HeldCertificate selfSigned = new HeldCertificate.Builder().commonName("legacy.internal")
+                .addSubjectAlternativeName("legacy.internal").duration(10, java.util.concurrent.TimeUnit.DAYS)
+                .build();
+        restartBackend(selfSigned);
+        for (TlsPolicy tls : List.of(BackendTls.of(false, List.of(Fingerprints.sha256Thumbprint(
+                selfSigned.certificate()))), BackendTls.builder().validateCertificate(false)
+                        .pins(Fingerprints.spkiSha256(selfSigned.certificate())).build())) {
+            backend.enqueue(ok());
+            try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+                assertThat(host.post(INIT).statusCode()).isEqualTo(200);
+                io.openharbor.mcp.gateway.HealthReport.CertificateInfo info =
+                        host.gateway.health().backends().get(0).certificate();
+                assertThat(info).as("certificate in /health").isNotNull();
+                assertThat(info.subject()).isEqualTo("CN=legacy.internal");
+                assertThat(info.daysLeft()).isBetween(8L, 10L);
+            }
+        }
+    }
+
+    @Test
     void validationOffWithoutAnyPinIsAStartUpErrorNeverTrustAll() {
         assertThatThrownBy(() -> BackendTls.of(false, List.of())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("never");
