@@ -78,6 +78,8 @@ final class BackendRuntime {
     // Active health: owned by the health checker.
     OkHttpClient healthClient;
     boolean checked;
+    /** The MCP probe found a server without sessions (2026-07-28): probe it with server/discover first. */
+    volatile boolean statelessProbe;
 
     BackendRuntime(String poolName, Backend backend, int index, OkHttpClient client, Ticker ticker,
             Duration slowStart, CircuitBreaker<Object> breaker) {

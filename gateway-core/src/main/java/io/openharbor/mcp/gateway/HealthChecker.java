@@ -29,6 +29,10 @@ final class HealthChecker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final MediaType JSON = MediaType.get("application/json");
     static final String PROBE_PROTOCOL_VERSION = "2025-06-18";
+    /** The revision without sessions, probed with {@link #DISCOVER} when a server refuses {@code initialize}. */
+    static final String STATELESS_PROTOCOL_VERSION = "2026-07-28";
+    static final String DISCOVER = "server/discover";
+    private static final String INITIALIZE_REFUSED = "initialize refused: ";
 
     private final PoolRuntime pool;
     private final HealthCheckPolicy policy;
@@ -152,8 +156,61 @@ final class HealthChecker implements AutoCloseable {
         }
     }
 
-    /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
+    /**
+     * The MCP probe. A server that speaks 2025 revisions gets initialize, notifications/initialized, ping or
+     * tools/list, DELETE. One that refuses {@code initialize} (a 2026-07-28 server has no sessions and answers 400) is
+     * probed the stateless way: {@code server/discover} (and {@code tools/list} for that mode) with the
+     * {@code MCP-Protocol-Version} and {@code Mcp-Method} headers, and is probed that way first from then on. Returns
+     * the problem, or null.
+     */
     private String mcpCheck(BackendRuntime br) throws IOException {
+        if (br.statelessProbe) {
+            String problem = statelessCheck(br);
+            if (problem == null) {
+                return null;
+            }
+            br.statelessProbe = false; // it may have been replaced by a 2025 server: try the handshake again
+            String handshake = sessionCheck(br);
+            if (handshake != null) {
+                br.statelessProbe = true;
+                return problem;
+            }
+            return null;
+        }
+        String problem = sessionCheck(br);
+        if (problem == null || !problem.startsWith(INITIALIZE_REFUSED)) {
+            return problem;
+        }
+        String stateless = statelessCheck(br);
+        if (stateless == null) {
+            br.statelessProbe = true;
+            log.debug("backend {} refuses initialize and answers {}: probed as a {} server from now on",
+                    br.backend.name(), DISCOVER, STATELESS_PROTOCOL_VERSION);
+            return null;
+        }
+        return problem + "; " + stateless;
+    }
+
+    /** server/discover, then tools/list in that mode, as a 2026-07-28 client sends them. */
+    private String statelessCheck(BackendRuntime br) throws IOException {
+        String[] methods = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST
+                ? new String[] {DISCOVER, "tools/list"} : new String[] {DISCOVER};
+        for (int i = 0; i < methods.length; i++) {
+            String json = "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1) + ",\"method\":\"" + methods[i] + "\"}";
+            Request request = post(br, json, null, STATELESS_PROTOCOL_VERSION).newBuilder()
+                    .header("Mcp-Method", methods[i]).build();
+            try (Response r = br.healthClient.newCall(request).execute()) {
+                ProbeAnswer a = ProbeAnswer.of(r, i + 1);
+                if (a.problem != null) {
+                    return methods[i] + ": " + a.problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
+    private String sessionCheck(BackendRuntime br) throws IOException {
         OkHttpClient client = br.healthClient;
         String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"openharbor-mcp-gateway"
@@ -163,7 +220,8 @@ final class HealthChecker implements AutoCloseable {
         try (Response r = client.newCall(post(br, init, null, null)).execute()) {
             ProbeAnswer a = ProbeAnswer.of(r, 1);
             if (a.problem != null) {
-                return "initialize: " + a.problem;
+                return (r.code() >= 400 && r.code() < 500 || a.problem.startsWith("JSON-RPC error")
+                        ? INITIALIZE_REFUSED : "initialize: ") + a.problem;
             }
             session = r.header("Mcp-Session-Id");
             version = a.protocolVersion != null ? a.protocolVersion : PROBE_PROTOCOL_VERSION;

@@ -52,6 +52,7 @@ final class McpPeek {
         if (method == null) return false;
         switch (method) {
             case "initialize":
+            case "server/discover":
             case "ping":
             case "tools/list":
             case "prompts/list":

@@ -25,6 +25,8 @@ class HealthCheckTest {
     private final MockWebServer server = new MockWebServer();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<String> headers = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger initStatus = new java.util.concurrent.atomic.AtomicInteger(200);
     /** What the backend answers: a health status code, or for MCP probes the body of the ping answer. */
     private final AtomicReference<MockResponse> healthAnswer = new AtomicReference<>(ok());
     private final AtomicReference<String> pingAnswer =
@@ -52,6 +54,11 @@ class HealthCheckTest {
                 }
                 if (r.getMethod().equals("DELETE")) {
                     return new MockResponse.Builder().code(200).build();
+                }
+                headers.add("MCP-Protocol-Version=" + r.getHeaders().get("MCP-Protocol-Version") + " Mcp-Method="
+                        + r.getHeaders().get("Mcp-Method"));
+                if (body.contains("\"initialize\"") && initStatus.get() != 200) {
+                    return status(initStatus.get());
                 }
                 if (body.contains("\"initialize\"")) {
                     String result = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-03-26\","
@@ -193,6 +200,37 @@ class HealthCheckTest {
         check();
         assertThat(healthy()).isFalse();
         assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem).startsWith("ping: malformed JSON answer");
+    }
+
+    @Test
+    void aServerWithoutSessionsIsProbedWithServerDiscover() {
+        // A 2026-07-28 server: initialize is refused with 400, server/discover answers.
+        initStatus.set(400);
+        pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"supportedVersions\":[\"2026-07-28\"]}}");
+        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        check();
+        assertThat(healthy()).as(String.valueOf(gateway.poolRuntime.members().list[0].lastCheckProblem)).isTrue();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).contains("\"initialize\"");
+        assertThat(seen.get(1)).contains("\"server/discover\"");
+        assertThat(headers.get(1)).contains("MCP-Protocol-Version=2026-07-28").contains("Mcp-Method=server/discover");
+        // from then on it is probed the stateless way first: no initialize
+        seen.clear();
+        check();
+        assertThat(healthy()).isTrue();
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0)).contains("\"server/discover\"");
+    }
+
+    @Test
+    void aServerRefusingBothHandshakesIsDown() {
+        initStatus.set(400);
+        pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"no\"}}");
+        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        check();
+        assertThat(healthy()).isFalse();
+        assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem)
+                .isEqualTo("initialize refused: HTTP 400; server/discover: JSON-RPC error -32601 no");
     }
 
     @Test

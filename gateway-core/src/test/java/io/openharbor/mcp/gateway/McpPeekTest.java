@@ -26,6 +26,12 @@ class McpPeekTest {
     }
 
     @Test
+    void serverDiscoverIsReadOnlyAndMayBeRetriedElsewhere() {
+        // 2026-07-28's discovery request changes nothing on the server, as initialize did before it
+        assertThat(peek("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\"}").allReadOnly).isTrue();
+    }
+
+    @Test
     void batchOfReadOnlyRequests() {
         McpPeek p = peek("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]");
