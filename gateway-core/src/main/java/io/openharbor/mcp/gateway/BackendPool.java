@@ -168,13 +168,21 @@ public final class BackendPool {
         /**
          * Adds a backend.
          *
-         * @throws IllegalArgumentException if the pool already has a backend of that name
+         * @throws IllegalArgumentException if the pool already has a backend of that name, or of that URL (one
+         *     replica listed twice would take twice its share and count twice towards health)
          */
         public Builder backend(Backend backend) {
             requireNonNull(backend, "backend");
             if (!names.add(backend.name())) {
                 throw new IllegalArgumentException(
                         "pool '" + name + "' already has a backend named '" + backend.name() + "'");
+            }
+            for (Backend other : backends) {
+                if (other.url().normalize().equals(backend.url().normalize())) {
+                    names.remove(backend.name());
+                    throw new IllegalArgumentException("pool '" + name + "': backends '" + other.name() + "' and '"
+                            + backend.name() + "' have the same URL " + backend.url());
+                }
             }
             backends.add(backend);
             return this;

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +138,8 @@ public final class Gateway implements AutoCloseable {
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
     private volatile CompletableFuture<Void> idle;
+    /** Set by {@link #close()}: requests get 503 and no failed call is retried on another backend. */
+    volatile boolean closed;
     private final Duration certificateExpiryWarning;
     private final List<CertificateWatch> serverCertificates;
 
@@ -293,6 +296,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The path of the health report ({@link Builder#healthPath(String)}), or empty when the report is off. */
+    public Optional<String> healthPath() {
+        return Optional.ofNullable(healthPath);
+    }
+
     /** The pool this gateway serves, with its members as they are now (backends are added and drained at run time). */
     public BackendPool pool() {
         return poolRuntime.pool();
@@ -413,9 +421,13 @@ public final class Gateway implements AutoCloseable {
         return f.thenRun(this::close);
     }
 
-    /** Cancels every backend call in flight (their clients see the stream end) and releases connections and threads. */
+    /**
+     * Cancels every backend call in flight (their clients see the stream end) and releases connections and threads.
+     * Requests that still arrive get 503 with {@code Retry-After}; a call cancelled by the close is not retried.
+     */
     @Override
     public void close() {
+        closed = true;
         if (healthChecker != null) {
             healthChecker.close();
         }

@@ -113,6 +113,8 @@ public abstract class GatewayListener {
         /** The authenticator refused a known caller (403). */
         FORBIDDEN,
         /** The caller's rate limit, or its per-tool limit, is spent (429). */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /** The gateway was closed: it serves nothing any more (503; the host should route to its replacement). */
+        GATEWAY_CLOSED
     }
 }

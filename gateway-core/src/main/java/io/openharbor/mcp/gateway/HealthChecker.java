@@ -151,8 +151,9 @@ final class HealthChecker implements AutoCloseable {
                 return null;
             }
             String problem = "GET " + br.backend.healthCheckPath() + " answered " + r.code();
-            return r.code() == 404 ? problem + " (no health endpoint there: set Backend.healthCheckPath, or probe with"
-                    + " HealthCheckPolicy.Mode.MCP_PING)" : problem;
+            return r.code() == 404 ? problem + " (no health endpoint there: set the backend's health check path"
+                    + " (HealthCheckPath in a configuration file, Backend.Builder.healthCheckPath in code), or probe"
+                    + " with MCP (HealthCheck:Mode McpPing, HealthCheckPolicy.Mode.MCP_PING))" : problem;
         }
     }
 

@@ -136,7 +136,9 @@ final class McpPeek {
             peek.problemDetail = "a JSON string is longer than " + limits.maxStringLength + " characters";
         } catch (JsonProcessingException e) {
             peek.problem = Problem.PARSE_ERROR;
-            peek.problemDetail = e.getOriginalMessage();
+            // without Jackson's "[Source: REDACTED (...)]" in messages that point back at a start marker
+            peek.problemDetail = String.valueOf(e.getOriginalMessage())
+                    .replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
         } catch (IOException e) {
             peek.problem = Problem.PARSE_ERROR;
             peek.problemDetail = e.getMessage();

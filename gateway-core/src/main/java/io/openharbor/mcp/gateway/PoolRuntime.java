@@ -175,6 +175,13 @@ final class PoolRuntime {
                 throw new IllegalArgumentException("pool '" + m.pool.name() + "' already has a backend named '"
                         + backend.name() + "'" + (m.byName.get(backend.name()).draining ? " (draining)" : ""));
             }
+            for (BackendRuntime other : m.list) {
+                // a draining member may share it: that is how a backend is replaced under a new name
+                if (!other.draining && other.backend.url().normalize().equals(backend.url().normalize())) {
+                    throw new IllegalArgumentException("pool '" + m.pool.name() + "': backend '"
+                            + other.backend.name() + "' already has the URL " + backend.url());
+                }
+            }
             br = newRuntime(m.pool, backend);
             br.startRamp();
             BackendRuntime[] list = Arrays.copyOf(m.list, m.list.length + 1);

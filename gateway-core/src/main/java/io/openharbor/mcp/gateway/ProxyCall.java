@@ -85,6 +85,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                 }
                 return;
             }
+            if (gw.closed) {
+                rejectUnavailable(GatewayListener.Rejection.GATEWAY_CLOSED, "Service Unavailable: the gateway is"
+                        + " shutting down", "gateway closed");
+                return;
+            }
             if (!gw.edge.admit(this, ex, client)) {
                 return;
             }
@@ -357,13 +362,23 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     gw.poolRuntime.recordOutcome(br, 0, 0, permit);
                     boolean nothingSent = !tracker.requestSent;
                     boolean mayRetry = nothingSent || (retrySafe && !tracker.responseStarted);
+                    if (gw.closed) {
+                        rejectUnavailable(GatewayListener.Rejection.GATEWAY_CLOSED, "Service Unavailable: the"
+                                + " gateway is shutting down", "gateway closed during the call: " + e);
+                        return;
+                    }
                     if (pinned == null && mayRetry && attempt < gw.maxAttempts) {
+                        exclude(br);
+                        lastFailure = e;
+                        lastFailed = br;
+                        if (!candidateLeft()) {
+                            log.info("backend {} failed before {} and no other backend is left to try: {}",
+                                    br.backend.name(), nothingSent ? "any byte was sent" : "any answer", e.toString());
+                            continue; // choose() answers 503 naming the failure
+                        }
                         if (gw.retryBudget.tryRetry()) {
                             log.info("backend {} failed before {}; trying another: {}", br.backend.name(),
                                     nothingSent ? "any byte was sent" : "any answer", e.toString());
-                            exclude(br);
-                            lastFailure = e;
-                            lastFailed = br;
                             gw.safeListener().retry(this, br.backend, attempt + 1, e);
                             continue;
                         }
@@ -485,6 +500,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             excluded = excluded == null ? new boolean[size] : Arrays.copyOf(excluded, size);
         }
         excluded[br.index] = true;
+    }
+
+    /** Whether a backend this request has not been excluded from is routable now. */
+    private boolean candidateLeft() {
+        Candidates.Live base = gw.poolRuntime.routable(gw.poolRuntime.snapshot());
+        return !(excluded == null ? base : base.without(excluded)).isEmpty();
     }
 
     private void rejectFull(String why) throws IOException {

@@ -284,8 +284,8 @@ final class Binder {
         }
         if (inline != null) {
             if (inline.fromFile()) {
-                log.warn("{} is written in the configuration file ({}); prefer the environment variable {} or {}File",
-                        path, inline.origin(), envName(path), lastSegment(path));
+                log.warn("{} is written in the configuration file ({}); prefer the environment variable {} or {}",
+                        path, inline.origin(), envName(path), fileAlternative(path));
             }
             return inline.value();
         }
@@ -440,6 +440,19 @@ final class Binder {
 
     private static String lastSegment(String path) {
         return path.substring(path.lastIndexOf(':') + 1);
+    }
+
+    /**
+     * The key naming a file that holds the secret at {@code path}: {@code ApiKeyFile} for {@code ...:ApiKey}; for an
+     * element of a list ({@code Sessions:Keys:0}) the list's own file key ({@code KeysFile}, one value per line).
+     */
+    static String fileAlternative(String path) {
+        String last = lastSegment(path);
+        if (!last.isEmpty() && last.chars().allMatch(Character::isDigit)) {
+            String list = path.substring(0, path.lastIndexOf(':'));
+            return lastSegment(list) + "File (a file with one value per line)";
+        }
+        return last + "File";
     }
 
     /** The flattened keys of a host-owned section, relative to it, case-insensitive. */

@@ -37,6 +37,15 @@ final class FlatConfig {
      * Flattens a JSON document into this map. Problems (malformed JSON, duplicate keys, a top level that is not an
      * object) are added to {@code errors}.
      */
+    /**
+     * Jackson's message without its internal source description: {@code start marker at [Source: REDACTED (`...`
+     * disabled); line: 1, column: 1]} becomes {@code start marker at line 1, column 1}.
+     */
+    static String withoutSource(String message) {
+        return message == null ? "" : message.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]",
+                "line $1, column $2");
+    }
+
     void addJson(String json, String sourceName, List<String> errors) {
         try (JsonParser p = JSON.createParser(json)) {
             JsonToken t = p.nextToken();
@@ -52,7 +61,7 @@ final class FlatConfig {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             errors.add(sourceName + (at == null ? "" : " line " + at.getLineNr() + " column " + at.getColumnNr())
-                    + ": malformed JSON: " + e.getOriginalMessage());
+                    + ": malformed JSON: " + withoutSource(e.getOriginalMessage()));
         } catch (IOException e) {
             errors.add(sourceName + ": could not be read: " + e.getMessage());
         }

@@ -182,7 +182,10 @@ public final class GatewayConfig {
             return this;
         }
 
-        /** The environment whose {@code GATEWAY__} variables override the file (default the process's). */
+        /**
+         * The environment whose {@code GATEWAY__} variables override the file (default the process's). Without a
+         * {@link #file} or {@link #json}, the configuration is read from these variables alone.
+         */
         public Loader environment(Map<String, String> environment) {
             this.environment = Map.copyOf(requireNonNull(environment, "environment"));
             return this;
@@ -230,7 +233,7 @@ public final class GatewayConfig {
                 source = "inline JSON";
                 cfg.addJson(json, source, errors);
             } else {
-                throw new IllegalStateException("GatewayConfig.Loader needs a file(...) or json(...)");
+                source = "environment"; // GATEWAY__ variables alone, as .NET reads its environment without a file
             }
             List<String> sections = new ArrayList<>(hostSections);
             sections.add(0, SECTION);
@@ -254,7 +257,8 @@ public final class GatewayConfig {
             }
             if (!b.has(SECTION)) {
                 errors.add(SECTION + ": missing: the configuration needs a '" + SECTION
-                        + "' section with at least BackendServers");
+                        + "' section with at least BackendServers (in a file, or as GATEWAY__BACKENDSERVERS__0__URL"
+                        + " variables)");
                 throw new ConfigException(source, errors);
             }
             Reader r = new Reader(b);
@@ -274,6 +278,34 @@ public final class GatewayConfig {
         private static List<String> dedupe(List<String> errors) {
             return new ArrayList<>(new java.util.LinkedHashSet<>(errors));
         }
+    }
+
+    /**
+     * The port of the first {@code Kestrel:Endpoints:<name>:Url} that is an {@code https://} URL, or null: a .NET
+     * gateway's file says where its HTTPS listener is there, and ASP.NET's HTTPS redirection goes to that port.
+     * Only seen when the host declares {@code Kestrel} a host section.
+     */
+    static Integer kestrelHttpsPort(Map<String, String> kestrel) {
+        for (Map.Entry<String, String> e : kestrel.entrySet()) {
+            String key = e.getKey();
+            String url = e.getValue().trim();
+            if (!key.regionMatches(true, 0, "Endpoints:", 0, 10) || !key.toLowerCase(Locale.ROOT).endsWith(":url")
+                    || !url.regionMatches(true, 0, "https://", 0, 8)) {
+                continue;
+            }
+            String authority = url.substring(8).replaceAll("/.*", "");
+            int colon = authority.lastIndexOf(':');
+            if (colon < 0 || authority.endsWith("]")) {
+                return null; // https without a port: 443, the default
+            }
+            try {
+                int p = Integer.parseInt(authority.substring(colon + 1));
+                return p >= 1 && p <= 65535 ? p : null;
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Maps the {@code Gateway} section onto the builders. */
@@ -594,6 +626,7 @@ public final class GatewayConfig {
 
         // ---- security ----
 
+
         private void security() {
             String at = "Gateway:Security";
             SecurityPolicy.Builder s = SecurityPolicy.builder();
@@ -603,7 +636,12 @@ public final class GatewayConfig {
                     "Redirect", SecurityPolicy.HttpsAction.REDIRECT, "Reject", SecurityPolicy.HttpsAction.REJECT));
             if (action != null) s.httpsAction(action);
             Integer port = b.integer(at + ":HttpsPort", 1, 65535);
-            if (port != null) b.apply(at + ":HttpsPort", () -> s.httpsPort(port));
+            if (port != null) {
+                b.apply(at + ":HttpsPort", () -> s.httpsPort(port));
+            } else {
+                Integer kestrel = kestrelHttpsPort(b.section("Kestrel"));
+                if (kestrel != null) s.httpsPort(kestrel); // as ASP.NET redirects to its configured HTTPS endpoint
+            }
             Boolean trust = b.bool(at + ":TrustForwardedHeaders");
             if (trust != null) s.trustForwardedHeaders(trust);
             List<String> proxies = b.strings(at + ":TrustedProxies");

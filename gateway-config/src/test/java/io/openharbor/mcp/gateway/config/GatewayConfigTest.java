@@ -95,6 +95,60 @@ class GatewayConfigTest {
     // ---- the seed's own configuration ----
 
     @Test
+    void environmentVariablesAloneAreAConfiguration() throws Exception {
+        FakeMcp one = backend("one");
+        GatewayConfig config = GatewayConfig.loader().environment(Map.of(
+                "GATEWAY__BACKENDSERVERS__0__NAME", "env-one",
+                "GATEWAY__BACKENDSERVERS__0__URL", "http://127.0.0.1:" + one.port() + "/mcp",
+                "GATEWAY__SECURITY__APIKEY", "from-the-environment")).load();
+        assertThat(config.pool().backends()).extracting(Backend::name).containsExactly("env-one");
+        Gateway gateway = config.build();
+        fixture.closeLater(gateway);
+        String url = host(() -> gateway);
+        assertThat(post(url, PING).statusCode()).as("the key from the environment is required").isEqualTo(401);
+        assertThat(post(url, PING, "X-API-Key", "from-the-environment").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noFileAndNoVariablesSaysWhatIsMissing() {
+        assertThatThrownBy(() -> GatewayConfig.loader().environment(Map.of("PATH", "/bin")).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing")
+                .hasMessageContaining("GATEWAY__BACKENDSERVERS__0__URL");
+    }
+
+    @Test
+    void truncatedJsonIsReportedWithoutJacksonInternals() {
+        assertThatThrownBy(() -> GatewayConfig.loader().json("{ \"Gateway\": { \"BackendServers\": [").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("malformed JSON")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("REDACTED").doesNotContain("Source"));
+    }
+
+    @Test
+    void aDuplicateBackendUrlIsAConfigurationError() {
+        assertThatThrownBy(() -> GatewayConfig.loader().json("{ \"Gateway\": { \"BackendServers\": ["
+                + "{\"Name\":\"a\",\"Url\":\"http://127.0.0.1:9/mcp\"},"
+                + "{\"Name\":\"b\",\"Url\":\"http://127.0.0.1:9/mcp\"}] } }").environment(Map.of()).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("have the same URL");
+    }
+
+    @Test
+    void theWarningForASecretInTheFileNamesKeysThatExist() {
+        assertThat(Binder.fileAlternative("Gateway:Sessions:Keys:0")).startsWith("KeysFile");
+        assertThat(Binder.fileAlternative("Gateway:Security:ApiKey")).isEqualTo("ApiKeyFile");
+    }
+
+    @Test
+    void theHttpsPortComesFromKestrelsHttpsEndpoint() {
+        assertThat(GatewayConfig.kestrelHttpsPort(Map.of("Endpoints:Https:Url", "https://*:8443")))
+                .isEqualTo(8443);
+        assertThat(GatewayConfig.kestrelHttpsPort(Map.of("Endpoints:Secure:Url", "https://[::]:9443/")))
+                .isEqualTo(9443);
+        assertThat(GatewayConfig.kestrelHttpsPort(Map.of("Endpoints:Http:Url", "http://*:8080"))).isNull();
+        assertThat(GatewayConfig.kestrelHttpsPort(Map.of("Endpoints:Https:Url", "https://example.com")))
+                .isNull();
+    }
+
+    @Test
     void seedGuideConfigurationYieldsAWorkingGateway() throws Exception {
         FakeMcp one = backend("one");
         FakeMcp two = backend("two");
@@ -122,6 +176,8 @@ class GatewayConfigTest {
         // RequireHttps: plain HTTP is redirected; through the "load balancer" it is served
         HttpResponse<String> plain = post(url, PING, "X-API-Key", "gateway-api-key");
         assertThat(plain.statusCode()).isEqualTo(308);
+        // to the HTTPS endpoint Kestrel:Endpoints:Https:Url names, as ASP.NET redirects
+        assertThat(plain.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains(":8443/mcp"));
         assertThat(post(url, PING, "X-Forwarded-Proto", "https").statusCode()).as("API key required").isEqualTo(401);
         List<String> served = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

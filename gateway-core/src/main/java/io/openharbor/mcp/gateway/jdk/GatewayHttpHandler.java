@@ -71,7 +71,8 @@ public final class GatewayHttpHandler implements HttpHandler {
     }
 
     /**
-     * Serves the exchange if its path is exactly the path of the context the handler is mounted on; anything else
+     * Serves the exchange if its path is exactly the path of the context the handler is mounted on, or the gateway's
+     * health path (so a context {@code /health} also serves a configured {@code /healthz}); anything else
      * (the JDK server matches contexts by prefix, so {@code /mcpx} and {@code /mcp/foo} arrive at {@code /mcp}) gets 404
      * with a JSON-RPC error body, as a servlet mapped to an exact path answers.
      */
@@ -79,11 +80,13 @@ public final class GatewayHttpHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         try {
             String mounted = exchange.getHttpContext().getPath();
-            if (!mounted.equals(exchange.getRequestURI().getRawPath())) {
+            String path = exchange.getRequestURI().getRawPath();
+            Gateway current = gateway.get();
+            if (!mounted.equals(path) && !path.equals(current.healthPath().orElse(null))) {
                 notFound(exchange, mounted);
                 return;
             }
-            gateway.get().handle(new JdkExchange(exchange));
+            current.handle(new JdkExchange(exchange));
         } finally {
             exchange.close();
         }
