@@ -8,10 +8,13 @@ import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -49,36 +52,130 @@ public final class DemoMain {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        String port = setting(args, "--port", "GATEWAY_PORT", "");
-        String config = setting(args, "--config", "GATEWAY_CONFIG", "");
+    static final String USAGE = String.join("\n",
+            "Usage: bash demo.sh [options]   (or mvn -q exec:exec -pl gateway-examples -Dexec.args=\"[options]\")",
+            "  --port N          the gateway's port on 127.0.0.1 (default 8080; 0 = any free port)   [GATEWAY_PORT]",
+            "  --backends URLS   comma-separated MCP endpoints to front instead of the demo replicas [GATEWAY_BACKENDS]",
+            "  --config FILE     build the gateway from a configuration file (appsettings.json shape) [GATEWAY_CONFIG]",
+            "  --help            this text",
+            "Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)",
+            "are a configuration of their own, as in the .NET gateway. See docs/configuration.md.");
+
+    /** A problem with the demo's flags or settings: printed with the usage, exit code 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    /**
+     * Runs the demo until the JVM is asked to stop; returns the exit code at once when it cannot start: 2 for a wrong
+     * flag or configuration, 1 when the port is taken or something else fails.
+     */
+    static int run(String[] args, Map<String, String> env) {
         Running demo;
-        if (!config.isBlank()) {
-            try {
-                demo = fromConfig(Path.of(config), port.isBlank() ? null : Integer.parseInt(port), System.getenv());
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                System.exit(2);
-                return;
-            }
-        } else {
-            demo = withDemoReplicas(port.isBlank() ? 8080 : Integer.parseInt(port),
-                    setting(args, "--backends", "GATEWAY_BACKENDS", ""));
+        try {
+            demo = start(args, env);
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (BindException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("error: the demo could not start: " + e);
+            return 1;
+        }
+        if (demo == null) {
+            System.out.println(USAGE);
+            return 0;
         }
         printHelp(demo);
-
         CountDownLatch stopped = new CountDownLatch(1);
-        Running running = demo;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping...");
             try {
-                running.close();
+                demo.close();
             } catch (Exception e) {
                 System.err.println("could not stop cleanly: " + e);
             }
             stopped.countDown();
         }, "demo-shutdown"));
-        stopped.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * Starts what the flags and environment describe; null for {@code --help}.
+     *
+     * @throws UsageException for an unknown flag, a flag without its value, a port that is not one, or settings that
+     *     contradict each other
+     * @throws BindException naming the port when it is taken (nothing the demo started is left running)
+     */
+    static Running start(String[] args, Map<String, String> env) throws Exception {
+        Map<String, String> flags = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (!List.of("--port", "--backends", "--config").contains(a)) {
+                throw new UsageException("unknown argument '" + a + "'");
+            }
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new UsageException(a + " needs a value");
+            }
+            flags.put(a, args[++i]);
+        }
+        String portText = setting(flags, "--port", env, "GATEWAY_PORT");
+        Integer port = null;
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText.trim());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new UsageException("the port must be a number from 0 to 65535, was '" + portText + "'");
+            }
+        }
+        String config = setting(flags, "--config", env, "GATEWAY_CONFIG");
+        String backends = setting(flags, "--backends", env, "GATEWAY_BACKENDS");
+        boolean environmentConfig = env.keySet().stream().anyMatch(k -> k.toUpperCase(Locale.ROOT)
+                .startsWith("GATEWAY__"));
+        if (backends != null && (config != null || environmentConfig)) {
+            throw new UsageException("--backends/GATEWAY_BACKENDS cannot be combined with "
+                    + (config != null ? "a configuration file" : "GATEWAY__ configuration variables")
+                    + ": list the backends in one place (GATEWAY__BACKENDSERVERS__0__URL=... or the file's"
+                    + " BackendServers)");
+        }
+        if (config != null) {
+            return fromConfig(Path.of(config), port, env);
+        }
+        if (environmentConfig) {
+            System.out.println("Building the gateway from the GATEWAY__ environment variables (no file)");
+            return fromLoader(GatewayConfig.loader().environment(env), port);
+        }
+        return withDemoReplicas(port == null ? 8080 : port, backends == null ? "" : backends);
+    }
+
+    private static String setting(Map<String, String> flags, String flag, Map<String, String> env, String var) {
+        String value = flags.containsKey(flag) ? flags.get(flag) : env.get(var);
+        return value == null || value.isBlank() ? null : value;
     }
 
     /**
@@ -91,8 +188,11 @@ public final class DemoMain {
      * @throws ConfigException if the file is invalid
      */
     public static Running fromConfig(Path file, Integer port, Map<String, String> environment) throws Exception {
-        GatewayConfig.Loader loader = GatewayConfig.loader().file(file).environment(environment)
-                .hostSections("Kestrel", "Logging", "AllowedHosts");
+        return fromLoader(GatewayConfig.loader().file(file).environment(environment), port);
+    }
+
+    private static Running fromLoader(GatewayConfig.Loader loader, Integer port) throws Exception {
+        loader.hostSections("Kestrel", "Logging", "AllowedHosts");
         ReloadingGateway gateway = ReloadingGateway.start(loader);
         Map<String, String> kestrel = gateway.config().hostSection("Kestrel");
         int listen = port != null ? port : kestrelHttpPort(kestrel.get("Endpoints:Http:Url"));
@@ -123,36 +223,67 @@ public final class DemoMain {
         }
     }
 
-    /** Two demo MCP SDK replicas behind the gateway, or the given MCP endpoints (comma-separated). */
+    /**
+     * Two demo MCP SDK replicas behind the gateway, or the given MCP endpoints (comma-separated). The port is bound
+     * first, so a taken port fails before anything else starts.
+     */
     public static Running withDemoReplicas(int port, String backendList) throws Exception {
+        HttpServer server = bind(port);
         List<DemoBackend> replicas = new ArrayList<>();
-        BackendPool.Builder pool = BackendPool.builder("demo");
-        if (backendList.isBlank()) {
-            for (String name : List.of("replica-1", "replica-2")) {
-                DemoBackend replica = DemoBackend.start(name, 0, null);
-                replicas.add(replica);
-                pool.backend(Backend.of(name, replica.url().toString()));
+        try {
+            BackendPool.Builder pool = BackendPool.builder("demo");
+            if (backendList.isBlank()) {
+                for (String name : List.of("replica-1", "replica-2")) {
+                    DemoBackend replica = DemoBackend.start(name, 0, null);
+                    replicas.add(replica);
+                    pool.backend(Backend.of(name, replica.url().toString()));
+                }
+            } else {
+                int i = 1;
+                for (String url : backendList.split(",")) {
+                    pool.backend(Backend.of("backend-" + i++, url.trim()));
+                }
             }
-        } else {
-            int i = 1;
-            for (String url : backendList.split(",")) {
-                pool.backend(Backend.of("backend-" + i++, url.trim()));
-            }
-        }
-        Gateway gateway = Gateway.builder().pool(pool.build()).build();
-        return serve(port, () -> gateway, () -> {
-            gateway.close();
+            Gateway gateway = Gateway.builder().pool(pool.build()).build();
+            return serve(server, () -> gateway, () -> {
+                gateway.close();
+                for (DemoBackend r : replicas) {
+                    r.close();
+                }
+            });
+        } catch (Exception | Error e) {
+            server.stop(0);
             for (DemoBackend r : replicas) {
                 r.close();
             }
-        });
+            throw e;
+        }
+    }
+
+    /** The gateway's listener on 127.0.0.1, not yet started; a taken port is a BindException that names it. */
+    private static HttpServer bind(int port) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        } catch (BindException e) {
+            BindException named = new BindException("port " + port + " on 127.0.0.1 is already in use (" + e.getMessage()
+                    + "); pick another with --port N or GATEWAY_PORT");
+            named.initCause(e);
+            throw named;
+        }
     }
 
     private static Running serve(int port, Supplier<Gateway> gateway, AutoCloseable resources) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        return serve(bind(port), gateway, resources);
+    }
+
+    private static Running serve(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources) {
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         server.createContext("/mcp", handler);
         server.createContext("/health", handler);
+        String healthPath = gateway.get().healthPath().orElse("/health");
+        if (!healthPath.startsWith("/health")) {
+            server.createContext(healthPath, handler); // a configured HealthPath of another name
+        }
         ExecutorService executor = Gateway.newRequestExecutor("demo-gateway-");
         server.setExecutor(executor);
         server.start();

@@ -1,0 +1,106 @@
+package io.openharbor.mcp.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What a new user meets first: the demo's flags, a taken port, and settings from the environment alone. */
+class DemoMainTest {
+    private DemoBackend one;
+    private DemoMain.Running demo;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (demo != null) demo.close();
+        if (one != null) one.close();
+    }
+
+    /** Runs the demo's entry point on arguments it must refuse; returns the exit code and what it printed. */
+    private static String[] refused(Map<String, String> env, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        int code;
+        try {
+            code = DemoMain.run(args, env);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return new String[] {String.valueOf(code), printed.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aTakenPortExitsAtOnceNamingItAndLeavesNothingRunning() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String[] r = refused(Map.of(), "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(r[0]).isEqualTo("1");
+            assertThat(r[1]).contains("port " + taken.getLocalPort()).contains("already in use");
+        }
+        // the demo replicas are not started before the port is bound, so no server thread outlives the failure
+        Thread.sleep(200);
+        assertThat(Thread.getAllStackTraces().keySet()).allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon()
+                || !t.isAlive()).as("thread " + t.getName()).isTrue());
+    }
+
+    @Test
+    void badFlagsPrintTheUsage() {
+        for (String[] args : new String[][] {{"--port", "abc"}, {"--port", "70000"}, {"--prot", "1"}, {"--port"}}) {
+            String[] r = refused(Map.of(), args);
+            assertThat(r[0]).as(String.join(" ", args)).isEqualTo("2");
+            assertThat(r[1]).as(String.join(" ", args)).startsWith("error: ").contains("Usage:")
+                    .doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        String[] help = refused(Map.of(), "--help");
+        assertThat(help[0]).isEqualTo("0");
+        assertThat(help[1]).startsWith("Usage:");
+    }
+
+    @Test
+    void backendsInTwoPlacesAreRefusedRatherThanOneSilentlyWinning() {
+        String[] r = refused(Map.of("GATEWAY_BACKENDS", "http://127.0.0.1:9/mcp",
+                "GATEWAY__BACKENDSERVERS__0__URL", "http://127.0.0.1:10/mcp"));
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("cannot be combined with GATEWAY__ configuration variables");
+    }
+
+    @Test
+    void gatewayVariablesWithoutAFileConfigureTheDemo() throws Exception {
+        one = DemoBackend.start("env-replica", 0, null);
+        demo = DemoMain.start(new String[] {"--port", "0"}, Map.of(
+                "GATEWAY__BACKENDSERVERS__0__NAME", "from-env",
+                "GATEWAY__BACKENDSERVERS__0__URL", one.url().toString(),
+                "GATEWAY__SECURITY__APIKEY", "env-key-0123456789"));
+        assertThat(demo.gateway().get().pool().backends()).extracting(b -> b.name()).containsExactly("from-env");
+        String base = demo.url().replace("/mcp", "");
+        HttpResponse<String> noKey = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(demo.url()))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noKey.statusCode()).as("the key from the environment is enforced").isEqualTo(401);
+        SdkClients.assertEchoes(base, "env-key-0123456789");
+    }
+
+    @Test
+    void aMissingValueIsAUsageError() {
+        assertThatThrownBy(() -> DemoMain.start(new String[] {"--config"}, Map.of()))
+                .isInstanceOf(DemoMain.UsageException.class).hasMessageContaining("--config needs a value");
+    }
+}
