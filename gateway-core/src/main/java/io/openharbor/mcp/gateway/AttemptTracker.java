@@ -1,9 +1,13 @@
 package io.openharbor.mcp.gateway;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import okhttp3.Call;
 import okhttp3.Connection;
 import okhttp3.EventListener;
 import okhttp3.Handshake;
+import okhttp3.Protocol;
 
 /**
  * Watches one attempt to a backend, to answer the question retries depend on: could any byte of the request have
@@ -15,6 +19,10 @@ final class AttemptTracker extends EventListener {
     volatile boolean responseStarted;
     /** Between the start and the end of a TLS handshake: a failure then is the handshake's. */
     volatile boolean inHandshake;
+    /** This attempt opened a new connection (a new one is never stale). */
+    private volatile boolean connected;
+    /** The pooled connection handed to this attempt had been closed by its backend; nothing was sent. */
+    volatile boolean staleConnection;
     /** The backend's certificate watch (https backends), set when the call is created. */
     CertificateWatch certificates;
 
@@ -50,10 +58,27 @@ final class AttemptTracker extends EventListener {
     }
 
     @Override
+    public void connectStart(Call call, InetSocketAddress inetSocketAddress, Proxy proxy) {
+        connected = true;
+    }
+
+    /**
+     * A pooled HTTP/1.1 connection is checked before the request is written to it: if its backend has already closed
+     * it, it is closed here and the attempt fails as {@link #staleConnection}, provably before any byte was sent.
+     */
+    @Override
     public void connectionAcquired(Call call, Connection connection) {
         CertificateWatch w = certificates;
         if (w != null) {
             w.connectionAcquired(call, connection);
+        }
+        if (!connected && connection.protocol() == Protocol.HTTP_1_1 && ChannelSockets.peerClosed(connection.socket())) {
+            staleConnection = true;
+            try {
+                connection.socket().close();
+            } catch (IOException ignored) {
+                // closing a dead connection
+            }
         }
     }
 

@@ -120,6 +120,7 @@ public final class Gateway implements AutoCloseable {
     /** Beats relayed SSE streams to find clients that left; null when heartbeats are off. */
     final Heartbeats heartbeats;
     final long requestTimeoutMillis;
+    private final long backendKeepAliveMillis;
     final int retryAfterSeconds = 1;
     final RandomGenerator random;
     final Ticker ticker;
@@ -152,6 +153,7 @@ public final class Gateway implements AutoCloseable {
         this.maxAttempts = b.maxAttempts;
         this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
         this.requestTimeoutMillis = b.requestTimeout.toMillis();
+        this.backendKeepAliveMillis = b.backendKeepAlive.toMillis();
         this.random = b.random;
         this.ticker = b.ticker;
         this.clock = b.clock;
@@ -182,11 +184,11 @@ public final class Gateway implements AutoCloseable {
                 : new Heartbeats(b.streamHeartbeat.toNanos(), executor, pool.name());
         Dispatcher dispatcher = new Dispatcher(executor);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
-        int totalConnections = sizeDispatcher(dispatcher, pool.backends());
+        sizeDispatcher(dispatcher, pool.backends());
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(totalConnections, b.backendKeepAlive.toMillis(),
-                        TimeUnit.MILLISECONDS))
+                // no connection pool here: each backend's client gets one of its own (clientFor)
+                .socketFactory(ChannelSockets.INSTANCE)
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -212,8 +214,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Sizes the dispatcher for {@code members}; returns their total {@code maxConnections}. */
-    private static int sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
+    /** Sizes the dispatcher for {@code members}: their total {@code maxConnections}, and the largest per backend. */
+    private static void sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
         int total = 0;
         int maxPerBackend = 1;
         for (Backend backend : members) {
@@ -222,7 +224,6 @@ public final class Gateway implements AutoCloseable {
         }
         dispatcher.setMaxRequests(Math.max(total, 1));
         dispatcher.setMaxRequestsPerHost(maxPerBackend);
-        return total;
     }
 
     private void joined(BackendRuntime br) {
@@ -238,23 +239,29 @@ public final class Gateway implements AutoCloseable {
                 call.cancel();
             }
         }
+        br.client.connectionPool().evictAll();
         backendCertificates.remove(br.backend);
         sizeDispatcher(client.dispatcher(), poolRuntime.pool().backends());
     }
 
-    /** The pool's client, or a client derived from it (sharing its pool and dispatcher) with the backend's TLS. */
+    /**
+     * The backend's client: derived from the gateway's (sharing its dispatcher and threads) with a connection pool of
+     * its own, so that the backend's idle connections can be dropped at once when it dies, and with its TLS.
+     */
     private OkHttpClient clientFor(Backend backend) {
+        OkHttpClient.Builder own = client.newBuilder().connectionPool(new ConnectionPool(backend.maxConnections(),
+                backendKeepAliveMillis, TimeUnit.MILLISECONDS));
         if (backend.h2cPriorKnowledge()) {
-            return client.newBuilder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
+            return own.protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
         }
         if (!"https".equalsIgnoreCase(backend.url().getScheme())) {
-            return client;
+            return own.build();
         }
         CertificateWatch watch = new CertificateWatch(backend, clock, certificateExpiryWarning, safeListener);
         backendCertificates.put(backend, watch);
         TlsPolicy tls = backend.tlsPolicy();
         if (tls == TlsPolicy.system()) {
-            return client.newBuilder().eventListenerFactory(AttemptTracker.factory(watch)).build();
+            return own.eventListenerFactory(AttemptTracker.factory(watch)).build();
         }
         List<TlsVersion> versions = new ArrayList<>();
         for (String p : tls.protocols()) {
@@ -263,7 +270,7 @@ public final class Gateway implements AutoCloseable {
         ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
                 .tlsVersions(versions.toArray(new TlsVersion[0]))
                 .build();
-        OkHttpClient.Builder cb = client.newBuilder()
+        OkHttpClient.Builder cb = own
                 .eventListenerFactory(AttemptTracker.factory(watch))
                 .sslSocketFactory(tls.socketFactory(), tls.trustManager())
                 .connectionSpecs(List.of(spec));
@@ -435,7 +442,9 @@ public final class Gateway implements AutoCloseable {
             heartbeats.close();
         }
         client.dispatcher().cancelAll();
-        client.connectionPool().evictAll();
+        for (BackendRuntime br : poolRuntime.members().list) {
+            br.client.connectionPool().evictAll();
+        }
         executor.shutdown();
     }
 

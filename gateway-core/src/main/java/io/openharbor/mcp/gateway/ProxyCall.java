@@ -60,6 +60,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private boolean[] excluded;
     /** The backend whose failure {@code lastFailure} in {@link #forward} is, for the final answer. */
     private BackendRuntime lastFailed;
+    /** Times a request went out again because its pooled connection was found closed by the backend (at most 2). */
+    private int staleRetries;
     /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
     private boolean permit;
 
@@ -352,6 +354,17 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                 try {
                     response = call.execute();
                 } catch (IOException thrown) {
+                    if (tracker.staleConnection && !permit && staleRetries++ < 2 && !gw.closed) {
+                        // Provably unsent: the pooled connection had been closed by the backend, so its other idle
+                        // connections are suspect too. Not a failure of the backend (it may just have closed an idle
+                        // connection): the request goes out again, on a new connection, without counting an attempt.
+                        log.debug("backend {}: a pooled connection had been closed by the backend; nothing was sent;"
+                                + " its idle connections are dropped and the request is sent on a new one",
+                                br.backend.name());
+                        br.client.connectionPool().evictAll();
+                        attempt--;
+                        continue;
+                    }
                     IOException e = thrown;
                     if (tracker.inHandshake && !(e instanceof SSLException)) {
                         // A reset or broken pipe during the handshake (a server refusing our client certificate
@@ -360,7 +373,13 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                         e.initCause(thrown);
                     }
                     gw.poolRuntime.recordOutcome(br, 0, 0, permit);
-                    boolean nothingSent = !tracker.requestSent;
+                    boolean nothingSent = !tracker.requestSent || tracker.staleConnection;
+                    if (!(e instanceof SSLException) && !isTimeout(e)) {
+                        // The first sign that the backend is gone (refused, reset, closed): its other idle connections
+                        // most likely lead to the same dead process, and a request written to one would fail with
+                        // nobody having received it. They are dropped; new connections find out for certain.
+                        br.client.connectionPool().evictAll();
+                    }
                     boolean mayRetry = nothingSent || (retrySafe && !tracker.responseStarted);
                     if (gw.closed) {
                         rejectUnavailable(GatewayListener.Rejection.GATEWAY_CLOSED, "Service Unavailable: the"
@@ -453,9 +472,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
             return;
         }
-        boolean timeout = e instanceof SocketTimeoutException
-                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
-        if (timeout && !nothingSent) {
+        if (isTimeout(e) && !nothingSent) {
             reject(504, JsonRpcErrors.BACKEND_TIMEOUT, "Gateway Timeout: backend '" + br.backend.name()
                     + "' did not answer in time", "backend timeout: " + e);
         } else if (e instanceof SSLException) {
@@ -475,6 +492,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         reject(502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend TLS " + (verification ? "verification failed"
                 : "handshake failed") + " for '" + br.backend.name() + "'", "backend TLS " + (verification
                         ? "verification" : "handshake") + " failure: " + e);
+    }
+
+    private static boolean isTimeout(IOException e) {
+        return e instanceof SocketTimeoutException
+                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -47,7 +47,7 @@ class PoolStateTest {
 
     private PoolRuntime pool(int backends, BackendPool.Builder settings) {
         for (int i = 0; i < backends; i++) {
-            settings.backend(Backend.of("b" + i, "http://127.0.0.1:9/mcp"));
+            settings.backend(Backend.of("b" + i, "http://127.0.0.1:9/mcp" + i));
         }
         gateway = Gateway.builder().pool(settings.healthCheck(HealthCheckPolicy.disabled()).build())
                 .ticker(ticker).listener(listener).build();

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NoDelayProbe {
     public static void main(String[] args) throws Exception {
-        HttpServer server = EmbeddingExample.start(0, "http://127.0.0.1:9/mcp", "http://127.0.0.1:9/mcp",
+        HttpServer server = EmbeddingExample.start(0, "http://127.0.0.1:9/mcp", "http://127.0.0.1:10/mcp",
                 new byte[32], "ci-bot-key-0123456789abcdef");
         int port = server.getAddress().getPort();
         try (Socket s = new Socket("127.0.0.1", port)) {
