@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Relaying one SSE event whose {@code data:} line is large (a base64 image in a tool result), delivered in 8 KiB reads
- * as a socket would: the id-tagging relay of session-less streams against the plain copy. Run with
+ * as a socket would: the relay that seals event ids (every uncompressed SSE stream) against the plain copy. Run with
  * {@code bash bench/jmh.sh SseRelayBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -38,6 +38,7 @@ public class SseRelayBenchmark {
     public int lineBytes;
 
     private byte[] event;
+    private SessionTokens tokens;
     private static final OutputStream SINK = OutputStream.nullOutputStream();
 
     @Setup
@@ -46,11 +47,13 @@ public class SseRelayBenchmark {
         Arrays.fill(data, (byte) 'A');
         Buffer b = new Buffer().writeUtf8("id: 42\nevent: message\ndata: ").write(data).writeUtf8("\n\n");
         event = b.readByteArray();
+        tokens = new SessionTokens(java.util.List.of(new byte[32]), java.time.Clock.systemUTC(),
+                java.time.Duration.ofHours(1), new java.security.SecureRandom());
     }
 
     @Benchmark
-    public void tagging() throws IOException {
-        Relay.copySseTaggingIds(source(), SINK, "b1");
+    public void sealing() throws IOException {
+        Relay.copySseSealingIds(source(), SINK, (id, off, len) -> tokens.sealEventId("b1", id, off, len));
     }
 
     @Benchmark

@@ -9,8 +9,8 @@ import java.nio.channels.SocketChannel;
 import javax.net.SocketFactory;
 
 /**
- * Backend sockets backed by a {@link SocketChannel}, so that an idle keep-alive connection can be asked, without
- * blocking, whether its backend has closed it. OkHttp checks that only for connections idle 10 s or more; a backend
+ * Backend sockets backed by a {@link SocketChannel} ({@link ChannelSocket}), so that an idle keep-alive connection can
+ * be asked, without blocking, whether its backend has closed it. OkHttp checks that only for connections idle 10 s or more; a backend
  * that dies (or closes idle connections sooner) leaves connections whose FIN has arrived but which OkHttp would still
  * hand out, and a request written to one fails although nothing received it.
  */
@@ -21,7 +21,7 @@ final class ChannelSockets extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return SocketChannel.open().socket();
+        return new ChannelSocket();
     }
 
     @Override

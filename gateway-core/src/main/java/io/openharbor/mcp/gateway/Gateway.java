@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.SocketFactory;
 import javax.net.ssl.HostnameVerifier;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -257,6 +258,9 @@ public final class Gateway implements AutoCloseable {
         if (!"https".equalsIgnoreCase(backend.url().getScheme())) {
             return own.build();
         }
+        // TLS keeps the JDK's own sockets: their records must not be read by the stale-connection check, and the
+        // handshake needs the socket read timeout that ChannelSocket leaves to okio (which does not watch handshakes).
+        own.socketFactory(SocketFactory.getDefault());
         CertificateWatch watch = new CertificateWatch(backend, clock, certificateExpiryWarning, safeListener);
         backendCertificates.put(backend, watch);
         TlsPolicy tls = backend.tlsPolicy();

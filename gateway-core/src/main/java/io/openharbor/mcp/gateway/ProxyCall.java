@@ -302,24 +302,24 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         writeError(404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found");
     }
 
-    /** On a session-less request, a Last-Event-ID written by this gateway names the backend that owns the stream. */
+    /**
+     * A {@code Last-Event-ID} sealed by this gateway (see {@link SessionTokens#sealEventId}) names the backend that owns
+     * the stream and holds that backend's own event id, which is what is forwarded. On a session-less request it pins
+     * the request to that backend; on a session request it must name the session's backend. Anything else is forwarded
+     * as it came.
+     */
     private void resolveLastEventId() {
-        if (pinned != null) {
-            return;
-        }
         String id = ex.requestHeader(LAST_EVENT_ID);
         if (id == null) {
             return;
         }
-        int sep = id.indexOf('~');
-        if (sep <= 0) {
+        String[] opened = gw.tokens.openEventId(id.trim());
+        BackendRuntime br = opened == null ? null : gw.byEventTag(opened[0]);
+        if (br == null || (pinned != null && pinned != br)) {
             return;
         }
-        BackendRuntime br = gw.byEventTag(id.substring(0, sep));
-        if (br != null) {
-            pinned = br;
-            lastEventIdForBackend = id.substring(sep + 1);
-        }
+        pinned = br;
+        lastEventIdForBackend = opened[1];
     }
 
     // ---- forwarding ----
@@ -711,6 +711,17 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             ((AsyncTimeout) call.timeout()).exit();
         }
         BufferedSource source = body.source();
+        if (!sse && code >= 400 && upstreamSession != null && !encoded) {
+            byte[] scrubbed = withoutUpstreamSession(source, body.contentLength());
+            if (scrubbed != null) {
+                try (OutputStream o = ex.sendResponseHeaders(code, scrubbed.length)) {
+                    o.write(scrubbed);
+                } catch (IOException e) {
+                    throw new Relay.ClientGoneException(e);
+                }
+                return;
+            }
+        }
         OutputStream out;
         try {
             long length = sse ? -1 : body.contentLength();
@@ -731,11 +742,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         try {
             if (sse) {
                 source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
-                boolean sessionless = clientToken == null && upstreamSid == null;
-                if (sessionless && !encoded) {
-                    Relay.copySseTaggingIds(source, out, br.eventTag);
+                if (!encoded) {
+                    Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id,
+                            off, len));
                 } else {
-                    Relay.copy(source, out);
+                    Relay.copy(source, out); // a compressed stream's lines cannot be read: its ids pass as they are
                 }
             } else {
                 Relay.copy(source, out);
@@ -769,6 +780,30 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             // After a backend failure mid-body the host may refuse to close a short fixed-length body: the client
             // sees a truncated answer, and the backend failure is what gets reported.
         }
+    }
+
+    /** Longest error answer that is searched for the upstream session id. */
+    private static final int MAX_SCRUBBED_ERROR = 64 * 1024;
+
+    /**
+     * An error answer of a session's backend with every occurrence of the backend's own session id replaced by the
+     * client's token ({@code "Session not found: <id>"} is what SDK servers say), or null when there is none or the body
+     * is not a small one of known length (then it is relayed untouched). The client never learns upstream session ids.
+     */
+    private byte[] withoutUpstreamSession(BufferedSource source, long length) throws IOException {
+        if (length < 0 || length > MAX_SCRUBBED_ERROR || upstreamSession.isEmpty()) {
+            return null;
+        }
+        if (!source.request(length)) {
+            return null; // shorter than announced: relayed as it is, the host reports the truncation
+        }
+        okio.ByteString upstream = okio.ByteString.encodeUtf8(upstreamSession);
+        okio.Buffer buf = source.getBuffer();
+        if (buf.indexOf(upstream) < 0) {
+            return null;
+        }
+        String text = buf.readUtf8(length);
+        return text.replace(upstreamSession, clientToken).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     // ---- answers of the gateway's own ----

@@ -38,35 +38,39 @@ final class Relay {
         }
     }
 
+    /** Seals one event id (the bytes of an {@code id:} field's value) into the id the client sees. */
+    interface IdSealer {
+        String seal(byte[] id, int off, int len);
+    }
+
+    /** Longest {@code id:} line that is sealed; a longer one is dropped (its event just cannot be resumed from). */
+    static final int MAX_ID_LINE = 1024;
+
     /**
-     * Copies an SSE stream, rewriting each {@code id:} field to {@code <tag>~<id>} so that a later {@code Last-Event-ID}
-     * names the backend that owns the stream; everything else is copied verbatim. Linear in the stream and bounded in
-     * memory: only the first five bytes of a line are ever held back (to tell an {@code id:} field), the rest of the
-     * line is passed on as it arrives, so a multi-megabyte {@code data:} line costs a plain copy. Lines end at LF (CRLF
-     * included); after a bare CR the next field is not recognized, and is relayed untouched.
+     * Copies an SSE stream, replacing the value of each {@code id:} field with what {@code sealer} makes of it, so that
+     * the client never sees the backend's event ids (which may embed its session id) and a later
+     * {@code Last-Event-ID} names the backend that owns the stream; everything else is copied verbatim. Linear in the
+     * stream and bounded in memory: an {@code id:} line is held until its end (at most {@link #MAX_ID_LINE} bytes),
+     * of every other line only its first three bytes, and the rest is passed on as it arrives, so a multi-megabyte
+     * {@code data:} line costs a plain copy. An empty {@code id:} (which resets the client's last event id) is passed
+     * on as it is. Lines end at LF (CRLF included); after a bare CR the next field is not recognized.
      */
-    static void copySseTaggingIds(BufferedSource source, OutputStream out, String tag) throws IOException {
+    static void copySseSealingIds(BufferedSource source, OutputStream out, IdSealer sealer) throws IOException {
         Buffer buf = source.getBuffer();
-        byte[] prefix = ("id: " + tag + "~").getBytes(StandardCharsets.UTF_8);
         boolean lineStart = true;
         while (true) {
             if (lineStart) {
-                // "id:", an optional space and one byte of the value, unless the line ends sooner
-                while (buf.size() < 5 && buf.indexOf((byte) '\n') < 0) {
+                lineStart = false;
+                while (buf.size() < 3 && buf.indexOf((byte) '\n') < 0) {
                     flush(out);
                     if (!source.request(buf.size() + 1)) {
                         break;
                     }
                 }
                 if (buf.size() >= 3 && buf.getByte(0) == 'i' && buf.getByte(1) == 'd' && buf.getByte(2) == ':') {
-                    long skip = buf.size() > 3 && buf.getByte(3) == ' ' ? 4 : 3;
-                    byte first = buf.size() > skip ? buf.getByte(skip) : (byte) '\n';
-                    if (first != '\n' && first != '\r') {
-                        buf.skip(skip);
-                        write(out, prefix, 0, prefix.length);
-                    } // an empty id resets the client's last event id: passed on as it is
+                    lineStart = sealIdLine(source, buf, out, sealer);
+                    continue;
                 }
-                lineStart = false;
             }
             if (buf.size() == 0) {
                 flush(out);
@@ -82,6 +86,51 @@ final class Relay {
                 drain(buf, out, buf.size());
             }
         }
+    }
+
+    /**
+     * Handles the {@code id:} line at the start of {@code buf}: sealed, passed on (empty, or cut by the end of the
+     * stream) or dropped (too long). Returns whether the next byte starts a line.
+     */
+    private static boolean sealIdLine(BufferedSource source, Buffer buf, OutputStream out, IdSealer sealer)
+            throws IOException {
+        long scanned = 0;
+        long nl;
+        while ((nl = buf.indexOf((byte) '\n', scanned)) < 0) {
+            scanned = buf.size();
+            if (scanned > MAX_ID_LINE) {
+                // dropped with the rest of its line, which is skipped as it arrives
+                while ((nl = buf.indexOf((byte) '\n')) < 0) {
+                    buf.clear();
+                    if (!source.request(1)) {
+                        return false;
+                    }
+                }
+                buf.skip(nl + 1);
+                return true;
+            }
+            flush(out);
+            if (!source.request(scanned + 1)) {
+                drain(buf, out, buf.size()); // the stream ends inside the line: nothing to dispatch, passed on
+                return false;
+            }
+        }
+        if (nl > MAX_ID_LINE) {
+            buf.skip(nl + 1); // too long to seal: dropped
+            return true;
+        }
+        long start = nl > 3 && buf.getByte(3) == ' ' ? 4 : 3;
+        long end = nl > start && buf.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+        if (end <= start) {
+            drain(buf, out, nl + 1);
+            return true;
+        }
+        buf.skip(start);
+        byte[] id = buf.readByteArray(end - start);
+        byte[] sealed = ("id: " + sealer.seal(id, 0, id.length)).getBytes(StandardCharsets.US_ASCII);
+        write(out, sealed, 0, sealed.length);
+        drain(buf, out, nl + 1 - end); // the line's end, CRLF or LF, as it was
+        return true;
     }
 
     /** Moves {@code count} bytes from {@code buf} to the client, segment by segment, with no intermediate copy. */

@@ -34,6 +34,7 @@ final class SessionTokens {
 
     static final int KEY_BYTES = 32;
     private static final byte VERSION = 1;
+    private static final byte EVENT_ID_VERSION = 2;
     private static final int HEADER = 1 + 4;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -114,8 +115,37 @@ final class SessionTokens {
         putString(plain, u);
         plain.put(callerHash(caller));
 
-        byte[] out = new byte[HEADER + NONCE + plain.capacity() + TAG_BITS / 8];
-        out[0] = VERSION;
+        return seal(VERSION, plain.array());
+    }
+
+    /**
+     * Seals an SSE event id for the client: {@code base64url(2 ‖ keyId ‖ nonce ‖ AES-256-GCM(str(tag) ‖ id) ‖ tag)},
+     * where {@code tag} names the backend that owns the stream. The client sees neither the backend nor its event id
+     * (which may embed its session id); any gateway instance with the key opens it for a {@code Last-Event-ID}.
+     */
+    String sealEventId(String backendTag, byte[] id, int off, int len) {
+        byte[] t = backendTag.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer plain = ByteBuffer.allocate(2 + t.length + len);
+        putString(plain, t);
+        plain.put(id, off, len);
+        return seal(EVENT_ID_VERSION, plain.array());
+    }
+
+    /** The backend tag and the backend's own event id of a sealed event id, or null when it is not one of ours. */
+    String[] openEventId(String sealed) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(open(sealed, EVENT_ID_VERSION, 2));
+            String tag = getString(in);
+            return new String[] {tag, new String(in.array(), in.position(), in.remaining(), StandardCharsets.UTF_8)};
+        } catch (InvalidTokenException | java.nio.BufferUnderflowException e) {
+            return null;
+        }
+    }
+
+    /** {@code base64url(version ‖ keyId ‖ nonce ‖ AES-256-GCM(plain) ‖ tag)} with the first key; header as AAD. */
+    private String seal(byte version, byte[] plain) {
+        byte[] out = new byte[HEADER + NONCE + plain.length + TAG_BITS / 8];
+        out[0] = version;
         ByteBuffer.wrap(out, 1, 4).putInt(keyIds[0]);
         byte[] nonce = new byte[NONCE];
         random.nextBytes(nonce);
@@ -124,25 +154,25 @@ final class SessionTokens {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys[0], new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(out, 0, HEADER);
-            cipher.doFinal(plain.array(), 0, plain.capacity(), out, HEADER + NONCE);
+            cipher.doFinal(plain, 0, plain.length, out, HEADER + NONCE);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
-    /** Opens a token and checks its age and caller. */
-    Session decode(String token, String caller) throws InvalidTokenException {
-        if (token.length() > 4096) {
+    /** The plaintext of something {@link #seal} made with {@code version}, at least {@code minPlain} bytes long. */
+    private byte[] open(String sealed, byte version, int minPlain) throws InvalidTokenException {
+        if (sealed.length() > 4096) {
             throw new InvalidTokenException(Failure.MALFORMED);
         }
         byte[] raw;
         try {
-            raw = Base64.getUrlDecoder().decode(token);
+            raw = Base64.getUrlDecoder().decode(sealed);
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(Failure.MALFORMED);
         }
-        if (raw.length < HEADER + NONCE + TAG_BITS / 8 + 8 + 6 + CALLER_HASH || raw[0] != VERSION) {
+        if (raw.length < HEADER + NONCE + TAG_BITS / 8 + minPlain || raw[0] != version) {
             throw new InvalidTokenException(Failure.MALFORMED);
         }
         int keyId = ByteBuffer.wrap(raw, 1, 4).getInt();
@@ -156,17 +186,21 @@ final class SessionTokens {
         if (key == null) {
             throw new InvalidTokenException(Failure.UNKNOWN_KEY);
         }
-        byte[] plain;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, HEADER, NONCE));
             cipher.updateAAD(raw, 0, HEADER);
-            plain = cipher.doFinal(raw, HEADER + NONCE, raw.length - HEADER - NONCE);
+            return cipher.doFinal(raw, HEADER + NONCE, raw.length - HEADER - NONCE);
         } catch (javax.crypto.AEADBadTagException e) {
             throw new InvalidTokenException(Failure.TAMPERED);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
+    }
+
+    /** Opens a token and checks its age and caller. */
+    Session decode(String token, String caller) throws InvalidTokenException {
+        byte[] plain = open(token, VERSION, 8 + 6 + CALLER_HASH);
         ByteBuffer in = ByteBuffer.wrap(plain);
         try {
             long issuedAt = in.getLong();

@@ -191,18 +191,54 @@ class ProxyTest {
     }
 
     @Test
-    void sseWithASessionIsRelayedByteForByte() throws Exception {
-        String sse = "id: e1\ndata: \n\nevent: message\nid: e2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n"
-                + "retry: 1000\r\nid: e3\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\r\n\r\n";
+    void sseWithASessionIsRelayedByteForByteWithItsEventIdsSealed() throws Exception {
+        // The backend's event ids embed its session id, as some servers' do: the client must see neither.
+        String sse = "id: up-1_e1\ndata: \n\nevent: message\nid: up-1_e2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n"
+                + "retry: 1000\r\nid: up-1_e3\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\r\n\r\n";
         a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
                 .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
         a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
                 .chunkedBody(new Buffer().writeUtf8(sse), 7).build());
+        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+                .body("id: up-1_e4\ndata: {}\n\n").build());
+        String url = start(gateway(a.url("/mcp").toString()));
+        String token = initialize(url);
+        String body;
+        try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", token).build()).execute()) {
+            assertThat(r.header("Content-Type")).isEqualTo("text/event-stream");
+            body = r.body().string();
+        }
+        assertThat(body).doesNotContain("up-1");
+        // every byte but the id values as the backend sent them
+        assertThat(body.replaceAll("id: [A-Za-z0-9_-]{40,}", "id: X")).isEqualTo(sse.replaceAll("id: up-1_e\\d", "id: X"));
+        String sealed = body.split("\n")[4].substring("id: ".length());
+        // resumption on the session: the backend gets its own id back
+        Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", token).header("Last-Event-ID", sealed).get().build();
+        try (Response r = client.newCall(resume).execute()) {
+            assertThat(r.body().string()).startsWith("id: ").doesNotContain("up-1");
+        }
+        a.takeRequest(5, TimeUnit.SECONDS);
+        a.takeRequest(5, TimeUnit.SECONDS);
+        RecordedRequest resumed = a.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(resumed.getHeaders().get("Last-Event-ID")).isEqualTo("up-1_e2");
+        assertThat(resumed.getHeaders().get("Mcp-Session-Id")).isEqualTo("up-1");
+    }
+
+    @Test
+    void aBackendErrorNamingItsSessionIdNamesTheClientsTokenInstead() throws Exception {
+        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-7f3a").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
+        a.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32001,\"message\":\"Session not found:"
+                        + " up-7f3a\"}}").build());
         String url = start(gateway(a.url("/mcp").toString()));
         String token = initialize(url);
         try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", token).build()).execute()) {
-            assertThat(r.header("Content-Type")).isEqualTo("text/event-stream");
-            assertThat(r.body().string()).isEqualTo(sse);
+            assertThat(r.code()).isEqualTo(404);
+            String body = r.body().string();
+            assertThat(body).doesNotContain("up-7f3a").contains("Session not found: " + token);
         }
     }
 
@@ -219,13 +255,14 @@ class ProxyTest {
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
             body = r.body().string();
         }
-        assertThat(body).matches("(?s)id: g[A-Za-z0-9_-]{10}~s1-1\ndata: \n\nid: g[A-Za-z0-9_-]{10}~s1-2\ndata: .*");
+        assertThat(body).matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: \n\nid: [A-Za-z0-9_-]{40,}\ndata: .*")
+                .doesNotContain("s1-1").doesNotContain("s1-2");
         String lastId = body.split("\n")[3].substring("id: ".length());
         // Round robin would send the next request to b; the Last-Event-ID sends it back to a, with a's own id.
         Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
                 .header("Last-Event-ID", lastId).get().build();
         try (Response r = client.newCall(resume).execute()) {
-            assertThat(r.body().string()).startsWith("id: g").contains("~s1-3\ndata: {\"jsonrpc\"");
+            assertThat(r.body().string()).startsWith("id: ").doesNotContain("s1-3").contains("\ndata: {\"jsonrpc\"");
         }
         a.takeRequest(5, TimeUnit.SECONDS);
         RecordedRequest resumed = a.takeRequest(5, TimeUnit.SECONDS);
@@ -283,8 +320,8 @@ class ProxyTest {
                 .header("Mcp-Session-Id", token).header("Last-Event-ID", "8").get().build();
         try (Response r = client.newCall(get).execute()) {
             assertThat(r.code()).isEqualTo(200);
-            // On a session's stream the event ids are the backend's own.
-            assertThat(r.body().string()).startsWith("id: 9\ndata: ");
+            // On a session's stream too the event ids are sealed: the client never sees the backend's own.
+            assertThat(r.body().string()).matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: .*");
         }
         Request delete = new Request.Builder().url(url).header("Mcp-Session-Id", token).delete().build();
         try (Response r = client.newCall(delete).execute()) {

@@ -13,11 +13,11 @@ import okio.Source;
 import okio.Timeout;
 import org.junit.jupiter.api.Test;
 
-/** The SSE relay that tags event ids: correct at every split of the input, linear and bounded on huge lines. */
+/** The SSE relay that seals event ids: correct at every split of the input, linear and bounded on huge lines. */
 class RelayTest {
     private static final String IN = "id: 1\ndata: x\n\nid:2\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n"
             + "data: {\"id\":3}\n\n";
-    private static final String OUT = "id: t~1\ndata: x\n\nid: t~2\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n"
+    private static final String OUT = "id: <1>\ndata: x\n\nid: <2>\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n"
             + "data: {\"id\":3}\n\n";
 
     @Test
@@ -34,14 +34,21 @@ class RelayTest {
     }
 
     @Test
+    void anOverlongIdLineIsDroppedAndTheRestRelayed() throws IOException {
+        String longId = "x".repeat(Relay.MAX_ID_LINE + 10);
+        String in = "id: " + longId + "\ndata: after\n\n";
+        assertThat(relay(in.getBytes(StandardCharsets.UTF_8), 100).output).isEqualTo("data: after\n\n");
+    }
+
+    @Test
     void aMultiMegabyteLineIsStreamedNotHeld() throws IOException {
         byte[] data = new byte[8 * 1024 * 1024];
         Arrays.fill(data, (byte) 'A');
         Buffer in = new Buffer().writeUtf8("id: 9\ndata: ").write(data).writeUtf8("\n\n");
         byte[] bytes = in.readByteArray();
         Result r = relay(bytes, 8192);
-        assertThat(r.output.length()).isEqualTo(bytes.length + 2); // "t~"
-        assertThat(r.output).startsWith("id: t~9\ndata: AAAA").endsWith("AAAA\n\n");
+        assertThat(r.output.length()).isEqualTo(bytes.length + 2); // "<" and ">"
+        assertThat(r.output).startsWith("id: <9>\ndata: AAAA").endsWith("AAAA\n\n");
         // Bounded: the relay never lets more than a read's worth pile up (the quadratic version held the whole line).
         assertThat(r.maxBuffered).isLessThanOrEqualTo(2 * 8192);
         // Linear: each byte is read from the backend once, in a number of reads proportional to the input.
@@ -80,7 +87,8 @@ class RelayTest {
         };
         self[0] = Okio.buffer(source);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Relay.copySseTaggingIds(self[0], out, "t");
+        Relay.copySseSealingIds(self[0], out, (id, off, len) -> "<" + new String(id, off, len, StandardCharsets.UTF_8)
+                + ">");
         r.output = out.toString(StandardCharsets.UTF_8);
         return r;
     }

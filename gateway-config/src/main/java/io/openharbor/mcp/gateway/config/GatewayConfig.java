@@ -812,6 +812,7 @@ public final class GatewayConfig {
             duration(at + ":Response", (g, d) -> g.responseTimeout(d));
             duration(at + ":Request", (g, d) -> g.requestTimeout(d));
             duration(at + ":StreamIdle", (g, d) -> g.streamIdleTimeout(d));
+            duration(at + ":StreamHeartbeat", (g, d) -> g.streamHeartbeat(d));
             duration(at + ":BackendKeepAlive", (g, d) -> g.backendKeepAlive(d));
             Duration drain = b.duration(at + ":Drain");
             if (drain != null) {

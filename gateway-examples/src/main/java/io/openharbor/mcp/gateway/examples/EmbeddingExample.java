@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway.examples;
 
-import com.sun.net.httpserver.HttpServer;
-import io.openharbor.mcp.gateway.ApiKeys;
+import com.sun.net.httpserver.HttpServer;                   // the JDK's own server (module jdk.httpserver)
+import io.openharbor.mcp.gateway.ApiKeys;                   // gateway-core: the API
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.RateLimits;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;    // gateway-core: the JDK HttpServer adapter
 import java.net.InetSocketAddress;
 import java.util.List;
 
