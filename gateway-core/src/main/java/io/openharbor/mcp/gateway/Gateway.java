@@ -742,11 +742,7 @@ public final class Gateway implements AutoCloseable {
          * server supports resumption).
          */
         public Builder streamIdleTimeout(Duration timeout) {
-            requireNonNull(timeout, "streamIdleTimeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("streamIdleTimeout must not be negative, was: " + timeout);
-            }
-            this.streamIdleTimeout = timeout;
+            this.streamIdleTimeout = notNegative(timeout, "streamIdleTimeout");
             return this;
         }
 
@@ -759,11 +755,7 @@ public final class Gateway implements AutoCloseable {
          * client and the gateway from cutting quiet streams.
          */
         public Builder streamHeartbeat(Duration interval) {
-            requireNonNull(interval, "streamHeartbeat");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("streamHeartbeat must not be negative, was: " + interval);
-            }
-            this.streamHeartbeat = interval;
+            this.streamHeartbeat = notNegative(interval, "streamHeartbeat");
             return this;
         }
 
@@ -888,6 +880,14 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalStateException("Gateway.Builder.pool(...) is required");
             }
             return new Gateway(this);
+        }
+
+        private static Duration notNegative(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, was: " + d);
+            }
+            return d;
         }
 
         private static Duration positive(Duration d, String name) {

@@ -93,6 +93,20 @@ class FieldDefectsTest {
     }
 
     @Test
+    void wildcardAcceptRangesGetTheGatewaysOwn406() throws Exception {
+        host = Hosts.jdk(gateway(backend.url("/mcp").toString()).build());
+        for (String accept : List.of("*/*", "application/*, text/*", "application/json, */*")) {
+            RawHttp.Answer post = RawHttp.send(host.url(), new RawHttp.Req("POST", "/mcp")
+                    .header("Content-Type", "application/json").header("Accept", accept).body(CALL));
+            assertThat(post.status).as("POST Accept: " + accept).isEqualTo(406);
+            assertThat(post.body).contains("-32600").contains("Not Acceptable");
+        }
+        RawHttp.Answer get = RawHttp.send(host.url(), new RawHttp.Req("GET", "/mcp").header("Accept", "*/*"));
+        assertThat(get.status).isEqualTo(406);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
     void aTruncatedBodyIsAParseErrorWithoutJacksonInternals() throws Exception {
         host = Hosts.jdk(gateway(backend.url("/mcp").toString()).build());
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,"));
