@@ -43,6 +43,25 @@ final class Heartbeats implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} once on the gateway's executor after one interval; null once the gateway is closed. */
+    ScheduledFuture<?> afterOneInterval(Runnable task) {
+        ScheduledThreadPoolExecutor t = timer();
+        if (t == null) {
+            return null;
+        }
+        try {
+            return t.schedule(() -> {
+                try {
+                    executor.execute(task);
+                } catch (RejectedExecutionException e) {
+                    // the gateway is closing
+                }
+            }, intervalNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
     private synchronized ScheduledThreadPoolExecutor timer() {
         if (timer == null && !closed) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {

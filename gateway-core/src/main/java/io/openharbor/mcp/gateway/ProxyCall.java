@@ -40,6 +40,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String LAST_EVENT_ID = "Last-Event-ID";
     private static final String ALLOW = "GET, POST, DELETE";
+    /** The last revision with sessions; later ones are stateless and cancel by closing the connection. */
+    private static final String LAST_SESSION_REVISION = "2025-11-25";
     /** The caller identity until authentication exists: everyone is the same anonymous caller. */
     private static final String ANONYMOUS = "";
 
@@ -60,6 +62,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private boolean[] excluded;
     /** The backend whose failure {@code lastFailure} in {@link #forward} is, for the final answer. */
     private BackendRuntime lastFailed;
+    /** This request's early stream answer, armed for slow backends on stateless revisions; or null. */
+    private EarlyAnswer early;
     /** Times a request went out again because its pooled connection was found closed by the backend (at most 2). */
     private int staleRetries;
     /** Whether the backend chosen by {@link #choose} or {@link #acquirePinned} holds a breaker permit. */
@@ -173,7 +177,28 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         resolveLastEventId();
         boolean retrySafe = peek.hasRequest && peek.allReadOnly;
-        forward(body, retrySafe);
+        if (earlyAnswerAllowed()) {
+            early = EarlyAnswer.arm(ex, gw.heartbeats);
+        }
+        try {
+            forward(body, retrySafe);
+        } finally {
+            if (early != null) {
+                early.end();
+            }
+        }
+    }
+
+    /**
+     * Whether a slow answer may be replaced by a stream of the gateway's own ({@link EarlyAnswer}): a single request of
+     * a revision without sessions (newer than 2025-11-25), on no session, with heartbeats on.
+     */
+    private boolean earlyAnswerAllowed() {
+        if (gw.heartbeats == null || peek.batch || peek.idJson == null || clientToken != null) {
+            return false;
+        }
+        String version = ex.requestHeader("MCP-Protocol-Version");
+        return version != null && version.trim().compareTo(LAST_SESSION_REVISION) > 0;
     }
 
     private void get() throws IOException {
@@ -347,6 +372,9 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     return;
                 }
                 Call call = br.client.newCall(request);
+                if (early != null) {
+                    early.attempt(call);
+                }
                 // The whole-request limit: disarmed in relay() when the answer turns out to be a stream.
                 call.timeout().timeout(gw.requestTimeoutMillis, TimeUnit.MILLISECONDS);
                 long sentAt = gw.ticker.read();
@@ -354,6 +382,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                 try {
                     response = call.execute();
                 } catch (IOException thrown) {
+                    if (early != null && early.gone()) {
+                        throw new Relay.ClientGoneException(new IOException("a heartbeat of the early answer could not"
+                                + " be written", thrown));
+                    }
                     if (tracker.staleConnection && !permit && staleRetries++ < 2 && !gw.closed) {
                         // Provably unsent: the pooled connection had been closed by the backend, so its other idle
                         // connections are suspect too. Not a failure of the backend (it may just have closed an idle
@@ -539,7 +571,9 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     private void rejectUnavailable(GatewayListener.Rejection reason, String message, String logReason)
             throws IOException {
         gw.safeListener().rejected(this, reason);
-        ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+        if (early == null || early.disarm()) { // not once the early stream is out: the error becomes its event
+            ex.addResponseHeader("Retry-After", String.valueOf(gw.retryAfterSeconds));
+        }
         reject(503, JsonRpcErrors.BACKEND_UNAVAILABLE, message, logReason);
     }
 
@@ -674,6 +708,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     // ---- relay ----
 
     private void relay(BackendRuntime br, Call call, Response response) throws IOException {
+        if (early != null && !early.disarm()) {
+            relayIntoEarlyAnswer(br, call, response);
+            return;
+        }
         int code = response.code();
         Headers headers = response.headers();
         List<String> connectionTokens = HttpRules.connectionTokens(headers.values("Connection"));
@@ -782,6 +820,73 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
     }
 
+    /**
+     * The backend's answer written into the early stream: its events, its JSON answer as one event, or for any other
+     * answer the backend's own JSON error body (when it sent a small one) or the gateway's, as an event.
+     */
+    private void relayIntoEarlyAnswer(BackendRuntime br, Call call, Response response) throws IOException {
+        status = 200;
+        int code = response.code();
+        ResponseBody body = response.body();
+        MediaType type = body.contentType();
+        boolean sse = type != null && type.type().equals("text") && type.subtype().equals("event-stream");
+        boolean json = type != null && type.subtype().equals("json");
+        boolean encoded = response.header("Content-Encoding") != null;
+        BufferedSource source = body.source();
+        ClientStream out = early.stream();
+        try {
+            if (code == 200 && sse && !encoded) {
+                if (call.timeout() instanceof AsyncTimeout) {
+                    ((AsyncTimeout) call.timeout()).exit();
+                }
+                source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
+                Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id, off,
+                        len));
+            } else if (code == 200 && json && !encoded) {
+                Relay.copyAsSseEvent(source, out);
+            } else {
+                long length = body.contentLength();
+                okio.Buffer answer = new okio.Buffer();
+                if (json && !encoded && length >= 0 && length <= MAX_SCRUBBED_ERROR && source.request(length)) {
+                    answer.write(source.getBuffer(), length); // the backend's own JSON-RPC error
+                } else {
+                    answer.write(JsonRpcErrors.body(peek.idJson, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '"
+                            + br.backend.name() + "' answered HTTP " + code, null));
+                }
+                log.info("backend {} answered {} to {} {} after the gateway's stream was out; sent as an event",
+                        br.backend.name(), code, ex.method(), ex.path());
+                Relay.copyAsSseEvent(answer, out);
+            }
+        } catch (Relay.ClientGoneException e) {
+            call.cancel();
+            throw e;
+        } catch (IOException e) {
+            if (out.gone()) {
+                throw new Relay.ClientGoneException(new IOException("a heartbeat could not be written", e));
+            }
+            failure = e;
+            log.warn("backend {} failed while relaying into the gateway's stream: {}", br.backend.name(), e.toString());
+        }
+        closeEarlyAnswer(out);
+    }
+
+    /** One JSON body as the early stream's last event. */
+    private void writeIntoEarlyAnswer(okio.Buffer json) throws IOException {
+        ClientStream out = early.stream();
+        Relay.copyAsSseEvent(json, out);
+        closeEarlyAnswer(out);
+    }
+
+    private void closeEarlyAnswer(ClientStream out) throws IOException {
+        try {
+            out.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                throw new Relay.ClientGoneException(e);
+            }
+        }
+    }
+
     /** Longest error answer that is searched for the upstream session id. */
     private static final int MAX_SCRUBBED_ERROR = 64 * 1024;
 
@@ -861,6 +966,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     private void send(int code, byte[] bytes) throws IOException {
+        if (early != null && !early.disarm()) {
+            // the stream is out already: the error becomes its event (the log line says what the status would be)
+            status = 200;
+            writeIntoEarlyAnswer(new okio.Buffer().write(bytes));
+            return;
+        }
         ex.addResponseHeader("Content-Type", "application/json");
         ex.addResponseHeader("Cache-Control", "no-store");
         try (OutputStream out = ex.sendResponseHeaders(code, bytes.length)) {

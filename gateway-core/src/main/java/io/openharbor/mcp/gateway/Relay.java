@@ -133,6 +133,39 @@ final class Relay {
         return true;
     }
 
+    private static final byte[] EVENT_START = "event: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEXT_DATA_LINE = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Writes a JSON body as one SSE {@code message} event, streamed: each line break of the JSON (only whitespace
+     * between tokens can hold one) starts a new {@code data:} line, which an SSE client joins back with a line feed.
+     */
+    static void copyAsSseEvent(BufferedSource source, OutputStream out) throws IOException {
+        Buffer buf = source.getBuffer();
+        write(out, EVENT_START, 0, EVENT_START.length);
+        boolean afterCr = false;
+        while (true) {
+            if (buf.size() == 0 && !source.request(1)) {
+                break;
+            }
+            long brk = buf.indexOfElement(okio.ByteString.of((byte) '\r', (byte) '\n'));
+            if (brk < 0) {
+                drain(buf, out, buf.size());
+                afterCr = false;
+                continue;
+            }
+            drain(buf, out, brk);
+            byte b = buf.readByte();
+            if (!(afterCr && b == '\n' && brk == 0)) { // the LF of a CRLF already started the line
+                write(out, NEXT_DATA_LINE, 0, NEXT_DATA_LINE.length);
+            }
+            afterCr = b == '\r';
+        }
+        write(out, EVENT_END, 0, EVENT_END.length);
+        flush(out);
+    }
+
     /** Moves {@code count} bytes from {@code buf} to the client, segment by segment, with no intermediate copy. */
     private static void drain(Buffer buf, OutputStream out, long count) throws ClientGoneException {
         try {

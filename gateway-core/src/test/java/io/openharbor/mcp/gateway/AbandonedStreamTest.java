@@ -85,6 +85,40 @@ class AbandonedStreamTest {
         assertThat(closeWait(backend.port())).as("gateway-to-backend sockets in CLOSE-WAIT").isZero();
     }
 
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aStatelessClientThatLeavesBeforeTheAnswerCancelsTheBackendCall(Hosts.Kind kind) throws Exception {
+        // 2026-07-28: a client cancels by closing its connection, here while the backend has not even sent headers
+        backend.close();
+        backend = new SilentSseBackend(false);
+        Gateway gateway = Gateway.builder()
+                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.builder("a", URI.create(backend.url())).maxConnections(STREAMS).build())
+                        .build())
+                .streamHeartbeat(HEARTBEAT)
+                .build();
+        host = Hosts.start(kind, gateway);
+        URI uri = URI.create(host.url());
+        byte[] body = CALL.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < STREAMS / 2; i++) {
+            abandon(uri, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Content-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
+                    + "Mcp-Name: slow\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
+        }
+        long leftAt = System.nanoTime();
+        long deadline = leftAt + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && (inFlight(gateway) > 0 || backend.closedByGateway.get() < STREAMS / 2)) {
+            Thread.sleep(20);
+        }
+        long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
+        System.out.printf("%s: %d stateless calls abandoned before any answer, %d cancelled upstream, %d slots held"
+                + " after %d ms%n", kind, STREAMS / 2, backend.closedByGateway.get(), inFlight(gateway), releasedMillis);
+        assertThat(backend.opened.get()).isEqualTo(STREAMS / 2);
+        assertThat(inFlight(gateway)).as("slots still held").isZero();
+        assertThat(backend.closedByGateway.get()).as("backend calls cancelled").isEqualTo(STREAMS / 2);
+        assertThat(closeWait(uri.getPort())).as("host sockets in CLOSE-WAIT").isZero();
+    }
+
     private static int inFlight(Gateway gateway) {
         return gateway.health().backends().get(0).inFlight();
     }
@@ -142,7 +176,15 @@ class AbandonedStreamTest {
         private final ExecutorService threads = Executors.newCachedThreadPool();
         private final List<Socket> sockets = new ArrayList<>();
 
+        /** Whether it sends SSE response headers before falling silent, or says nothing at all. */
+        private final boolean headers;
+
         SilentSseBackend() throws IOException {
+            this(true);
+        }
+
+        SilentSseBackend(boolean headers) throws IOException {
+            this.headers = headers;
             server = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
             threads.execute(this::accept);
         }
@@ -183,10 +225,12 @@ class AbandonedStreamTest {
                 }
                 in.readNBytes(length);
                 opened.incrementAndGet();
-                OutputStream out = s.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                if (headers) {
+                    OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
                 if (in.read() < 0) { // silent until the gateway closes the connection
                     closedByGateway.incrementAndGet();
                 }

@@ -1,0 +1,93 @@
+package io.openharbor.mcp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Slow answers to requests of the stateless revision arrive in the gateway's own SSE stream (so that a client leaving
+ * can be noticed, see {@link AbandonedStreamTest}); requests of the 2025 revisions keep the backend's own answer.
+ */
+class EarlyAnswerTest {
+    private static final String CALL =
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\",\"arguments\":{}}}";
+    private static final String RESULT = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}";
+
+    private final MockWebServer backend = new MockWebServer();
+    private Hosts.Host host;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend.start(InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    @AfterEach
+    void stop() {
+        if (host != null) host.close();
+        backend.close();
+    }
+
+    private String gateway(Hosts.Kind kind) throws Exception {
+        host = Hosts.start(kind, Gateway.builder()
+                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.of("a", backend.url("/mcp").toString())).build())
+                .streamHeartbeat(Duration.ofMillis(100))
+                .build());
+        return host.url();
+    }
+
+    private static RawHttp.Answer call(String url, String version) throws Exception {
+        return RawHttp.send(url, RawHttp.Req.post("/mcp", CALL).header("MCP-Protocol-Version", version)
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "slow"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aSlowJsonAnswerArrivesAsOneEventOfTheGatewaysStream(Hosts.Kind kind) throws Exception {
+        String url = gateway(kind);
+        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+                .addHeader("Content-Type", "application/json").body(RESULT).build());
+        RawHttp.Answer a = call(url, "2026-07-28");
+        assertThat(a.status).isEqualTo(200);
+        assertThat(a.header("Content-Type")).isEqualTo("text/event-stream");
+        // heartbeats while waiting, then the answer as one message event
+        assertThat(a.body).startsWith(":\n").endsWith("event: message\ndata: " + RESULT + "\n\n");
+        assertThat(a.body.replace(":\n", "")).isEqualTo("event: message\ndata: " + RESULT + "\n\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aSlowFailureBecomesAJsonRpcErrorEventForTheRequest(Hosts.Kind kind) throws Exception {
+        String url = gateway(kind);
+        backend.enqueue(new MockResponse.Builder().code(500).headersDelay(600, TimeUnit.MILLISECONDS)
+                .addHeader("Content-Type", "text/plain").body("internal trouble").build());
+        RawHttp.Answer a = call(url, "2026-07-28");
+        assertThat(a.status).isEqualTo(200);
+        assertThat(a.body).contains("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32011,")
+                .contains("answered HTTP 500").doesNotContain("internal trouble");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aFastAnswerAndEvery2025AnswerIsTheBackendsOwn(Hosts.Kind kind) throws Exception {
+        String url = gateway(kind);
+        backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(RESULT).build());
+        RawHttp.Answer fast = call(url, "2026-07-28");
+        assertThat(fast.header("Content-Type")).isEqualTo("application/json");
+        assertThat(fast.body).isEqualTo(RESULT);
+        backend.enqueue(new MockResponse.Builder().code(404).headersDelay(600, TimeUnit.MILLISECONDS)
+                .addHeader("Content-Type", "application/json").body("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":"
+                        + "{\"code\":-32001,\"message\":\"Session not found\"}}").build());
+        RawHttp.Answer slow2025 = call(url, "2025-11-25");
+        assertThat(slow2025.status).as("a 2025 status keeps its meaning").isEqualTo(404);
+        assertThat(slow2025.header("Content-Type")).isEqualTo("application/json");
+    }
+}
