@@ -8,17 +8,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's own {@code 200 text/event-stream} answer to a request of the stateless revision (2026-07-28) whose
- * backend has not answered within one heartbeat interval.
+ * The gateway's own {@code 200 text/event-stream} answer to a request or stream whose backend has not sent its response
+ * headers within one heartbeat interval.
  *
- * <p>In that revision a client cancels a request only by closing its connection, but before the backend's response
- * headers arrive there is nothing the gateway may write to the client, so it would never notice: a cancelled slow tool
- * would run to its end. The client accepts an SSE answer to any POST (it must list {@code text/event-stream}), so the
- * gateway commits one itself, heartbeats it like a relayed stream ({@link ClientStream}), and when the heartbeat finds
- * the client gone cancels the backend call in flight, as a direct connection would. The backend's answer, when it
- * comes, is written into that stream: its events as they are, a JSON answer as one {@code message} event, anything else
- * as a JSON-RPC error event for the request. Requests of the 2025 revisions are never answered early: their HTTP status
- * carries meaning (404 ends a session) and their clients cancel with {@code notifications/cancelled}.
+ * <p>Before the backend's headers arrive there is nothing the gateway may write to its client, and neither the JDK
+ * server nor a blocking servlet reports a closed connection, so a client that left would not be noticed until the
+ * backend answers: the standalone GET stream (the SDK servers send its headers only with its first event, which may
+ * never come) would hold its backend connection and slot for the stream idle timeout, and a cancelled slow tool would
+ * run to its end (on 2026-07-28 closing the connection is how a client cancels). The client has listed
+ * {@code text/event-stream} (the gateway requires it), so it accepts an SSE answer: the gateway commits one, writes a
+ * first heartbeat at once and then heartbeats it like a relayed stream ({@link ClientStream}), and when a heartbeat finds
+ * the client gone cancels the backend call in flight, as a direct connection would.
+ *
+ * <p>The backend's answer, when it comes, goes into that stream: SSE events as they are; for a request, a JSON answer as
+ * one {@code message} event and anything else as a JSON-RPC error event for the request; for a GET stream, an answer that
+ * is not an event stream just ends it (the client reconnects and meets that answer itself). {@code initialize} is never
+ * answered early: its answer's {@code Mcp-Session-Id} header is the session.
  */
 final class EarlyAnswer {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -90,9 +95,9 @@ final class EarlyAnswer {
             ex.addResponseHeader("Content-Type", "text/event-stream");
             ex.addResponseHeader("Cache-Control", "no-cache");
             OutputStream out = ex.sendResponseHeaders(200, -1);
-            out.flush();
             stream = new ClientStream(out);
             stream.onGone(this::clientGone);
+            stream.beat(); // the first heartbeat at once: a client that left before now is found one interval sooner
             beating = heartbeats.watch(stream);
             log.debug("{} {}: the backend has not answered yet; answering with a stream of the gateway's own",
                     ex.method(), ex.path());

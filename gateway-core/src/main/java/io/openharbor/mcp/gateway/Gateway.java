@@ -752,7 +752,10 @@ public final class Gateway implements AutoCloseable {
          * client that has gone away is noticed only when the gateway writes to it: the heartbeat makes that happen
          * within two intervals (the first write after a close is still accepted by the network), and the backend
          * call is then cancelled and its connection and slot released. It also keeps idle-timeout proxies between the
-         * client and the gateway from cutting quiet streams.
+         * client and the gateway from cutting quiet streams. A request (other than {@code initialize}) or GET stream
+         * whose backend sends no response headers within one interval is answered with a {@code text/event-stream} of
+         * the gateway's own, so that it can be heartbeaten too; the backend's answer then arrives inside it (a non-200
+         * status as a JSON-RPC error event). {@link Duration#ZERO} turns both off.
          */
         public Builder streamHeartbeat(Duration interval) {
             this.streamHeartbeat = notNegative(interval, "streamHeartbeat");

@@ -40,8 +40,6 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String LAST_EVENT_ID = "Last-Event-ID";
     private static final String ALLOW = "GET, POST, DELETE";
-    /** The last revision with sessions; later ones are stateless and cancel by closing the connection. */
-    private static final String LAST_SESSION_REVISION = "2025-11-25";
     /** The caller identity until authentication exists: everyone is the same anonymous caller. */
     private static final String ANONYMOUS = "";
 
@@ -190,15 +188,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
     }
 
     /**
-     * Whether a slow answer may be replaced by a stream of the gateway's own ({@link EarlyAnswer}): a single request of
-     * a revision without sessions (newer than 2025-11-25), on no session, with heartbeats on.
+     * Whether a slow answer may be replaced by a stream of the gateway's own ({@link EarlyAnswer}): with heartbeats on,
+     * a single request other than {@code initialize} (whose answer's headers open the session).
      */
     private boolean earlyAnswerAllowed() {
-        if (gw.heartbeats == null || peek.batch || peek.idJson == null || clientToken != null) {
-            return false;
-        }
-        String version = ex.requestHeader("MCP-Protocol-Version");
-        return version != null && version.trim().compareTo(LAST_SESSION_REVISION) > 0;
+        return gw.heartbeats != null && !peek.batch && peek.idJson != null && !"initialize".equals(peek.method);
     }
 
     private void get() throws IOException {
@@ -211,7 +205,16 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             return;
         }
         resolveLastEventId();
-        forward(null, true);
+        if (gw.heartbeats != null) {
+            early = EarlyAnswer.arm(ex, gw.heartbeats);
+        }
+        try {
+            forward(null, true);
+        } finally {
+            if (early != null) {
+                early.end();
+            }
+        }
     }
 
     private void delete() throws IOException {
@@ -842,6 +845,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                 source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
                 Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id, off,
                         len));
+            } else if (peek == null) {
+                // a GET stream: no request to answer; ending the stream sends the client back to meet the answer
+                log.info("backend {} answered {} to {} {} after the gateway's stream was out; the stream ends",
+                        br.backend.name(), code, ex.method(), ex.path());
             } else if (code == 200 && json && !encoded) {
                 Relay.copyAsSseEvent(source, out);
             } else {
@@ -870,10 +877,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         closeEarlyAnswer(out);
     }
 
-    /** One JSON body as the early stream's last event. */
+    /** One JSON body as the early stream's last event (for a GET stream, which answers no request: its end). */
     private void writeIntoEarlyAnswer(okio.Buffer json) throws IOException {
         ClientStream out = early.stream();
-        Relay.copyAsSseEvent(json, out);
+        if (peek != null) {
+            Relay.copyAsSseEvent(json, out);
+        }
         closeEarlyAnswer(out);
     }
 

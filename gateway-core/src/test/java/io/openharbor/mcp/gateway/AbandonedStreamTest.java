@@ -87,8 +87,9 @@ class AbandonedStreamTest {
 
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
-    void aStatelessClientThatLeavesBeforeTheAnswerCancelsTheBackendCall(Hosts.Kind kind) throws Exception {
-        // 2026-07-28: a client cancels by closing its connection, here while the backend has not even sent headers
+    void aClientThatLeavesBeforeTheBackendsHeadersCancelsTheBackendCall(Hosts.Kind kind) throws Exception {
+        // A 2026-07-28 client cancels by closing its connection; an SDK client closes its GET stream. Here the backend
+        // has not even sent headers: without the gateway's own early stream nothing could notice.
         backend.close();
         backend = new SilentSseBackend(false);
         Gateway gateway = Gateway.builder()
@@ -100,10 +101,13 @@ class AbandonedStreamTest {
         host = Hosts.start(kind, gateway);
         URI uri = URI.create(host.url());
         byte[] body = CALL.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < STREAMS / 2; i++) {
+        for (int i = 0; i < STREAMS / 4; i++) {
             abandon(uri, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
                     + "Content-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
                     + "Mcp-Name: slow\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
+            // the standalone GET stream of an SDK server, which sends its headers only with its first event
+            abandon(uri, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "MCP-Protocol-Version: 2025-11-25\r\n\r\n");
         }
         long leftAt = System.nanoTime();
         long deadline = leftAt + Duration.ofSeconds(10).toNanos();
@@ -111,7 +115,7 @@ class AbandonedStreamTest {
             Thread.sleep(20);
         }
         long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
-        System.out.printf("%s: %d stateless calls abandoned before any answer, %d cancelled upstream, %d slots held"
+        System.out.printf("%s: %d calls and GET streams abandoned before any answer, %d cancelled upstream, %d slots held"
                 + " after %d ms%n", kind, STREAMS / 2, backend.closedByGateway.get(), inFlight(gateway), releasedMillis);
         assertThat(backend.opened.get()).isEqualTo(STREAMS / 2);
         assertThat(inFlight(gateway)).as("slots still held").isZero();

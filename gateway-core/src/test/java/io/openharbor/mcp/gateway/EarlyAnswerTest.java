@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Slow answers to requests of the stateless revision arrive in the gateway's own SSE stream (so that a client leaving
- * can be noticed, see {@link AbandonedStreamTest}); requests of the 2025 revisions keep the backend's own answer.
+ * Slow answers arrive in the gateway's own SSE stream (so that a client leaving can be noticed, see
+ * {@link AbandonedStreamTest}); fast answers and {@code initialize} keep the backend's own.
  */
 class EarlyAnswerTest {
     private static final String CALL =
@@ -77,17 +77,32 @@ class EarlyAnswerTest {
 
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
-    void aFastAnswerAndEvery2025AnswerIsTheBackendsOwn(Hosts.Kind kind) throws Exception {
+    void aFastAnswerIsTheBackendsOwnAndInitializeIsNeverAnsweredEarly(Hosts.Kind kind) throws Exception {
         String url = gateway(kind);
         backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(RESULT).build());
-        RawHttp.Answer fast = call(url, "2026-07-28");
+        RawHttp.Answer fast = call(url, "2025-11-25");
         assertThat(fast.header("Content-Type")).isEqualTo("application/json");
         assertThat(fast.body).isEqualTo(RESULT);
-        backend.enqueue(new MockResponse.Builder().code(404).headersDelay(600, TimeUnit.MILLISECONDS)
-                .addHeader("Content-Type", "application/json").body("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":"
-                        + "{\"code\":-32001,\"message\":\"Session not found\"}}").build());
-        RawHttp.Answer slow2025 = call(url, "2025-11-25");
-        assertThat(slow2025.status).as("a 2025 status keeps its meaning").isEqualTo(404);
-        assertThat(slow2025.header("Content-Type")).isEqualTo("application/json");
+        // a slow initialize: its answer's Mcp-Session-Id header is the session, so it must come as it is
+        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+                .addHeader("Content-Type", "application/json").addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        RawHttp.Answer init = RawHttp.send(url, RawHttp.Req.post("/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}"));
+        assertThat(init.header("Content-Type")).isEqualTo("application/json");
+        assertThat(init.header("Mcp-Session-Id")).isNotNull().isNotEqualTo("up-1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aSlowGetStreamIsTheGatewaysStreamCarryingTheBackendsEvents(Hosts.Kind kind) throws Exception {
+        String url = gateway(kind);
+        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+                .addHeader("Content-Type", "text/event-stream").body("data: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n")
+                .build());
+        RawHttp.Answer a = RawHttp.send(url, new RawHttp.Req("GET", "/mcp").header("Accept", "text/event-stream"));
+        assertThat(a.status).isEqualTo(200);
+        assertThat(a.header("Content-Type")).isEqualTo("text/event-stream");
+        assertThat(a.body.replace(":\n", "")).isEqualTo("data: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n");
     }
 }
