@@ -33,8 +33,9 @@ final class EarlyAnswer {
 
     private final GatewayExchange ex;
     private final Heartbeats heartbeats;
+    /** When the exchange began waiting for its backend's headers, on the heartbeat clock. */
+    final long since;
     private int state = ARMED;
-    private ScheduledFuture<?> timer;
     private ScheduledFuture<?> beating;
     private ClientStream stream;
     private volatile Call current;
@@ -43,14 +44,13 @@ final class EarlyAnswer {
     private EarlyAnswer(GatewayExchange ex, Heartbeats heartbeats) {
         this.ex = ex;
         this.heartbeats = heartbeats;
+        this.since = heartbeats.now();
     }
 
-    /** Commits the early answer after one heartbeat interval unless the real answer comes first. */
+    /** Commits the early answer once the exchange has waited a heartbeat interval, unless the real answer comes first. */
     static EarlyAnswer arm(GatewayExchange ex, Heartbeats heartbeats) {
         EarlyAnswer early = new EarlyAnswer(ex, heartbeats);
-        synchronized (early) {
-            early.timer = heartbeats.afterOneInterval(early::commit);
-        }
+        heartbeats.waiting(early);
         return early;
     }
 
@@ -69,9 +69,7 @@ final class EarlyAnswer {
     synchronized boolean disarm() {
         if (state == ARMED) {
             state = DISARMED;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            heartbeats.done(this);
         }
         return state == DISARMED;
     }
@@ -86,7 +84,8 @@ final class EarlyAnswer {
         return gone;
     }
 
-    private synchronized void commit() {
+    /** Called by the heartbeat clock once the exchange has waited an interval. */
+    synchronized void commit() {
         if (state != ARMED) {
             return;
         }
@@ -117,9 +116,7 @@ final class EarlyAnswer {
 
     /** Stops the timer and the heartbeats: the exchange is over. */
     synchronized void end() {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        heartbeats.done(this);
         if (beating != null) {
             beating.cancel(false);
         }

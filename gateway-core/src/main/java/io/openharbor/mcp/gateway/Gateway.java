@@ -182,7 +182,7 @@ public final class Gateway implements AutoCloseable {
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
         this.heartbeats = b.streamHeartbeat.isZero() ? null
-                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, pool.name());
+                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name());
         Dispatcher dispatcher = new Dispatcher(executor);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
         sizeDispatcher(dispatcher, pool.backends());

@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -7,20 +9,28 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Beats every open relayed SSE stream ({@link ClientStream#beat()}) once per interval. One timer thread the gateway
- * owns keeps the schedule; the beats run on the gateway's executor, so a write to a client that stopped reading blocks
- * nobody else's beat. The thread starts with the first stream.
+ * The gateway's heartbeat clock. It beats every open SSE stream ({@link ClientStream#beat()}) once per interval, and it
+ * commits the {@link EarlyAnswer} of every exchange whose backend has kept its headers back for an interval. One timer
+ * thread the gateway owns keeps the schedule, started with the first stream or exchange; beats and commits run on the
+ * gateway's executor, so a write to a client that stopped reading blocks nobody else's.
+ *
+ * <p>Exchanges waiting for headers are the common case (every JSON answer waits a little), so they cost no timer entry
+ * each: they join a set, and one sweep every half interval commits those that have waited an interval (between one and
+ * one and a half intervals after they began).
  */
 final class Heartbeats implements AutoCloseable {
     private final long intervalNanos;
     private final Executor executor;
+    private final Ticker ticker;
     private final String name;
-    private ScheduledThreadPoolExecutor timer;
+    private final Set<EarlyAnswer> waiting = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
-    Heartbeats(long intervalNanos, Executor executor, String name) {
+    Heartbeats(long intervalNanos, Executor executor, Ticker ticker, String name) {
         this.intervalNanos = intervalNanos;
         this.executor = executor;
+        this.ticker = ticker;
         this.name = name;
     }
 
@@ -31,38 +41,53 @@ final class Heartbeats implements AutoCloseable {
             return null;
         }
         try {
-            return t.scheduleWithFixedDelay(() -> {
-                try {
-                    executor.execute(stream::beat);
-                } catch (RejectedExecutionException e) {
-                    // the gateway is closing; its calls are being cancelled anyway
-                }
-            }, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+            return t.scheduleWithFixedDelay(() -> run(stream::beat), intervalNanos, intervalNanos,
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }
     }
 
-    /** Runs {@code task} once on the gateway's executor after one interval; null once the gateway is closed. */
-    ScheduledFuture<?> afterOneInterval(Runnable task) {
-        ScheduledThreadPoolExecutor t = timer();
-        if (t == null) {
-            return null;
+    /** Now, on the clock that {@link #waiting(EarlyAnswer)} compares against. */
+    long now() {
+        return ticker.read();
+    }
+
+    /** {@code early} waits for its backend's headers from now on; {@link EarlyAnswer#since} is when it began. */
+    void waiting(EarlyAnswer early) {
+        if (timer() != null) {
+            waiting.add(early);
         }
+    }
+
+    /** {@code early} no longer waits (answered, committed or over). */
+    void done(EarlyAnswer early) {
+        waiting.remove(early);
+    }
+
+    private void sweep() {
+        long now = ticker.read();
+        for (EarlyAnswer early : waiting) {
+            if (now - early.since >= intervalNanos && waiting.remove(early)) {
+                run(early::commit);
+            }
+        }
+    }
+
+    private void run(Runnable task) {
         try {
-            return t.schedule(() -> {
-                try {
-                    executor.execute(task);
-                } catch (RejectedExecutionException e) {
-                    // the gateway is closing
-                }
-            }, intervalNanos, TimeUnit.NANOSECONDS);
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
-            return null;
+            // the gateway is closing; its calls are being cancelled anyway
         }
     }
 
-    private synchronized ScheduledThreadPoolExecutor timer() {
+    private ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = timer;
+        return t != null ? t : startTimer();
+    }
+
+    private synchronized ScheduledThreadPoolExecutor startTimer() {
         if (timer == null && !closed) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread thread = new Thread(r, "mcp-gateway-heartbeat-" + name);
@@ -70,6 +95,8 @@ final class Heartbeats implements AutoCloseable {
                 return thread;
             });
             t.setRemoveOnCancelPolicy(true);
+            long half = Math.max(1, intervalNanos / 2);
+            t.scheduleWithFixedDelay(this::sweep, half, half, TimeUnit.NANOSECONDS);
             timer = t;
         }
         return timer;
@@ -81,5 +108,6 @@ final class Heartbeats implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
+        waiting.clear();
     }
 }
