@@ -31,7 +31,8 @@ final class EarlyAnswer {
     private static final int COMMITTED = 1;
     private static final int DISARMED = 2;
 
-    private final GatewayExchange ex;
+    /** The exchange, until the answer is claimed either way (the heartbeat queue may hold this a while longer). */
+    private GatewayExchange ex;
     private final Heartbeats heartbeats;
     /** When the exchange began waiting for its backend's headers, on the heartbeat clock. */
     final long since;
@@ -69,9 +70,14 @@ final class EarlyAnswer {
     synchronized boolean disarm() {
         if (state == ARMED) {
             state = DISARMED;
-            heartbeats.done(this);
+            ex = null;
         }
         return state == DISARMED;
+    }
+
+    /** Whether the exchange still waits for its backend's headers. */
+    synchronized boolean waiting() {
+        return state == ARMED;
     }
 
     /** The committed stream (only after {@link #disarm()} returned false). */
@@ -100,6 +106,7 @@ final class EarlyAnswer {
             beating = heartbeats.watch(stream);
             log.debug("{} {}: the backend has not answered yet; answering with a stream of the gateway's own",
                     ex.method(), ex.path());
+            ex = null;
         } catch (IOException | RuntimeException e) {
             stream = new ClientStream(OutputStream.nullOutputStream());
             clientGone();
@@ -116,7 +123,10 @@ final class EarlyAnswer {
 
     /** Stops the timer and the heartbeats: the exchange is over. */
     synchronized void end() {
-        heartbeats.done(this);
+        if (state == ARMED) {
+            state = DISARMED;
+        }
+        ex = null;
         if (beating != null) {
             beating.cancel(false);
         }

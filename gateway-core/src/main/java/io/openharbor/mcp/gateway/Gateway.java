@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
     final long maxRequestBodyBytes;
     final int maxAttempts;
     final long streamIdleTimeoutMillis;
-    /** Beats relayed SSE streams to find clients that left; null when heartbeats are off. */
+    /** Beats SSE streams to find clients that left, and commits early answers; null when heartbeats are off. */
     final Heartbeats heartbeats;
     final long requestTimeoutMillis;
     private final long backendKeepAliveMillis;

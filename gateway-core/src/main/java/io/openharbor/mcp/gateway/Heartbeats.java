@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -15,15 +15,16 @@ import java.util.concurrent.TimeUnit;
  * gateway's executor, so a write to a client that stopped reading blocks nobody else's.
  *
  * <p>Exchanges waiting for headers are the common case (every JSON answer waits a little), so they cost no timer entry
- * each: they join a set, and one sweep every half interval commits those that have waited an interval (between one and
- * one and a half intervals after they began).
+ * each: they join a queue in the order they began (one compare-and-set), answered ones are not taken out (they only
+ * drop their exchange), and one sweep every half interval takes from the head those that began an interval ago or more,
+ * committing the ones still waiting (between one and one and a half intervals after they began).
  */
 final class Heartbeats implements AutoCloseable {
     private final long intervalNanos;
     private final Executor executor;
     private final Ticker ticker;
     private final String name;
-    private final Set<EarlyAnswer> waiting = ConcurrentHashMap.newKeySet();
+    private final Queue<EarlyAnswer> waiting = new ConcurrentLinkedQueue<>();
     private volatile ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
@@ -53,23 +54,20 @@ final class Heartbeats implements AutoCloseable {
         return ticker.read();
     }
 
-    /** {@code early} waits for its backend's headers from now on; {@link EarlyAnswer#since} is when it began. */
+    /** {@code early} waits for its backend's headers from now on ({@link EarlyAnswer#since}). */
     void waiting(EarlyAnswer early) {
         if (timer() != null) {
             waiting.add(early);
         }
     }
 
-    /** {@code early} no longer waits (answered, committed or over). */
-    void done(EarlyAnswer early) {
-        waiting.remove(early);
-    }
-
     private void sweep() {
         long now = ticker.read();
-        for (EarlyAnswer early : waiting) {
-            if (now - early.since >= intervalNanos && waiting.remove(early)) {
-                run(early::commit);
+        for (EarlyAnswer head = waiting.peek(); head != null && now - head.since >= intervalNanos;
+                head = waiting.peek()) {
+            waiting.poll();
+            if (head.waiting()) {
+                run(head::commit);
             }
         }
     }
