@@ -3,6 +3,7 @@ package io.openharbor.mcp.gateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import okhttp3.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +29,20 @@ import org.slf4j.LoggerFactory;
 final class EarlyAnswer {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final int ARMED = 0;
-    private static final int COMMITTED = 1;
+    private static final int COMMITTING = 1;
     private static final int DISARMED = 2;
+    private static final AtomicIntegerFieldUpdater<EarlyAnswer> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(EarlyAnswer.class, "state");
 
-    /** The exchange, until the answer is claimed either way (the heartbeat queue may hold this a while longer). */
-    private GatewayExchange ex;
+    private final GatewayExchange ex;
     private final Heartbeats heartbeats;
     /** When the exchange began waiting for its backend's headers, on the heartbeat clock. */
     final long since;
-    private int state = ARMED;
-    private ScheduledFuture<?> beating;
+    /** ARMED until the answer is claimed: by the request thread (DISARMED) or by the heartbeat clock (COMMITTING). */
+    private volatile int state = ARMED;
+    /** Guarded by this: the committed stream and its heartbeat schedule. */
     private ClientStream stream;
+    private ScheduledFuture<?> beating;
     private volatile Call current;
     private volatile boolean gone;
 
@@ -48,11 +52,12 @@ final class EarlyAnswer {
         this.since = heartbeats.now();
     }
 
-    /** Commits the early answer once the exchange has waited a heartbeat interval, unless the real answer comes first. */
+    /**
+     * Commits the early answer once the exchange has waited a heartbeat interval, unless the real answer comes first.
+     * The heartbeat clock finds it as the tag of the backend call in flight ({@code Request.tag(EarlyAnswer.class)}).
+     */
     static EarlyAnswer arm(GatewayExchange ex, Heartbeats heartbeats) {
-        EarlyAnswer early = new EarlyAnswer(ex, heartbeats);
-        heartbeats.waiting(early);
-        return early;
+        return new EarlyAnswer(ex, heartbeats);
     }
 
     /** The backend call now in flight: the one to cancel when the client goes away. */
@@ -65,22 +70,20 @@ final class EarlyAnswer {
 
     /**
      * Claims the answer for the normal path. True when nothing was committed (and from now on nothing will be); false
-     * when the early answer is out, and what is left to write goes into {@link #stream()}.
+     * when the early answer is out, and what is left to write goes into {@link #stream()}. One compare-and-set on the
+     * usual path.
      */
-    synchronized boolean disarm() {
-        if (state == ARMED) {
-            state = DISARMED;
-            ex = null;
-        }
-        return state == DISARMED;
+    boolean disarm() {
+        int s = state;
+        return s == DISARMED || (s == ARMED && STATE.compareAndSet(this, ARMED, DISARMED));
     }
 
     /** Whether the exchange still waits for its backend's headers. */
-    synchronized boolean waiting() {
+    boolean waiting() {
         return state == ARMED;
     }
 
-    /** The committed stream (only after {@link #disarm()} returned false). */
+    /** The committed stream (only after {@link #disarm()} returned false); waits for the commit to finish. */
     synchronized ClientStream stream() {
         return stream;
     }
@@ -92,10 +95,9 @@ final class EarlyAnswer {
 
     /** Called by the heartbeat clock once the exchange has waited an interval. */
     synchronized void commit() {
-        if (state != ARMED) {
-            return;
+        if (!STATE.compareAndSet(this, ARMED, COMMITTING)) {
+            return; // answered meanwhile
         }
-        state = COMMITTED;
         try {
             ex.addResponseHeader("Content-Type", "text/event-stream");
             ex.addResponseHeader("Cache-Control", "no-cache");
@@ -106,7 +108,6 @@ final class EarlyAnswer {
             beating = heartbeats.watch(stream);
             log.debug("{} {}: the backend has not answered yet; answering with a stream of the gateway's own",
                     ex.method(), ex.path());
-            ex = null;
         } catch (IOException | RuntimeException e) {
             stream = new ClientStream(OutputStream.nullOutputStream());
             clientGone();
@@ -121,17 +122,18 @@ final class EarlyAnswer {
         }
     }
 
-    /** Stops the timer and the heartbeats: the exchange is over. */
-    synchronized void end() {
-        if (state == ARMED) {
-            state = DISARMED;
+    /** Stops the heartbeats: the exchange is over. Claims the answer first, so that no commit can follow. */
+    void end() {
+        if (disarm()) {
+            return;
         }
-        ex = null;
-        if (beating != null) {
-            beating.cancel(false);
-        }
-        if (stream != null) {
-            stream.end();
+        synchronized (this) {
+            if (beating != null) {
+                beating.cancel(false);
+            }
+            if (stream != null) {
+                stream.end();
+            }
         }
     }
 }

@@ -181,9 +181,9 @@ public final class Gateway implements AutoCloseable {
         this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
-        this.heartbeats = b.streamHeartbeat.isZero() ? null
-                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name());
         Dispatcher dispatcher = new Dispatcher(executor);
+        this.heartbeats = b.streamHeartbeat.isZero() ? null
+                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name(), dispatcher::runningCalls);
         // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
         sizeDispatcher(dispatcher, pool.backends());
         this.client = new OkHttpClient.Builder()

@@ -705,6 +705,9 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             default:
                 rb.get();
         }
+        if (early != null) {
+            rb.tag(EarlyAnswer.class, early); // how the heartbeat clock finds an exchange still waiting
+        }
         return rb.tag(AttemptTracker.class, tracker).build();
     }
 
