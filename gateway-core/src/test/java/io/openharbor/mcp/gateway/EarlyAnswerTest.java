@@ -21,6 +21,11 @@ class EarlyAnswerTest {
             "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\",\"arguments\":{}}}";
     private static final String RESULT = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}";
 
+    /** Long enough that a fast answer of a cold JVM on a busy machine still comes within it. */
+    private static final Duration HEARTBEAT = Duration.ofMillis(500);
+    /** A slow answer: well past the heartbeat, and past the sweep that commits (one to one and a half intervals). */
+    private static final long SLOW_MILLIS = 1500;
+
     private final MockWebServer backend = new MockWebServer();
     private Hosts.Host host;
 
@@ -39,7 +44,7 @@ class EarlyAnswerTest {
         host = Hosts.start(kind, Gateway.builder()
                 .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
                         .backend(Backend.of("a", backend.url("/mcp").toString())).build())
-                .streamHeartbeat(Duration.ofMillis(100))
+                .streamHeartbeat(HEARTBEAT)
                 .build());
         return host.url();
     }
@@ -53,7 +58,7 @@ class EarlyAnswerTest {
     @EnumSource(Hosts.Kind.class)
     void aSlowJsonAnswerArrivesAsOneEventOfTheGatewaysStream(Hosts.Kind kind) throws Exception {
         String url = gateway(kind);
-        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+        backend.enqueue(new MockResponse.Builder().headersDelay(SLOW_MILLIS, TimeUnit.MILLISECONDS)
                 .addHeader("Content-Type", "application/json").body(RESULT).build());
         RawHttp.Answer a = call(url, "2026-07-28");
         assertThat(a.status).isEqualTo(200);
@@ -67,7 +72,7 @@ class EarlyAnswerTest {
     @EnumSource(Hosts.Kind.class)
     void aSlowFailureBecomesAJsonRpcErrorEventForTheRequest(Hosts.Kind kind) throws Exception {
         String url = gateway(kind);
-        backend.enqueue(new MockResponse.Builder().code(500).headersDelay(600, TimeUnit.MILLISECONDS)
+        backend.enqueue(new MockResponse.Builder().code(500).headersDelay(SLOW_MILLIS, TimeUnit.MILLISECONDS)
                 .addHeader("Content-Type", "text/plain").body("internal trouble").build());
         RawHttp.Answer a = call(url, "2026-07-28");
         assertThat(a.status).isEqualTo(200);
@@ -84,7 +89,7 @@ class EarlyAnswerTest {
         assertThat(fast.header("Content-Type")).isEqualTo("application/json");
         assertThat(fast.body).isEqualTo(RESULT);
         // a slow initialize: its answer's Mcp-Session-Id header is the session, so it must come as it is
-        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+        backend.enqueue(new MockResponse.Builder().headersDelay(SLOW_MILLIS, TimeUnit.MILLISECONDS)
                 .addHeader("Content-Type", "application/json").addHeader("Mcp-Session-Id", "up-1")
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
         RawHttp.Answer init = RawHttp.send(url, RawHttp.Req.post("/mcp",
@@ -97,7 +102,7 @@ class EarlyAnswerTest {
     @EnumSource(Hosts.Kind.class)
     void aSlowGetStreamIsTheGatewaysStreamCarryingTheBackendsEvents(Hosts.Kind kind) throws Exception {
         String url = gateway(kind);
-        backend.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS)
+        backend.enqueue(new MockResponse.Builder().headersDelay(SLOW_MILLIS, TimeUnit.MILLISECONDS)
                 .addHeader("Content-Type", "text/event-stream").body("data: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n")
                 .build());
         RawHttp.Answer a = RawHttp.send(url, new RawHttp.Req("GET", "/mcp").header("Accept", "text/event-stream"));
