@@ -2,13 +2,11 @@ package io.openharbor.mcp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,26 +24,17 @@ class EarlyAnswerTest {
     /** A slow answer: well past the heartbeat, and past the sweep that commits (one to one and a half intervals). */
     private static final long SLOW_MILLIS = 1500;
 
-    private final MockWebServer backend = new MockWebServer();
+    @RegisterExtension
+    final LoopbackBackend loopback = new LoopbackBackend();
+    private final MockWebServer backend = loopback.server;
     private Hosts.Host host;
 
-    @BeforeEach
-    void start() throws Exception {
-        backend.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) host.close();
-        backend.close();
-    }
-
     private String gateway(Hosts.Kind kind) throws Exception {
-        host = Hosts.start(kind, Gateway.builder()
+        host = loopback.closing(Hosts.start(kind, Gateway.builder()
                 .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
                         .backend(Backend.of("a", backend.url("/mcp").toString())).build())
                 .streamHeartbeat(HEARTBEAT)
-                .build());
+                .build()));
         return host.url();
     }
 

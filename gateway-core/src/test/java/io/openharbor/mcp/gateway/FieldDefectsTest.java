@@ -8,29 +8,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Smaller defects found by trying the gateway as a user would; each test failed before its fix. */
 class FieldDefectsTest {
     private static final String CALL =
             "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{}}}";
 
-    private final MockWebServer backend = new MockWebServer();
+    @RegisterExtension
+    final LoopbackBackend loopback = new LoopbackBackend();
+    private final MockWebServer backend = loopback.server;
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Hosts.Host host;
-
-    @BeforeEach
-    void start() throws Exception {
-        backend.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) host.close();
-        backend.close();
-    }
 
     private Gateway.Builder gateway(String... urls) {
         BackendPool.Builder pool = BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled());
@@ -62,14 +52,14 @@ class FieldDefectsTest {
     @Test
     void addingALiveBackendsUrlUnderAnotherNameIsRefused() throws Exception {
         String url = backend.url("/mcp").toString();
-        host = Hosts.jdk(gateway(url).build());
+        host = loopback.closing(Hosts.jdk(gateway(url).build()));
         assertThatThrownBy(() -> host.gateway().addBackend(Backend.of("again", url)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has the URL");
     }
 
     @Test
     void aClosedGatewayAnswers503WithRetryAfter() throws Exception {
-        host = Hosts.jdk(gateway(backend.url("/mcp").toString()).build());
+        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         host.gateway().close();
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", CALL));
         assertThat(a.status).isEqualTo(503);
@@ -86,7 +76,7 @@ class FieldDefectsTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             dead = "http://127.0.0.1:" + s.getLocalPort() + "/mcp";
         }
-        host = Hosts.jdk(gateway(dead).build());
+        host = loopback.closing(Hosts.jdk(gateway(dead).build()));
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", CALL));
         assertThat(a.status).isEqualTo(503);
         assertThat(events).as("no retry announced with nobody to retry on").containsExactly("rejected NO_BACKEND");
@@ -94,7 +84,7 @@ class FieldDefectsTest {
 
     @Test
     void wildcardAcceptRangesGetTheGatewaysOwn406() throws Exception {
-        host = Hosts.jdk(gateway(backend.url("/mcp").toString()).build());
+        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         for (String accept : List.of("*/*", "application/*, text/*", "application/json, */*")) {
             RawHttp.Answer post = RawHttp.send(host.url(), new RawHttp.Req("POST", "/mcp")
                     .header("Content-Type", "application/json").header("Accept", accept).body(CALL));
@@ -108,7 +98,7 @@ class FieldDefectsTest {
 
     @Test
     void aTruncatedBodyIsAParseErrorWithoutJacksonInternals() throws Exception {
-        host = Hosts.jdk(gateway(backend.url("/mcp").toString()).build());
+        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,"));
         assertThat(a.status).isEqualTo(400);
         assertThat(a.body).contains("-32700").doesNotContain("Source").doesNotContain("REDACTED")

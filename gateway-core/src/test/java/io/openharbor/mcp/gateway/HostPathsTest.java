@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -11,8 +10,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,24 +18,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HostPathsTest {
     private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 
-    private final MockWebServer backend = new MockWebServer();
+    @RegisterExtension
+    final LoopbackBackend loopback = new LoopbackBackend();
+    private final MockWebServer backend = loopback.server;
     private Hosts.Host host;
-
-    @BeforeEach
-    void start() throws Exception {
-        backend.start(InetAddress.getByName("127.0.0.1"), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) host.close();
-        backend.close();
-    }
 
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void pathsOtherThanTheMountedOnesGet404AndNeverReachABackend(Hosts.Kind kind) throws Exception {
-        host = Hosts.start(kind, gateway());
+        host = loopback.closing(Hosts.start(kind, gateway()));
         String base = host.url();
         for (String path : List.of("/mcpx", "/mcp/foo", "/mcp/", "/mcp/health")) {
             RawHttp.Answer a = RawHttp.send(base, RawHttp.Req.post(path, PING));
@@ -80,7 +69,7 @@ class HostPathsTest {
         };
         jdk.addHandler(capture);
         try {
-            host = Hosts.start(kind, gateway());
+            host = loopback.closing(Hosts.start(kind, gateway()));
             for (int i = 0; i < 3; i++) {
                 RawHttp.Answer a = RawHttp.send(host.url(), new RawHttp.Req("HEAD", "/health"));
                 assertThat(a.status).isEqualTo(200);
