@@ -775,9 +775,10 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         ClientStream stream = null;
         ScheduledFuture<?> beating = null;
-        if (sse && gw.heartbeats != null) {
+        if (sse && gw.heartbeats != null && !encoded) {
             // Heartbeats find a client that left while the backend is silent; the backend call is then cancelled,
-            // which ends the read below and releases the connection and the slot.
+            // which ends the read below and releases the connection and the slot. (Not into a compressed body, where
+            // a comment line would corrupt the stream.)
             stream = new ClientStream(out);
             stream.onGone(call::cancel);
             out = stream;
@@ -861,7 +862,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
                     answer.write(source.getBuffer(), length); // the backend's own JSON-RPC error
                 } else {
                     answer.write(JsonRpcErrors.body(peek.idJson, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '"
-                            + br.backend.name() + "' answered HTTP " + code, null));
+                            + br.backend.name() + "' answered HTTP " + code + (encoded ? " with a compressed body,"
+                                    + " which cannot go into the gateway's stream" : ""), null));
                 }
                 log.info("backend {} answered {} to {} {} after the gateway's stream was out; sent as an event",
                         br.backend.name(), code, ex.method(), ex.path());

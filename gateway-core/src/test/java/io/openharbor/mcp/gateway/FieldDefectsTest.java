@@ -97,6 +97,28 @@ class FieldDefectsTest {
     }
 
     @Test
+    void aCompressedEventStreamGetsNoHeartbeatsInItsBytes() throws Exception {
+        okio.Buffer gzipped = new okio.Buffer();
+        try (okio.BufferedSink gz = okio.Okio.buffer(new okio.GzipSink(gzipped))) {
+            gz.writeUtf8("data: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n");
+        }
+        byte[] expected = gzipped.readByteArray();
+        backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+                .addHeader("Content-Encoding", "gzip").bodyDelay(500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .body(new okio.Buffer().write(expected)).build());
+        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString())
+                .streamHeartbeat(java.time.Duration.ofMillis(100)).build()));
+        okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().build();
+        okhttp3.Request request = new okhttp3.Request.Builder().url(host.url())
+                .header("Accept", "application/json, text/event-stream").header("Accept-Encoding", "gzip")
+                .post(okhttp3.RequestBody.create(CALL, okhttp3.MediaType.get("application/json"))).build();
+        try (okhttp3.Response r = client.newCall(request).execute()) {
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.body().bytes()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aTruncatedBodyIsAParseErrorWithoutJacksonInternals() throws Exception {
         host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,"));
