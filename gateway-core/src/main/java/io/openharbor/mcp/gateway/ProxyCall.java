@@ -175,7 +175,12 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         resolveLastEventId();
         boolean retrySafe = peek.hasRequest && peek.allReadOnly;
-        if (earlyAnswerAllowed()) {
+        forwardMayAnswerEarly(body, retrySafe, earlyAnswerAllowed());
+    }
+
+    /** {@link #forward}, with an {@link EarlyAnswer} armed for the time the backend keeps its headers back, if allowed. */
+    private void forwardMayAnswerEarly(byte[] body, boolean retrySafe, boolean earlyAllowed) throws IOException {
+        if (earlyAllowed) {
             early = EarlyAnswer.arm(ex, gw.heartbeats);
         }
         try {
@@ -205,16 +210,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             return;
         }
         resolveLastEventId();
-        if (gw.heartbeats != null) {
-            early = EarlyAnswer.arm(ex, gw.heartbeats);
-        }
-        try {
-            forward(null, true);
-        } finally {
-            if (early != null) {
-                early.end();
-            }
-        }
+        forwardMayAnswerEarly(null, true, gw.heartbeats != null);
     }
 
     private void delete() throws IOException {
@@ -749,10 +745,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
         MediaType type = body.contentType();
         boolean sse = type != null && type.type().equals("text") && type.subtype().equals("event-stream");
-        if (sse && call.timeout() instanceof AsyncTimeout) {
-            // A stream may legitimately outlive the whole-request limit (a long tool call sending progress): from
-            // here on only the idle gap between events limits it.
-            ((AsyncTimeout) call.timeout()).exit();
+        if (sse) {
+            releaseWholeRequestLimit(call);
         }
         BufferedSource source = body.source();
         if (!sse && code >= 400 && upstreamSession != null && !encoded) {
@@ -785,14 +779,11 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             beating = gw.heartbeats.watch(stream);
         }
         try {
-            if (sse) {
+            if (sse && !encoded) {
+                copyEventStream(br, source, out);
+            } else if (sse) {
                 source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
-                if (!encoded) {
-                    Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id,
-                            off, len));
-                } else {
-                    Relay.copy(source, out); // a compressed stream's lines cannot be read: its ids pass as they are
-                }
+                Relay.copy(source, out); // a compressed stream's lines cannot be read: its ids pass as they are
             } else {
                 Relay.copy(source, out);
             }
@@ -843,12 +834,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         ClientStream out = early.stream();
         try {
             if (code == 200 && sse && !encoded) {
-                if (call.timeout() instanceof AsyncTimeout) {
-                    ((AsyncTimeout) call.timeout()).exit();
-                }
-                source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
-                Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id, off,
-                        len));
+                releaseWholeRequestLimit(call);
+                copyEventStream(br, source, out);
             } else if (peek == null) {
                 // a GET stream: no request to answer; ending the stream sends the client back to meet the answer
                 log.info("backend {} answered {} to {} {} after the gateway's stream was out; the stream ends",
@@ -858,7 +845,7 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
             } else {
                 long length = body.contentLength();
                 okio.Buffer answer = new okio.Buffer();
-                if (json && !encoded && length >= 0 && length <= MAX_SCRUBBED_ERROR && source.request(length)) {
+                if (json && !encoded && smallBodyBuffered(source, length)) {
                     answer.write(source.getBuffer(), length); // the backend's own JSON-RPC error
                 } else {
                     answer.write(JsonRpcErrors.body(peek.idJson, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '"
@@ -901,8 +888,29 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
         }
     }
 
-    /** Longest error answer that is searched for the upstream session id. */
+    /** Longest error answer that is searched for the upstream session id, or put into an early answer as it is. */
     private static final int MAX_SCRUBBED_ERROR = 64 * 1024;
+
+    /** Whether the body has a known length of at most {@link #MAX_SCRUBBED_ERROR} and is now wholly buffered. */
+    private static boolean smallBodyBuffered(BufferedSource source, long length) throws IOException {
+        return length >= 0 && length <= MAX_SCRUBBED_ERROR && source.request(length);
+    }
+
+    /**
+     * A stream may legitimately outlive the whole-request limit (a long tool call sending progress): from here on only
+     * the idle gap between events limits it.
+     */
+    private static void releaseWholeRequestLimit(Call call) {
+        if (call.timeout() instanceof AsyncTimeout) {
+            ((AsyncTimeout) call.timeout()).exit();
+        }
+    }
+
+    /** Relays an uncompressed SSE body with its event ids sealed, limited by the stream idle timeout. */
+    private void copyEventStream(BackendRuntime br, BufferedSource source, OutputStream out) throws IOException {
+        source.timeout().timeout(gw.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
+        Relay.copySseSealingIds(source, out, (id, off, len) -> gw.tokens.sealEventId(br.eventTag, id, off, len));
+    }
 
     /**
      * An error answer of a session's backend with every occurrence of the backend's own session id replaced by the
@@ -910,11 +918,8 @@ final class ProxyCall implements GatewayRequest, RoutingContext {
      * is not a small one of known length (then it is relayed untouched). The client never learns upstream session ids.
      */
     private byte[] withoutUpstreamSession(BufferedSource source, long length) throws IOException {
-        if (length < 0 || length > MAX_SCRUBBED_ERROR || upstreamSession.isEmpty()) {
-            return null;
-        }
-        if (!source.request(length)) {
-            return null; // shorter than announced: relayed as it is, the host reports the truncation
+        if (upstreamSession.isEmpty() || !smallBodyBuffered(source, length)) {
+            return null; // (shorter than announced: relayed as it is, the host reports the truncation)
         }
         okio.ByteString upstream = okio.ByteString.encodeUtf8(upstreamSession);
         okio.Buffer buf = source.getBuffer();
