@@ -75,7 +75,7 @@ public class PickBenchmark {
             public int inFlight(Backend backend) { return 0; }
             public double latencyNanos(Backend backend) { return 0; }
             public double weight(Backend backend) { return backend.weight(); }
-            public RandomGenerator random() { return gateway.random; }
+            public RandomGenerator random() { return java.util.concurrent.ThreadLocalRandom.current(); } // the default
         };
     }
 

@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
- * The live side of one {@link Backend}: its parsed URL, the HTTP client that reaches it, and everything the gateway
+ * The live side of one {@link Backend}: the transport route that reaches it, and everything the gateway
  * has learned about it: load, latency, failures, active health, ejection and circuit state. Every outcome of a request
  * feeds it through {@link #recordOutcome}; the {@link PoolRuntime} owns the decisions that involve the whole pool.
  *
@@ -28,8 +26,8 @@ final class BackendRuntime {
 
     final Backend backend;
     final int index;
-    final HttpUrl url;
-    final OkHttpClient client;
+    /** How the transport reaches it. */
+    final Transport.Route route;
     /**
      * A short, stable tag for the backend, the same on every gateway instance with the same configuration: it prefixes
      * SSE event ids on session-less streams so that a resumption GET with {@code Last-Event-ID} finds its backend.
@@ -76,31 +74,20 @@ final class BackendRuntime {
     volatile PoolRuntime.Drain drain;
 
     // Active health: owned by the health checker.
-    OkHttpClient healthClient;
     boolean checked;
     /** The MCP probe found a server without sessions (2026-07-28): probe it with server/discover first. */
     volatile boolean statelessProbe;
 
-    BackendRuntime(String poolName, Backend backend, int index, OkHttpClient client, Ticker ticker,
+    BackendRuntime(String poolName, Backend backend, int index, Transport.Route route, Ticker ticker,
             Duration slowStart, CircuitBreaker<Object> breaker) {
         this.backend = backend;
         this.index = index;
-        this.url = HttpUrl.get(backend.url().toString());
-        this.client = client;
+        this.route = route;
         this.ticker = ticker;
         this.slowStartNanos = slowStart.toNanos();
         this.breaker = breaker;
         byte[] digest = SessionTokens.sha256((poolName + "\u0000" + backend.name()).getBytes(StandardCharsets.UTF_8));
         this.eventTag = "g" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 10);
-    }
-
-    /** The backend URL with the client's query string added to any query the backend URL already has. */
-    HttpUrl urlWithQuery(String query) {
-        if (query == null || query.isEmpty()) {
-            return url;
-        }
-        String existing = url.encodedQuery();
-        return url.newBuilder().encodedQuery(existing == null ? query : existing + "&" + query).build();
     }
 
     // ---- load and the bulkhead ----

@@ -5,23 +5,16 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSocket;
-import okhttp3.Call;
-import okhttp3.Connection;
-import okhttp3.EventListener;
-import okhttp3.Handshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Remembers the leaf certificate a backend (or, with a supplier, the host's own listener) presents and warns once per
- * certificate when it is close to expiry. For a backend it learns the certificate from OkHttp's handshake event, so it
- * sees what every new connection (requests and health probes alike) was actually shown, whatever the TLS policy.
+ * certificate when it is close to expiry. For a backend the transport tells it what each handshake presented, so it sees
+ * what every new connection (requests and health probes alike) was actually shown, whatever the TLS policy.
  */
-final class CertificateWatch extends EventListener {
+final class CertificateWatch {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final String name;
@@ -32,8 +25,6 @@ final class CertificateWatch extends EventListener {
     private final GatewayListener listener;
     private volatile X509Certificate current;
     private volatile X509Certificate warned;
-    /** A handshake ended without a cleaned chain: read the leaf from the connection's session when it is acquired. */
-    private volatile boolean rawPending;
 
     /** For a backend: the certificate comes from handshakes. */
     CertificateWatch(Backend backend, Clock clock, Duration warnBefore, GatewayListener listener) {
@@ -56,36 +47,10 @@ final class CertificateWatch extends EventListener {
         this.listener = listener;
     }
 
-    @Override
-    public void secureConnectEnd(Call call, Handshake handshake) {
-        if (handshake == null) {
-            return;
-        }
-        List<Certificate> peer = handshake.peerCertificates();
-        if (!peer.isEmpty() && peer.get(0) instanceof X509Certificate) {
-            seen((X509Certificate) peer.get(0));
-        } else {
-            // OkHttp's handshake lists only a chain it could clean up to a trusted root: none for a pinned self-signed
-            // certificate with validation off. The connection's own TLS session still has what was presented.
-            rawPending = true;
-        }
-    }
-
-    @Override
-    public void connectionAcquired(Call call, Connection connection) {
-        if (!rawPending) {
-            return;
-        }
-        rawPending = false;
-        if (connection.socket() instanceof SSLSocket) {
-            try {
-                Certificate[] chain = ((SSLSocket) connection.socket()).getSession().getPeerCertificates();
-                if (chain.length > 0 && chain[0] instanceof X509Certificate) {
-                    seen((X509Certificate) chain[0]);
-                }
-            } catch (SSLPeerUnverifiedException e) {
-                // no certificate at all: nothing to report
-            }
+    /** The transport saw a handshake in which the backend presented {@code leaf}. */
+    void presented(Certificate leaf) {
+        if (leaf instanceof X509Certificate) {
+            seen((X509Certificate) leaf);
         }
     }
 

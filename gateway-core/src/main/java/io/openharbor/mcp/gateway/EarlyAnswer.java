@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import okhttp3.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ final class EarlyAnswer {
     /** Guarded by this: the committed stream and its heartbeat schedule. */
     private ClientStream stream;
     private ScheduledFuture<?> beating;
-    private volatile Call current;
+    private volatile Transport.Attempt current;
     private volatile boolean gone;
 
     private EarlyAnswer(GatewayExchange ex, Heartbeats heartbeats) {
@@ -54,17 +53,17 @@ final class EarlyAnswer {
 
     /**
      * Commits the early answer once the exchange has waited a heartbeat interval, unless the real answer comes first.
-     * The heartbeat clock finds it as the tag of the backend call in flight ({@code Request.tag(EarlyAnswer.class)}).
+     * The heartbeat clock finds it through the transport's attempts in flight ({@link Outbound#early}).
      */
     static EarlyAnswer arm(GatewayExchange ex, Heartbeats heartbeats) {
         return new EarlyAnswer(ex, heartbeats);
     }
 
-    /** The backend call now in flight: the one to cancel when the client goes away. */
-    void attempt(Call call) {
-        current = call;
+    /** The attempt now in flight: the one to cancel when the client goes away. */
+    void attempt(Transport.Attempt attempt) {
+        current = attempt;
         if (gone) {
-            call.cancel();
+            attempt.cancel();
         }
     }
 
@@ -116,9 +115,9 @@ final class EarlyAnswer {
 
     private void clientGone() {
         gone = true;
-        Call call = current;
-        if (call != null) {
-            call.cancel();
+        Transport.Attempt attempt = current;
+        if (attempt != null) {
+            attempt.cancel();
         }
     }
 

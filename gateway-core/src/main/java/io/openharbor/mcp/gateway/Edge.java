@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge checks of one gateway, in order: HTTPS, {@code Host}, {@code Origin} and CORS, authentication, rate limit.
- * Each refusal is answered through {@link ProxyCall#reject} (status, JSON-RPC error, log line) and nothing is
- * forwarded. Immutable; one per gateway.
+ * Each refusal is answered through {@link Answers} (status, JSON-RPC error, log line) and nothing is forwarded.
+ * Immutable; one per gateway.
  */
 final class Edge {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -22,6 +22,7 @@ final class Edge {
     final SecurityPolicy policy;
     final Authenticator authenticator;
     final RateLimiter rateLimiter;
+    private final Answers answers;
     private final String[] headerNames;
     private final String[] headerValues;
     /** Lower-case request headers never forwarded: credentials and forwarding headers (re-created by the gateway). */
@@ -32,7 +33,8 @@ final class Edge {
     private final String exposeHeaders;
     private final String maxAge;
 
-    Edge(SecurityPolicy policy, Authenticator authenticator, RateLimiter rateLimiter) {
+    Edge(SecurityPolicy policy, Authenticator authenticator, RateLimiter rateLimiter, Answers answers) {
+        this.answers = answers;
         this.policy = policy;
         this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
@@ -85,23 +87,25 @@ final class Edge {
      * The checks before anything else happens to a request on the MCP endpoint. Returns false after answering (a
      * refusal, a redirect or a CORS preflight).
      */
-    boolean admit(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+    boolean admit(RequestState call) throws IOException {
+        GatewayExchange ex = call.ex;
+        ClientInfo client = call.client;
         if (policy.requireHttps && !client.secure) {
             return refuseInsecure(call, ex, client);
         }
         if (ex.requestHeaders("Host").size() > 1) {
-            call.reject(400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: more than one Host header", "several Host"
+            answers.reject(call, 400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: more than one Host header", "several Host"
                     + " headers");
             return false;
         }
         if (!policy.hosts.isEmpty()) {
             if (!policy.hosts.matches(client.authority, client.scheme())) {
-                call.rejectEdge(GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                answers.rejectEdge(call, GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                         "Forbidden: host not allowed", "Host " + printable(client.host) + " is not allowed");
                 return false;
             }
         }
-        if (!originAllowed(call, ex, client)) {
+        if (!originAllowed(call)) {
             return false;
         }
         if (ex.method().equals("OPTIONS")) {
@@ -111,11 +115,13 @@ final class Edge {
         if (authenticator != null && !authenticate(call, client)) {
             return false;
         }
-        return rateLimiter == null || withinLimit(call, ex, call.rateKey(), null);
+        return rateLimiter == null || withinLimit(call, call.rateKey(), null);
     }
 
     /** The Origin rule on its own (the health endpoint applies only this one). */
-    boolean originAllowed(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+    boolean originAllowed(RequestState call) throws IOException {
+        GatewayExchange ex = call.ex;
+        ClientInfo client = call.client;
         List<String> origins = ex.requestHeaders("Origin");
         if (origins.isEmpty()) {
             return true;
@@ -123,7 +129,7 @@ final class Edge {
         String value = origins.get(0);
         boolean ok = origins.size() == 1 && originMatches(value, client);
         if (!ok) {
-            call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+            answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                     "Forbidden: origin not allowed", (origins.size() > 1 ? "several Origin headers" : "Origin "
                             + printable(value) + " is not allowed"));
             return false;
@@ -151,10 +157,10 @@ final class Edge {
     }
 
     /** 308 to https:// (or 403) for a plain-HTTP request when HTTPS is required. */
-    private boolean refuseInsecure(ProxyCall call, GatewayExchange ex, ClientInfo client) throws IOException {
+    private boolean refuseInsecure(RequestState call, GatewayExchange ex, ClientInfo client) throws IOException {
         HeaderText.Authority host = client.authority;
         if (policy.httpsAction == SecurityPolicy.HttpsAction.REJECT || host == null) {
-            call.rejectEdge(GatewayListener.Rejection.HTTPS_REQUIRED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+            answers.rejectEdge(call, GatewayListener.Rejection.HTTPS_REQUIRED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                     "Forbidden: HTTPS is required", "plain HTTP refused" + (host == null && policy.httpsAction
                             == SecurityPolicy.HttpsAction.REDIRECT ? " (no valid Host to redirect to)" : ""));
             return false;
@@ -169,26 +175,26 @@ final class Edge {
         }
         String location = url.toString();
         if (!HeaderText.isValue(location)) {
-            call.reject(400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: invalid request target", "bad target");
+            answers.reject(call, 400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: invalid request target", "bad target");
             return false;
         }
         ex.addResponseHeader("Location", location);
-        call.rejectEdge(GatewayListener.Rejection.HTTPS_REQUIRED, 308, JsonRpcErrors.EDGE_FORBIDDEN,
+        answers.rejectEdge(call, GatewayListener.Rejection.HTTPS_REQUIRED, 308, JsonRpcErrors.EDGE_FORBIDDEN,
                 "HTTPS is required: " + location, "redirected to HTTPS");
         return false;
     }
 
     /** A CORS preflight: 204 with what may be sent, or 403 when the method or a header is not allowed. */
-    private void preflight(ProxyCall call, GatewayExchange ex) throws IOException {
+    private void preflight(RequestState call, GatewayExchange ex) throws IOException {
         String method = ex.requestHeader("Access-Control-Request-Method");
         if (ex.requestHeader("Origin") == null || method == null) {
             ex.addResponseHeader("Allow", METHODS + ", OPTIONS");
-            call.answerEmpty(204);
+            answers.empty(call, 204);
             return;
         }
         method = method.trim();
         if (!method.equals("GET") && !method.equals("POST") && !method.equals("DELETE")) {
-            call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+            answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                     "Forbidden: method " + printable(method) + " is not allowed", "preflight for method " + printable(
                             method));
             return;
@@ -199,7 +205,7 @@ final class Edge {
                 String name = h.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) continue;
                 if (!corsAllowed.contains(name) && !(name.startsWith("mcp-") && HeaderText.isToken(name))) {
-                    call.rejectEdge(GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                    answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                             "Forbidden: request header " + printable(name) + " is not allowed",
                             "preflight for header " + printable(name));
                     return;
@@ -214,10 +220,10 @@ final class Edge {
         }
         ex.addResponseHeader("Access-Control-Max-Age", maxAge);
         ex.addResponseHeader("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers");
-        call.answerEmpty(204);
+        answers.empty(call, 204);
     }
 
-    private boolean authenticate(ProxyCall call, ClientInfo client) throws IOException {
+    private boolean authenticate(RequestState call, ClientInfo client) throws IOException {
         Authentication a;
         try {
             a = authenticator.authenticate(call);
@@ -226,7 +232,7 @@ final class Edge {
             a = null;
         }
         if (a == null) {
-            call.reject(500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "authenticator failed");
+            answers.reject(call, 500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "authenticator failed");
             return false;
         }
         if (a.succeeded()) {
@@ -234,14 +240,14 @@ final class Edge {
             return true;
         }
         // Failed attempts count against the client address's allowance: guessing keys gets 429 soon.
-        if (rateLimiter != null && !withinLimit(call, call.ex, "ip:" + client.address, null)) {
+        if (rateLimiter != null && !withinLimit(call, "ip:" + client.address, null)) {
             return false;
         }
         if (a.challenge() != null) {
             call.ex.addResponseHeader("WWW-Authenticate", a.challenge());
         }
         boolean unauthorized = a.status() == 401;
-        call.rejectEdge(unauthorized ? GatewayListener.Rejection.UNAUTHENTICATED
+        answers.rejectEdge(call, unauthorized ? GatewayListener.Rejection.UNAUTHENTICATED
                 : GatewayListener.Rejection.FORBIDDEN, a.status(), unauthorized ? JsonRpcErrors.UNAUTHORIZED
                         : JsonRpcErrors.FORBIDDEN, (unauthorized ? "Unauthorized: " : "Forbidden: ") + a.message(),
                 "authentication failed from " + client.address + ": " + a.message());
@@ -249,7 +255,8 @@ final class Edge {
     }
 
     /** Takes from the caller's allowance; answers 429 and returns false when there is none left. */
-    boolean withinLimit(ProxyCall call, GatewayExchange ex, String key, String tool) throws IOException {
+    boolean withinLimit(RequestState call, String key, String tool) throws IOException {
+        GatewayExchange ex = call.ex;
         Duration wait;
         try {
             wait = rateLimiter.acquire(key, tool);
@@ -262,7 +269,7 @@ final class Edge {
         }
         long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
         ex.addResponseHeader("Retry-After", String.valueOf(seconds));
-        call.rejectRateLimited(seconds, tool == null ? "rate limit of " + key : "rate limit of " + key + " for tool "
+        answers.rateLimited(call, seconds, tool == null ? "rate limit of " + key : "rate limit of " + key + " for tool "
                 + tool);
         return false;
     }

@@ -7,8 +7,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import javax.net.SocketFactory;
-import javax.net.ssl.HostnameVerifier;
-import okhttp3.Call;
-import okhttp3.ConnectionPool;
-import okhttp3.ConnectionSpec;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.TlsVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,69 +97,34 @@ public final class Gateway implements AutoCloseable {
     public static final int DEFAULT_MAX_JSON_DEPTH = 64;
     /** Default for {@link Builder#certificateExpiryWarning(Duration)}: 30 days. */
     public static final Duration DEFAULT_CERTIFICATE_EXPIRY_WARNING = Duration.ofDays(30);
+    /** The {@code Retry-After} of a 503. */
+    private static final int RETRY_AFTER_SECONDS = 1;
 
     /** The pool as built: its name and policies (members change at run time: see {@link PoolRuntime#members()}). */
-    final BackendPool pool;
+    private final BackendPool pool;
     final PoolRuntime poolRuntime;
-    final SessionTokens tokens;
-    final Edge edge;
-    final McpPeek.Limits jsonLimits;
-    final long maxRequestBodyBytes;
-    final int maxAttempts;
-    final long streamIdleTimeoutMillis;
-    /** Beats SSE streams to find clients that left, and commits early answers; null when heartbeats are off. */
-    final Heartbeats heartbeats;
-    final long requestTimeoutMillis;
-    private final long backendKeepAliveMillis;
-    final int retryAfterSeconds = 1;
-    final RandomGenerator random;
-    final Ticker ticker;
-    final RetryBudget retryBudget;
-    final String healthPath;
-    private final String serviceName;
-    private final Clock clock;
-    private final GatewayListener listener;
-    private final GatewayListener safeListener;
-    private final OkHttpClient client;
+    private final Transport transport;
     private final ExecutorService executor;
     final HealthChecker healthChecker;
-    /** The certificate watch of each https backend, filled while the clients are made. */
-    private final Map<Backend, CertificateWatch> backendCertificates =
-            Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Beats SSE streams to find clients that left, and commits early answers; null when heartbeats are off. */
+    private final Heartbeats heartbeats;
+    private final RequestPath path;
+    private final PoolHealth health;
+    private final String healthPath;
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
     private volatile CompletableFuture<Void> idle;
     /** Set by {@link #close()}: requests get 503 and no failed call is retried on another backend. */
-    volatile boolean closed;
-    private final Duration certificateExpiryWarning;
-    private final List<CertificateWatch> serverCertificates;
+    private volatile boolean closed;
 
     private Gateway(Builder b) {
         this.pool = b.pool;
-        this.edge = new Edge(b.security, b.authenticator, b.rateLimiter);
-        this.jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
-                ? McpPeek.Limits.DEFAULT : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
-        this.maxRequestBodyBytes = b.maxRequestBodyBytes;
-        this.maxAttempts = b.maxAttempts;
-        this.streamIdleTimeoutMillis = b.streamIdleTimeout.toMillis();
-        this.requestTimeoutMillis = b.requestTimeout.toMillis();
-        this.backendKeepAliveMillis = b.backendKeepAlive.toMillis();
-        this.random = b.random;
-        this.ticker = b.ticker;
-        this.clock = b.clock;
         this.healthPath = b.healthPath;
-        this.serviceName = b.serviceName;
-        this.retryBudget = new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond);
-        this.listener = b.listener;
-        this.safeListener = listener == GatewayListener.NONE ? listener : new SafeListener(listener);
-        this.certificateExpiryWarning = b.certificateExpiryWarning;
+        GatewayListener listener = b.listener == GatewayListener.NONE ? b.listener : new SafeListener(b.listener);
         List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
         for (Map.Entry<String, Supplier<X509Certificate>> e : b.serverCertificates.entrySet()) {
-            server.add(new CertificateWatch(e.getKey(), e.getValue(), b.clock, certificateExpiryWarning,
-                    safeListener));
+            server.add(new CertificateWatch(e.getKey(), e.getValue(), b.clock, b.certificateExpiryWarning, listener));
         }
-        this.serverCertificates = List.copyOf(server);
-
         List<byte[]> keys = b.sessionKeys;
         if (keys.isEmpty()) {
             keys = List.of(SessionTokens.randomKey(b.secureRandom));
@@ -178,31 +132,33 @@ public final class Gateway implements AutoCloseable {
                     + " restart and cannot move between gateway instances; configure Gateway.Builder.sessionKeys(...)"
                     + " with a shared 32-byte key for multi-instance deployments.");
         }
-        this.tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
+        SessionTokens tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
-        Dispatcher dispatcher = new Dispatcher(executor);
-        this.heartbeats = b.streamHeartbeat.isZero() ? null
-                : new Heartbeats(b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name(), dispatcher::runningCalls);
-        // OkHttp's defaults (5 idle connections, 64 requests, 5 per host) would starve a proxy: size from the pool.
-        sizeDispatcher(dispatcher, pool.backends());
-        this.client = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                // no connection pool here: each backend's client gets one of its own (clientFor)
-                .socketFactory(ChannelSockets.INSTANCE)
-                .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .connectTimeout(b.connectTimeout)
-                .readTimeout(b.responseTimeout)
-                .writeTimeout(b.responseTimeout)
-                .callTimeout(Duration.ZERO)
-                .eventListenerFactory(AttemptTracker.FACTORY)
-                .build();
+        this.transport = new OkHttpTransport(executor, b.connectTimeout, b.responseTimeout,
+                b.requestTimeout.toMillis(), b.backendKeepAlive.toMillis());
+        this.heartbeats = b.streamHeartbeat.isZero() ? null : new Heartbeats(b.streamHeartbeat.toNanos(), executor,
+                b.ticker, pool.name(), transport::forEachEarlyAnswer);
+        Duration warnBefore = b.certificateExpiryWarning;
+        this.poolRuntime = new PoolRuntime(pool, b.ticker, listener, backend -> transport.route(backend,
+                "https".equalsIgnoreCase(backend.url().getScheme()) && !backend.h2cPriorKnowledge()
+                        ? new CertificateWatch(backend, b.clock, warnBefore, listener) : null));
+        this.health = new PoolHealth(poolRuntime, b.serviceName, pool.name(), b.clock, b.ticker, List.copyOf(server));
 
-        this.poolRuntime = new PoolRuntime(pool, ticker, safeListener, this::clientFor);
+        Answers answers = new Answers(listener, RETRY_AFTER_SECONDS);
+        Edge edge = new Edge(b.security, b.authenticator, b.rateLimiter, answers);
+        SessionRoute sessions = new SessionRoute(tokens, poolRuntime, pool.name(), answers);
+        ResponseRelay relay = new ResponseRelay(edge, sessions, tokens, heartbeats, b.streamIdleTimeout.toMillis());
+        Forwarder forwarder = new Forwarder(new Router(poolRuntime, pool, answers), relay, answers, poolRuntime, edge,
+                new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond), listener, b.ticker, b.maxAttempts,
+                () -> closed);
+        McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
+                ? McpPeek.Limits.DEFAULT : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
+        this.path = new RequestPath(edge, new BodyReader(b.maxRequestBodyBytes, answers), jsonLimits, sessions,
+                forwarder, answers, listener, poolRuntime, b.random, b.healthPath, health::report, heartbeats);
+
         if (pool.healthCheck().enabled()) {
-            this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), clock, random, executor);
+            this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), b.clock, b.random, executor);
             if (b.autoHealthChecks) {
                 healthChecker.start();
             }
@@ -210,76 +166,19 @@ public final class Gateway implements AutoCloseable {
             this.healthChecker = null;
         }
         poolRuntime.onMembershipChange(this::joined, this::left);
-        for (CertificateWatch w : serverCertificates) {
+        for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
     }
 
-    /** Sizes the dispatcher for {@code members}: their total {@code maxConnections}, and the largest per backend. */
-    private static void sizeDispatcher(Dispatcher dispatcher, List<Backend> members) {
-        int total = 0;
-        int maxPerBackend = 1;
-        for (Backend backend : members) {
-            total += backend.maxConnections();
-            maxPerBackend = Math.max(maxPerBackend, backend.maxConnections());
-        }
-        dispatcher.setMaxRequests(Math.max(total, 1));
-        dispatcher.setMaxRequestsPerHost(maxPerBackend);
-    }
-
     private void joined(BackendRuntime br) {
-        sizeDispatcher(client.dispatcher(), poolRuntime.pool().backends());
         if (healthChecker != null) {
             healthChecker.joined(br);
         }
     }
 
     private void left(BackendRuntime br) {
-        for (Call call : client.dispatcher().runningCalls()) {
-            if (call.request().tag(BackendRuntime.class) == br) {
-                call.cancel();
-            }
-        }
-        br.client.connectionPool().evictAll();
-        backendCertificates.remove(br.backend);
-        sizeDispatcher(client.dispatcher(), poolRuntime.pool().backends());
-    }
-
-    /**
-     * The backend's client: derived from the gateway's (sharing its dispatcher and threads) with a connection pool of
-     * its own, so that the backend's idle connections can be dropped at once when it dies, and with its TLS.
-     */
-    private OkHttpClient clientFor(Backend backend) {
-        OkHttpClient.Builder own = client.newBuilder().connectionPool(new ConnectionPool(backend.maxConnections(),
-                backendKeepAliveMillis, TimeUnit.MILLISECONDS));
-        if (backend.h2cPriorKnowledge()) {
-            return own.protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)).build();
-        }
-        if (!"https".equalsIgnoreCase(backend.url().getScheme())) {
-            return own.build();
-        }
-        // TLS keeps the JDK's own sockets: their records must not be read by the stale-connection check, and the
-        // handshake needs the socket read timeout that ChannelSocket leaves to okio (which does not watch handshakes).
-        own.socketFactory(SocketFactory.getDefault());
-        CertificateWatch watch = new CertificateWatch(backend, clock, certificateExpiryWarning, safeListener);
-        backendCertificates.put(backend, watch);
-        TlsPolicy tls = backend.tlsPolicy();
-        if (tls == TlsPolicy.system()) {
-            return own.eventListenerFactory(AttemptTracker.factory(watch)).build();
-        }
-        List<TlsVersion> versions = new ArrayList<>();
-        for (String p : tls.protocols()) {
-            versions.add(TlsVersion.forJavaName(p));
-        }
-        ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
-                .tlsVersions(versions.toArray(new TlsVersion[0]))
-                .build();
-        OkHttpClient.Builder cb = own
-                .eventListenerFactory(AttemptTracker.factory(watch))
-                .sslSocketFactory(tls.socketFactory(), tls.trustManager())
-                .connectionSpecs(List.of(spec));
-        tls.hostnameVerifier().ifPresent((HostnameVerifier v) -> cb.hostnameVerifier(v));
-        return cb.build();
+        br.route.cancelAll();
     }
 
     /** Starts a builder. */
@@ -296,7 +195,7 @@ public final class Gateway implements AutoCloseable {
         requireNonNull(exchange, "exchange");
         active.incrementAndGet();
         try {
-            new ProxyCall(this, exchange).run();
+            path.handle(exchange);
         } finally {
             if (active.decrementAndGet() == 0) {
                 CompletableFuture<Void> f = idle;
@@ -368,35 +267,7 @@ public final class Gateway implements AutoCloseable {
      * ejection of every backend. The same report is served as JSON at {@link Builder#healthPath(String)}.
      */
     public HealthReport health() {
-        PoolRuntime.Snapshot snap = poolRuntime.snapshot();
-        BackendRuntime[] members = poolRuntime.members().list;
-        List<HealthReport.BackendHealth> list = new ArrayList<>(members.length);
-        long now = ticker.read();
-        for (BackendRuntime br : members) {
-            boolean ejected = br.ejected;
-            list.add(new HealthReport.BackendHealth(br.backend.name(), br.healthy, br.lastCheck, br.lastCheckProblem,
-                    snap.available.holds(br), br.draining, br.circuitState(), br.inFlight.get(),
-                    br.backend.maxConnections(), Duration.ofNanos((long) br.latencyNanos()), br.successRate(),
-                    br.consecutiveFailures.get(), ejected,
-                    ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
-                    br.timesEjected, br.backend.weight(), br.effectiveWeight(), certificateOf(br.backend)));
-        }
-        List<HealthReport.CertificateInfo> own = new ArrayList<>(serverCertificates.size());
-        for (CertificateWatch w : serverCertificates) {
-            HealthReport.CertificateInfo info = w.info();
-            if (info != null) {
-                own.add(info);
-            }
-        }
-        int up = snap.available.size();
-        HealthReport.Status status = up > 0 && up == snap.all.size() ? HealthReport.Status.HEALTHY
-                : up > 0 ? HealthReport.Status.DEGRADED : HealthReport.Status.UNHEALTHY;
-        return new HealthReport(status, serviceName, pool.name(), clock.instant(), snap.panic, list, own);
-    }
-
-    private HealthReport.CertificateInfo certificateOf(Backend backend) {
-        CertificateWatch w = backendCertificates.get(backend);
-        return w == null ? null : w.info();
+        return health.report();
     }
 
     /**
@@ -439,118 +310,18 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        path.closed = true;
         if (healthChecker != null) {
             healthChecker.close();
         }
         if (heartbeats != null) {
             heartbeats.close();
         }
-        client.dispatcher().cancelAll();
+        transport.close();
         for (BackendRuntime br : poolRuntime.members().list) {
-            br.client.connectionPool().evictAll();
+            br.route.dropIdleConnections();
         }
         executor.shutdown();
-    }
-
-    GatewayListener safeListener() {
-        return safeListener;
-    }
-
-    BackendRuntime runtimeOf(Backend backend) {
-        return poolRuntime.members().byBackend.get(backend);
-    }
-
-    BackendRuntime byName(String name) {
-        return poolRuntime.members().byName.get(name);
-    }
-
-    BackendRuntime byEventTag(String tag) {
-        return poolRuntime.members().byEventTag.get(tag);
-    }
-
-    /** Wraps a user listener so that a throwing callback is logged and ignored. */
-    private static final class SafeListener extends GatewayListener {
-        private final GatewayListener delegate;
-
-        SafeListener(GatewayListener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void requestStart(GatewayRequest request) {
-            try {
-                delegate.requestStart(request);
-            } catch (RuntimeException e) {
-                log.warn("GatewayListener.requestStart threw; ignored", e);
-            }
-        }
-
-        @Override
-        public void backendSelected(GatewayRequest request, Backend backend, int attempt) {
-            try {
-                delegate.backendSelected(request, backend, attempt);
-            } catch (RuntimeException e) {
-                log.warn("GatewayListener.backendSelected threw; ignored", e);
-            }
-        }
-
-        @Override
-        public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
-            try {
-                delegate.requestEnd(request, status, elapsed, failure);
-            } catch (RuntimeException e) {
-                log.warn("GatewayListener.requestEnd threw; ignored", e);
-            }
-        }
-
-        @Override
-        public void retry(GatewayRequest request, Backend failed, int nextAttempt, Throwable cause) {
-            guard("retry", () -> delegate.retry(request, failed, nextAttempt, cause));
-        }
-
-        @Override
-        public void rejected(GatewayRequest request, Rejection reason) {
-            guard("rejected", () -> delegate.rejected(request, reason));
-        }
-
-        @Override
-        public void circuitStateChanged(Backend backend, CircuitState state) {
-            guard("circuitStateChanged", () -> delegate.circuitStateChanged(backend, state));
-        }
-
-        @Override
-        public void backendEjected(Backend backend, Duration duration, int timesEjected) {
-            guard("backendEjected", () -> delegate.backendEjected(backend, duration, timesEjected));
-        }
-
-        @Override
-        public void backendRestored(Backend backend) {
-            guard("backendRestored", () -> delegate.backendRestored(backend));
-        }
-
-        @Override
-        public void healthChanged(Backend backend, boolean healthy, String reason) {
-            guard("healthChanged", () -> delegate.healthChanged(backend, healthy, reason));
-        }
-
-        @Override
-        public void panicModeChanged(String poolName, boolean panic, int available, int total) {
-            guard("panicModeChanged", () -> delegate.panicModeChanged(poolName, panic, available, total));
-        }
-
-        @Override
-        public void certificateExpiring(HealthReport.CertificateInfo certificate, Backend backend) {
-            guard("certificateExpiring", () -> delegate.certificateExpiring(certificate, backend));
-        }
-
-        /** Runs one of the rarer callbacks (their lambda allocation does not matter), logging what it throws. */
-        private static void guard(String callback, Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                log.warn("GatewayListener.{} threw; ignored", callback, e);
-            }
-        }
     }
 
     /**

@@ -11,12 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HealthChecker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    private static final MediaType JSON = MediaType.get("application/json");
     static final String PROBE_PROTOCOL_VERSION = "2025-06-18";
     /** The revision without sessions, probed with {@link #DISCOVER} when a server refuses {@code initialize}. */
     static final String STATELESS_PROTOCOL_VERSION = "2026-07-28";
@@ -48,18 +41,10 @@ final class HealthChecker implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.executor = executor;
-        for (BackendRuntime br : pool.members().list) {
-            prepare(br);
-        }
-    }
-
-    private void prepare(BackendRuntime br) {
-        br.healthClient = br.client.newBuilder().callTimeout(policy.timeout()).build();
     }
 
     /** A backend joined the pool: checked at once, then on the schedule. */
     void joined(BackendRuntime br) {
-        prepare(br);
         if (timer != null) {
             schedule(br, 0);
         }
@@ -142,12 +127,15 @@ final class HealthChecker implements AutoCloseable {
 
     /** GET of the health path on the backend's origin: any 2xx is up. Returns the problem, or null. */
     private String httpCheck(BackendRuntime br) throws IOException {
-        HttpUrl url = br.url.resolve(br.backend.healthCheckPath());
-        if (url == null) {
+        Outbound get = new Outbound("GET", null, br.backend.healthCheckPath(), null, null, 0);
+        Transport.Inbound r;
+        try {
+            r = br.route.probe(get, policy.timeout());
+        } catch (IllegalArgumentException e) {
             return "health check path " + br.backend.healthCheckPath() + " does not resolve";
         }
-        try (Response r = br.healthClient.newCall(new Request.Builder().url(url).get().build()).execute()) {
-            if (r.isSuccessful()) {
+        try (r) {
+            if (r.code() >= 200 && r.code() < 300) {
                 return null;
             }
             String problem = "GET " + br.backend.healthCheckPath() + " answered " + r.code();
@@ -198,9 +186,8 @@ final class HealthChecker implements AutoCloseable {
                 ? new String[] {DISCOVER, "tools/list"} : new String[] {DISCOVER};
         for (int i = 0; i < methods.length; i++) {
             String json = "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1) + ",\"method\":\"" + methods[i] + "\"}";
-            Request request = post(br, json, null, STATELESS_PROTOCOL_VERSION).newBuilder()
-                    .header("Mcp-Method", methods[i]).build();
-            try (Response r = br.healthClient.newCall(request).execute()) {
+            Outbound request = post(json, null, STATELESS_PROTOCOL_VERSION).header("Mcp-Method", methods[i]);
+            try (Transport.Inbound r = br.route.probe(request, policy.timeout())) {
                 ProbeAnswer a = ProbeAnswer.of(r, i + 1);
                 if (a.problem != null) {
                     return methods[i] + ": " + a.problem;
@@ -212,13 +199,12 @@ final class HealthChecker implements AutoCloseable {
 
     /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
     private String sessionCheck(BackendRuntime br) throws IOException {
-        OkHttpClient client = br.healthClient;
         String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"openharbor-mcp-gateway"
                 + "-health\",\"version\":\"1\"}}}";
         String session;
         String version;
-        try (Response r = client.newCall(post(br, init, null, null)).execute()) {
+        try (Transport.Inbound r = br.route.probe(post(init, null, null), policy.timeout())) {
             ProbeAnswer a = ProbeAnswer.of(r, 1);
             if (a.problem != null) {
                 return (r.code() >= 400 && r.code() < 500 || a.problem.startsWith("JSON-RPC error")
@@ -228,23 +214,23 @@ final class HealthChecker implements AutoCloseable {
             version = a.protocolVersion != null ? a.protocolVersion : PROBE_PROTOCOL_VERSION;
         }
         try {
-            try (Response r = client.newCall(post(br,
-                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", session, version)).execute()) {
-                if (!r.isSuccessful()) {
+            try (Transport.Inbound r = br.route.probe(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                    session, version), policy.timeout())) {
+                if (r.code() < 200 || r.code() >= 300) {
                     return "notifications/initialized answered " + r.code();
                 }
             }
             String method = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST ? "tools/list" : "ping";
-            try (Response r = client.newCall(post(br, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}",
-                    session, version)).execute()) {
+            try (Transport.Inbound r = br.route.probe(post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}",
+                    session, version), policy.timeout())) {
                 ProbeAnswer a = ProbeAnswer.of(r, 2);
                 return a.problem == null ? null : method + ": " + a.problem;
             }
         } finally {
             if (session != null) {
-                Request delete = new Request.Builder().url(br.url).delete(null).header("Mcp-Session-Id", session)
-                        .header("MCP-Protocol-Version", version).build();
-                try (Response ignored = client.newCall(delete).execute()) {
+                Outbound delete = new Outbound("DELETE", null, null, null, null, 2).header("Mcp-Session-Id", session)
+                        .header("MCP-Protocol-Version", version);
+                try (Transport.Inbound ignored = br.route.probe(delete, policy.timeout())) {
                     // any answer will do: a server may refuse DELETE with 405
                 } catch (IOException e) {
                     log.debug("health probe could not end its session on {}: {}", br.backend.name(), e.toString());
@@ -253,13 +239,13 @@ final class HealthChecker implements AutoCloseable {
         }
     }
 
-    private static Request post(BackendRuntime br, String json, String session, String version) {
-        Request.Builder b = new Request.Builder().url(br.url)
+    private static Outbound post(String json, String session, String version) {
+        Outbound out = new Outbound("POST", null, null, json.getBytes(StandardCharsets.UTF_8), null, 5)
                 .header("Accept", "application/json, text/event-stream")
-                .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON));
-        if (session != null) b.header("Mcp-Session-Id", session);
-        if (version != null) b.header("MCP-Protocol-Version", version);
-        return b.build();
+                .header("Content-Type", "application/json");
+        if (session != null) out.header("Mcp-Session-Id", session);
+        if (version != null) out.header("MCP-Protocol-Version", version);
+        return out;
     }
 
     @Override
@@ -280,13 +266,12 @@ final class HealthChecker implements AutoCloseable {
             this.protocolVersion = protocolVersion;
         }
 
-        static ProbeAnswer of(Response r, int id) throws IOException {
-            if (!r.isSuccessful()) {
+        static ProbeAnswer of(Transport.Inbound r, int id) throws IOException {
+            if (r.code() < 200 || r.code() >= 300) {
                 return new ProbeAnswer("HTTP " + r.code(), null);
             }
-            String body = r.body().string();
-            MediaType type = r.body().contentType();
-            if (type != null && type.subtype().equals("event-stream")) {
+            String body = r.body().readUtf8();
+            if (r.eventStream()) {
                 for (String event : body.split("\r?\n\r?\n")) {
                     StringBuilder data = new StringBuilder();
                     for (String line : event.split("\r?\n")) {

@@ -1,13 +1,11 @@
 package io.openharbor.mcp.gateway;
 
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import okhttp3.Call;
+import java.util.function.Consumer;
 
 /**
  * The gateway's heartbeat clock. It beats every open SSE stream ({@link ClientStream#beat()}) once per interval, and it
@@ -16,8 +14,8 @@ import okhttp3.Call;
  * gateway's executor, so a write to a client that stopped reading blocks nobody else's.
  *
  * <p>Exchanges waiting for headers are the common case (every JSON answer waits a little), so they cost nothing to
- * register: each backend call carries its {@link EarlyAnswer} as a request tag, and one sweep every half interval looks
- * at the calls the OkHttp dispatcher has running and commits those still waiting an interval after they began (between
+ * register: each outbound request carries its {@link EarlyAnswer} ({@link Outbound#early}), and one sweep every half
+ * interval looks at the attempts the transport has in flight ({@link Transport#forEachEarlyAnswer}) and commits those still waiting an interval after they began (between
  * one and one and a half intervals). A timer entry per exchange, or a shared collection joined and left per exchange,
  * cost 6–25 µs of CPU per request in the load benchmark on Java 25; this costs a tag.
  */
@@ -26,16 +24,17 @@ final class Heartbeats implements AutoCloseable {
     private final Executor executor;
     private final Ticker ticker;
     private final String name;
-    private final Supplier<List<Call>> runningCalls;
+    private final Consumer<Consumer<EarlyAnswer>> inFlight;
     private volatile ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
-    Heartbeats(long intervalNanos, Executor executor, Ticker ticker, String name, Supplier<List<Call>> runningCalls) {
+    Heartbeats(long intervalNanos, Executor executor, Ticker ticker, String name,
+            Consumer<Consumer<EarlyAnswer>> inFlight) {
         this.intervalNanos = intervalNanos;
         this.executor = executor;
         this.ticker = ticker;
         this.name = name;
-        this.runningCalls = runningCalls;
+        this.inFlight = inFlight;
     }
 
     /** A schedule that beats {@code stream} until it is cancelled; null once the gateway is closed. */
@@ -60,12 +59,11 @@ final class Heartbeats implements AutoCloseable {
 
     private void sweep() {
         long now = ticker.read();
-        for (Call call : runningCalls.get()) {
-            EarlyAnswer early = call.request().tag(EarlyAnswer.class);
-            if (early != null && now - early.since >= intervalNanos && early.waiting()) {
+        inFlight.accept(early -> {
+            if (now - early.since >= intervalNanos && early.waiting()) {
                 run(early::commit);
             }
-        }
+        });
     }
 
     private void run(Runnable task) {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ final class PoolRuntime {
 
     private final Ticker ticker;
     private final GatewayListener listener;
-    private final Function<Backend, OkHttpClient> clients;
+    private final Function<Backend, Transport.Route> routes;
     private final long openNanos;
     private final OutlierDetection outliers;
     private final long baseEjectionNanos;
@@ -106,10 +105,10 @@ final class PoolRuntime {
     }
 
     PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener,
-            Function<Backend, OkHttpClient> clients) {
+            Function<Backend, Transport.Route> routes) {
         this.ticker = ticker;
         this.listener = listener;
-        this.clients = clients;
+        this.routes = routes;
         this.openNanos = pool.circuitBreaker().openDuration().toNanos();
         this.outliers = pool.outlierDetection();
         this.baseEjectionNanos = outliers.baseEjectionTime().toNanos();
@@ -134,7 +133,7 @@ final class PoolRuntime {
                         .onClose(e -> circuitChanged(holder[0], CircuitState.CLOSED))
                         .build()
                 : null;
-        BackendRuntime br = new BackendRuntime(pool.name(), backend, nextIndex++, clients.apply(backend), ticker,
+        BackendRuntime br = new BackendRuntime(pool.name(), backend, nextIndex++, routes.apply(backend), ticker,
                 pool.slowStart(), breaker);
         holder[0] = br;
         return br;

@@ -184,7 +184,7 @@ class MembershipTest {
             }
             assertThat(halfway.await(20, TimeUnit.SECONDS)).isTrue();
             int aBefore = a.requests.get();
-            int inFlightOnA = gw.byName("a").inFlight.get(); // the held one, and load that already picked a
+            int inFlightOnA = gw.poolRuntime.members().byName.get("a").inFlight.get(); // the held one, and load that already picked a
             var drained = gw.drainBackend("a", Duration.ofSeconds(30));
             gw.addBackend(d.backend());
             assertThat(gw.health().backends()).filteredOn(h -> h.name().equals("a"))

@@ -29,12 +29,13 @@ final class PoolRoutes {
         };
     }
 
+    /** {@code n} picks of the gateway's balancer over its routable backends, with a seeded random. */
     static List<String> pickMany(Gateway gw, int n) {
         List<String> out = new ArrayList<>(n);
-        RoutingContext ctx = context(gw.random, REQUEST);
+        RoutingContext ctx = context(new java.util.SplittableRandom(42)::nextLong, REQUEST);
         for (int i = 0; i < n; i++) {
             PoolRuntime.Snapshot s = gw.poolRuntime.snapshot();
-            out.add(gw.pool.loadBalancer().pick(gw.poolRuntime.routable(s), ctx).name());
+            out.add(gw.pool().loadBalancer().pick(gw.poolRuntime.routable(s), ctx).name());
         }
         return out;
     }

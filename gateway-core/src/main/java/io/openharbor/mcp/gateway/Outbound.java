@@ -1,0 +1,56 @@
+package io.openharbor.mcp.gateway;
+
+import java.util.Arrays;
+
+/**
+ * A request as it is to leave the gateway, in the gateway's own terms: method, where on the backend, headers already
+ * filtered, body. Built by one thread and handed to the {@link Transport}; the request path never sees the client's
+ * request type.
+ */
+final class Outbound {
+    final String method;
+    /** The client's query string, joined to any query of the backend URL; or null. */
+    final String query;
+    /** A path resolved against the backend URL instead of it (a health check path), or null. */
+    final String path;
+    final byte[] body;
+    /** The early answer waiting for this request's response headers, or null. */
+    final EarlyAnswer early;
+    private String[] headers;
+    private int size;
+
+    Outbound(String method, String query, String path, byte[] body, EarlyAnswer early, int expectedHeaders) {
+        this.method = method;
+        this.query = query;
+        this.path = path;
+        this.body = body;
+        this.early = early;
+        this.headers = new String[Math.max(4, expectedHeaders * 2)];
+    }
+
+    /** A request to the backend URL itself. */
+    static Outbound to(String method, byte[] body) {
+        return new Outbound(method, null, null, body, null, 4);
+    }
+
+    Outbound header(String name, String value) {
+        if (size == headers.length) {
+            headers = Arrays.copyOf(headers, size * 2);
+        }
+        headers[size++] = name;
+        headers[size++] = value;
+        return this;
+    }
+
+    int headerCount() {
+        return size / 2;
+    }
+
+    String headerName(int index) {
+        return headers[index * 2];
+    }
+
+    String headerValue(int index) {
+        return headers[index * 2 + 1];
+    }
+}

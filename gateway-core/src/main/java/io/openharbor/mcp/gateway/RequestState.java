@@ -1,0 +1,158 @@
+package io.openharbor.mcp.gateway;
+
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * What the gateway knows about one request as the stages of the request path learn it: the client, the peeked
+ * message, the caller, the session route, the early answer, and the outcome. One per request, used by the request's
+ * thread. It is also the {@link GatewayRequest} listeners and authenticators see and the {@link RoutingContext} load
+ * balancers see.
+ */
+final class RequestState implements GatewayRequest, RoutingContext {
+    /** The caller identity without authentication: everyone is the same anonymous caller. */
+    private static final String ANONYMOUS = "";
+
+    final GatewayExchange ex;
+    final ClientInfo client;
+    final long startNanos;
+    private final PoolRuntime pool;
+    private final RandomGenerator random;
+
+    /** The peeked JSON-RPC message of a POST, or null. */
+    McpPeek peek;
+    /** The identity the authenticator gave, or null without authentication. */
+    String caller;
+    /** The client's session token as it came, or null without a session. */
+    String clientToken;
+    /** The backend's own session id the token holds, or null. */
+    String upstreamSession;
+    /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
+    BackendRuntime pinned;
+    /** The backend's own event id to resume from (from a sealed Last-Event-ID), or null. */
+    String lastEventIdForBackend;
+    /** This request's early stream answer, armed for slow backends; or null. */
+    EarlyAnswer early;
+
+    /** The status sent (or, inside an early answer, the one it stands for); 0 until then. */
+    int status;
+    /** What made the request fail, for the listener's {@code requestEnd}; or null. */
+    Throwable failure;
+
+    RequestState(GatewayExchange ex, ClientInfo client, PoolRuntime pool, RandomGenerator random) {
+        this.ex = ex;
+        this.client = client;
+        this.pool = pool;
+        this.random = random;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** The JSON-RPC id of the request being answered (raw JSON), or null. */
+    String idJson() {
+        return peek == null ? null : peek.idJson;
+    }
+
+    /** The key of the caller's rate limits: its identity, or its address when unauthenticated. */
+    String rateKey() {
+        return caller != null ? caller : "ip:" + client.address;
+    }
+
+    /** What session tokens are bound to: the caller's identity, or the same "anonymous" for everyone. */
+    String sessionCaller() {
+        return caller != null ? caller : ANONYMOUS;
+    }
+
+    // ---- GatewayRequest ----
+
+    @Override
+    public String httpMethod() {
+        return ex.method();
+    }
+
+    @Override
+    public String rpcMethod() {
+        return peek == null || peek.batch ? null : peek.method;
+    }
+
+    @Override
+    public String toolName() {
+        return peek == null ? null : peek.toolName;
+    }
+
+    @Override
+    public boolean isBatch() {
+        return peek != null && peek.batch;
+    }
+
+    @Override
+    public boolean hasSession() {
+        return clientToken != null;
+    }
+
+    @Override
+    public String header(String name) {
+        return ex.requestHeader(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        return ex.requestHeaders(name);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return ex.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return client.socketAddress;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return client.secure;
+    }
+
+    @Override
+    public String caller() {
+        return caller;
+    }
+
+    @Override
+    public List<X509Certificate> clientCertificates() {
+        return ex.clientCertificates();
+    }
+
+    // ---- RoutingContext ----
+
+    @Override
+    public GatewayRequest request() {
+        return this;
+    }
+
+    @Override
+    public int inFlight(Backend backend) {
+        BackendRuntime br = pool.members().byBackend.get(backend);
+        return br == null ? 0 : br.inFlight.get();
+    }
+
+    @Override
+    public double latencyNanos(Backend backend) {
+        BackendRuntime br = pool.members().byBackend.get(backend);
+        return br == null ? 0 : br.latencyNanos();
+    }
+
+    @Override
+    public double weight(Backend backend) {
+        BackendRuntime br = pool.members().byBackend.get(backend);
+        return br == null ? backend.weight() : br.effectiveWeight();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return random;
+    }
+}
