@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The live side of one {@link Backend}: the transport route that reaches it, and everything the gateway
@@ -38,9 +41,15 @@ final class BackendRuntime {
 
     /** Requests in flight, streams included: the bulkhead and the least-loaded strategies read it. */
     final AtomicInteger inFlight = new AtomicInteger();
-    private volatile double latencyCost;
-    private volatile long latencyStamp;
-    private volatile double successRate = 1.0;
+    /** The latency EWMA and the time of its last sample: one immutable pair, so readers never mix two samples. */
+    private record Ewma(double cost, long stamp) {}
+    private final AtomicReference<Ewma> latency = new AtomicReference<>(new Ewma(0, 0));
+    /** The success-rate EWMA, as the bits of a double. */
+    private final AtomicLong successBits = new AtomicLong(Double.doubleToRawLongBits(1.0));
+    private static final LongUnaryOperator SUCCEEDED =
+            b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) * 0.95 + 0.05);
+    private static final LongUnaryOperator FAILED =
+            b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) * 0.95);
     /** Gateway-side failures in a row (connect, reset, timeout, 502/503/504): outlier ejection counts them. */
     final AtomicInteger consecutiveGatewayFailures = new AtomicInteger();
     /** Any failure in a row (also 500 and other 5xx), for the health report. */
@@ -48,7 +57,9 @@ final class BackendRuntime {
 
     /** The Failsafe breaker, or null when the pool's policy disables breakers. Opening is timed with our ticker. */
     final CircuitBreaker<Object> breaker;
-    volatile long breakerOpenedAt;
+    static final long NOT_STAMPED = Long.MIN_VALUE;
+    /** When the breaker's open period began (our ticker), NOT_STAMPED outside one; stamped by whoever sees it first. */
+    final AtomicLong breakerOpenedAt = new AtomicLong(NOT_STAMPED);
 
     // Active health: written by the health checker (one check of a backend at a time), read by everyone.
     volatile boolean healthy = true;
@@ -63,7 +74,7 @@ final class BackendRuntime {
     int timesEjected;
     long restoredAt;
 
-    private volatile long rampStart = NO_RAMP;
+    private final AtomicLong rampStart = new AtomicLong(NO_RAMP);
 
     // Membership: set by the pool runtime under its lock, read by requests after they take a slot.
     /** No new request may start on it: it is being drained, or has been removed. */
@@ -119,21 +130,27 @@ final class BackendRuntime {
 
     /**
      * Feeds one outcome: a latency sample of time to response headers ({@code latencyNanos} below 0 when the attempt
-     * got no answer), the success flag into the success rate and the failure streaks. One lock for all of it.
+     * got no answer), the success flag into the success rate and the failure streaks. Lock-free: the latency pair is
+     * replaced whole with a compare-and-set, so a reader never pairs one sample's average with another's time.
      */
-    synchronized void record(long latencyNanos, boolean success, boolean gatewayFailure) {
+    void record(long latencyNanos, boolean success, boolean gatewayFailure) {
         if (latencyNanos >= 0) {
             long now = ticker.read();
-            double cost = latencyCost;
-            if (latencyNanos > cost) {
-                latencyCost = latencyNanos;
-            } else {
-                double w = Math.exp(-Math.max(now - latencyStamp, 0) / DECAY_NANOS);
-                latencyCost = cost * w + latencyNanos * (1 - w);
+            while (true) {
+                Ewma e = latency.get();
+                double cost;
+                if (latencyNanos > e.cost()) {
+                    cost = latencyNanos;
+                } else {
+                    double w = Math.exp(-Math.max(now - e.stamp(), 0) / DECAY_NANOS);
+                    cost = e.cost() * w + latencyNanos * (1 - w);
+                }
+                if (latency.compareAndSet(e, new Ewma(cost, Math.max(now, e.stamp())))) {
+                    break;
+                }
             }
-            latencyStamp = now;
         }
-        successRate = successRate * 0.95 + (success ? 0.05 : 0);
+        successBits.updateAndGet(success ? SUCCEEDED : FAILED);
         if (success) {
             consecutiveFailures.set(0);
         } else {
@@ -153,17 +170,17 @@ final class BackendRuntime {
 
     /** The peak-sensitive latency average decayed to now, in nanoseconds; 0 before the first answer. */
     double latencyNanos() {
-        double cost = latencyCost;
-        if (cost == 0) {
+        Ewma e = latency.get();
+        if (e.cost() == 0) {
             return 0;
         }
-        long age = ticker.read() - latencyStamp;
-        return age <= 0 ? cost : cost * Math.exp(-age / DECAY_NANOS);
+        long age = ticker.read() - e.stamp();
+        return age <= 0 ? e.cost() : e.cost() * Math.exp(-age / DECAY_NANOS);
     }
 
     /** Share of successes among roughly the last 20 outcomes (an EWMA with α = 0.05). */
     double successRate() {
-        return successRate;
+        return Double.longBitsToDouble(successBits.get());
     }
 
     // ---- slow start ----
@@ -171,20 +188,20 @@ final class BackendRuntime {
     /** Starts the slow-start ramp (a backend joined or came back). */
     void startRamp() {
         if (slowStartNanos > 0) {
-            rampStart = ticker.read();
+            rampStart.set(ticker.read());
         }
     }
 
     /** The weight strategies use: the configured weight, scaled down while the backend ramps up after slow start. */
     double effectiveWeight() {
-        long start = rampStart;
+        long start = rampStart.get();
         int weight = backend.weight();
         if (start == NO_RAMP) {
             return weight;
         }
         long elapsed = ticker.read() - start;
         if (elapsed >= slowStartNanos) {
-            rampStart = NO_RAMP;
+            rampStart.compareAndSet(start, NO_RAMP); // not a ramp started since we read it
             return weight;
         }
         double share = Math.max(SLOW_START_MIN, Math.max(elapsed, 0) / (double) slowStartNanos);

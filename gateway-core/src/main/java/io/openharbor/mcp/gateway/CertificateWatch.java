@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,7 @@ final class CertificateWatch {
     private final Duration warnBefore;
     private final GatewayListener listener;
     private volatile X509Certificate current;
-    private volatile X509Certificate warned;
+    private final AtomicReference<X509Certificate> warned = new AtomicReference<>();
 
     /** For a backend: the certificate comes from handshakes. */
     CertificateWatch(Backend backend, Clock clock, Duration warnBefore, GatewayListener listener) {
@@ -58,7 +59,7 @@ final class CertificateWatch {
     void seen(X509Certificate leaf) {
         X509Certificate before = current;
         if (leaf.equals(before)) {
-            if (leaf.equals(warned)) {
+            if (leaf.equals(warned.get())) {
                 return;
             }
         } else {
@@ -67,8 +68,9 @@ final class CertificateWatch {
                     leaf.getSubjectX500Principal().getName(), leaf.getNotAfter().toInstant());
         }
         HealthReport.CertificateInfo info = info(leaf);
-        if (Duration.between(clock.instant(), info.notAfter()).compareTo(warnBefore) < 0 && !leaf.equals(warned)) {
-            warned = leaf;
+        X509Certificate last = warned.get();
+        if (Duration.between(clock.instant(), info.notAfter()).compareTo(warnBefore) < 0 && !leaf.equals(last)
+                && warned.compareAndSet(last, leaf)) { // one thread warns, once per certificate
             if (info.daysLeft() < 0) {
                 log.warn("{} {}: certificate {} EXPIRED on {}", backend != null ? "backend" : "certificate", name,
                         info.subject(), info.notAfter());

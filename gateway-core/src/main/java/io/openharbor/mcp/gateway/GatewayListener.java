@@ -6,8 +6,15 @@ import java.time.Duration;
  * Callbacks on the life of each request, in the style of OkHttp's {@code EventListener}: extend it and override what
  * you need; every method is a no-op by default. Metrics (Micrometer), tracing and audit logs hook in here.
  *
- * <p>Callbacks run on the request's own thread, on the hot path: they must be cheap and must not block. They must not
- * throw; if one does, the gateway logs it and carries on, and the request is not affected.
+ * <p>Callbacks run on the hot path: they must be cheap and must not block. They must not throw; if one does, the
+ * gateway logs it and carries on, and the request is not affected. No callback runs while the gateway (or its circuit
+ * breaker library) holds a lock, so a callback may call back into the gateway, for example {@link Gateway#health()}.
+ * Per-request callbacks ({@code requestStart}, {@code backendSelected}, {@code retry}, {@code rejected},
+ * {@code requestEnd}) run on the request's own thread. Pool events ({@code circuitStateChanged},
+ * {@code backendEjected}, {@code backendRestored}, {@code panicModeChanged}, {@code healthChanged}) are queued where
+ * they happen and delivered one at a time, in the order they happened, by the thread that made them (a request
+ * thread, a health-check thread, a {@code health()} caller) or by another gateway thread delivering at that moment.
+ * {@code certificateExpiring} runs on the thread that saw the certificate (a handshake, or a health report).
  *
  * <pre>{@code
  * Gateway.builder().listener(new GatewayListener() {

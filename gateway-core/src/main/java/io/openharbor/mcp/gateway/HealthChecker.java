@@ -102,6 +102,7 @@ final class HealthChecker implements AutoCloseable {
             problem = e.toString();
         }
         record(br, problem);
+        pool.dispatch(); // healthChanged, queued under our lock
     }
 
     private synchronized void record(BackendRuntime br, String problem) {

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -40,9 +41,12 @@ final class PoolRuntime {
     private volatile Members members;
     private volatile Snapshot snapshot;
     private boolean panic;
-    /** Told when a backend joins or leaves (the gateway sizes its dispatcher, the health checker schedules). */
+    /** Told when a backend joins or leaves (the health checker schedules it, its calls are cancelled). */
     private volatile Consumer<BackendRuntime> onJoin = br -> {};
     private volatile Consumer<BackendRuntime> onLeave = br -> {};
+    /** Listener calls queued while a lock (ours, the health checker's or Failsafe's) is held; see {@link #dispatch}. */
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger dispatching = new AtomicInteger();
 
     /** The pool's members at one moment: copy-on-write, replaced whole when a backend joins or leaves. */
     static final class Members {
@@ -263,7 +267,40 @@ final class PoolRuntime {
         if (s.version == version.get() && ticker.read() - s.validUntil < 0) {
             return s;
         }
-        return refresh();
+        s = refresh();
+        dispatch();
+        return s;
+    }
+
+    /** Queues a listener call; whoever queues it calls {@link #dispatch} once it holds no lock. */
+    private void emit(Runnable call) {
+        if (listener != GatewayListener.NONE) {
+            events.add(call);
+        }
+    }
+
+    /**
+     * Runs the queued listener calls in the order they were queued, one at a time, on the calling thread. Must be
+     * called with no lock held. While another thread is running them, returns at once: that thread runs ours too.
+     */
+    void dispatch() {
+        if (events.isEmpty() || dispatching.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        while (true) {
+            for (Runnable call; (call = events.poll()) != null; ) {
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    log.warn("listener call failed; ignored", e);
+                }
+            }
+            missed = dispatching.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
     }
 
     /** The backends new requests may go to: the available ones, or in panic all of them. */
@@ -277,8 +314,12 @@ final class PoolRuntime {
     }
 
     private synchronized Snapshot refresh() {
+        Snapshot current = snapshot;
         int v = version.get();
         long now = ticker.read();
+        if (current != null && current.version == v && now - current.validUntil < 0) {
+            return current; // rebuilt by the thread this one waited for
+        }
         long validUntil = now + NEVER.toNanos();
         BackendRuntime[] members = this.members.list;
         List<BackendRuntime> available = new ArrayList<>(members.length);
@@ -289,14 +330,20 @@ final class PoolRuntime {
                 br.restoredAt = now;
                 br.startRamp();
                 log.info("backend {} restored after ejection", br.backend.name());
-                listener.backendRestored(br.backend);
+                emit(() -> listener.backendRestored(br.backend));
             }
             if (br.ejected) {
                 validUntil = Math.min(validUntil, br.ejectedUntil);
             }
             if (br.breaker != null && br.breaker.isOpen()) {
-                long due = br.breakerOpenedAt + openNanos;
+                long opened = br.breakerOpenedAt.get();
+                if (opened == BackendRuntime.NOT_STAMPED) { // opened an instant ago: its onOpen has not run yet
+                    br.breakerOpenedAt.compareAndSet(BackendRuntime.NOT_STAMPED, now);
+                    opened = br.breakerOpenedAt.get();
+                }
+                long due = opened + openNanos;
                 if (now - due >= 0) {
+                    br.breakerOpenedAt.set(BackendRuntime.NOT_STAMPED);
                     br.breaker.halfOpen(); // open long enough: let the trial requests through
                 } else {
                     validUntil = Math.min(validUntil, due);
@@ -321,7 +368,8 @@ final class PoolRuntime {
             } else {
                 log.info("pool {} left panic: {} of {} backends available", pool.name(), available.size(), total);
             }
-            listener.panicModeChanged(pool.name(), nowPanic, available.size(), total);
+            int n = available.size();
+            emit(() -> listener.panicModeChanged(pool.name(), nowPanic, n, total));
         }
         Candidates.Live all = new Candidates.Live(serving.toArray(new BackendRuntime[0]));
         Snapshot s = new Snapshot(available.size() == total ? all
@@ -354,6 +402,7 @@ final class PoolRuntime {
                 && br.consecutiveGatewayFailures.get() >= outliers.consecutiveFailures() && !br.ejected) {
             tryEject(br);
         }
+        dispatch(); // what Failsafe's listeners and tryEject queued
     }
 
     private synchronized void tryEject(BackendRuntime br) {
@@ -386,7 +435,8 @@ final class PoolRuntime {
         Duration d = Duration.ofNanos(duration);
         log.warn("backend {} ejected for {} (ejection #{}) after {} gateway-side failures in a row", br.backend.name(),
                 d, br.timesEjected, outliers.consecutiveFailures());
-        listener.backendEjected(br.backend, d, br.timesEjected);
+        int times = br.timesEjected;
+        emit(() -> listener.backendEjected(br.backend, d, times));
     }
 
     private void circuitChanged(BackendRuntime br, CircuitState state) {
@@ -394,7 +444,7 @@ final class PoolRuntime {
             return;
         }
         if (state == CircuitState.OPEN) {
-            br.breakerOpenedAt = ticker.read();
+            br.breakerOpenedAt.compareAndSet(BackendRuntime.NOT_STAMPED, ticker.read());
             log.warn("circuit of backend {} opened", br.backend.name());
         } else {
             log.info("circuit of backend {} is {}", br.backend.name(), state == CircuitState.CLOSED ? "closed"
@@ -404,7 +454,7 @@ final class PoolRuntime {
             }
         }
         changed();
-        listener.circuitStateChanged(br.backend, state);
+        emit(() -> listener.circuitStateChanged(br.backend, state)); // under Failsafe's state lock, or ours
     }
 
     /** Called by the health checker when its verdict on a backend changes. */
@@ -417,6 +467,6 @@ final class PoolRuntime {
             log.warn("backend {} is unhealthy: {}", br.backend.name(), reason);
         }
         changed();
-        listener.healthChanged(br.backend, healthy, reason);
+        emit(() -> listener.healthChanged(br.backend, healthy, reason)); // under the health checker's lock
     }
 }
