@@ -71,7 +71,7 @@ final class BackendRuntime {
     // Ejection: guarded by the pool runtime's lock.
     volatile long ejectedUntil;
     volatile boolean ejected;
-    int timesEjected;
+    volatile int timesEjected;
     long restoredAt;
 
     private final AtomicLong rampStart = new AtomicLong(NO_RAMP);

@@ -276,13 +276,6 @@ final class Edge {
 
     /** A header value fit for a log line: control characters replaced, at most 100 characters. */
     static String printable(String s) {
-        if (s == null) return "(none)";
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 100) + 2).append('\'');
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7F ? '?' : c);
-        }
-        if (s.length() > 100) sb.append("...");
-        return sb.append('\'').toString();
+        return HeaderText.printable(s);
     }
 }

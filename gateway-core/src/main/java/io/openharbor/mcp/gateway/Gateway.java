@@ -135,8 +135,10 @@ public final class Gateway implements AutoCloseable {
         SessionTokens tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
-        this.transport = new OkHttpTransport(executor, b.connectTimeout, b.responseTimeout,
-                b.requestTimeout.toMillis(), b.backendKeepAlive.toMillis());
+        this.transport = new Transports(Transports.http1ForPlainBackends() ? new Http1Transport(Ticker.system(),
+                b.connectTimeout, b.responseTimeout, b.requestTimeout.toMillis(), b.backendKeepAlive.toMillis()) : null,
+                new OkHttpTransport(executor, b.connectTimeout, b.responseTimeout, b.requestTimeout.toMillis(),
+                        b.backendKeepAlive.toMillis()));
         this.heartbeats = b.streamHeartbeat.isZero() ? null : new Heartbeats(b.streamHeartbeat.toNanos(), executor,
                 b.ticker, pool.name(), transport::forEachEarlyAnswer);
         Duration warnBefore = b.certificateExpiryWarning;
