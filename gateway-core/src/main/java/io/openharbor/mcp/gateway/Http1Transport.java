@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import okio.Buffer;
 import okio.BufferedSource;
@@ -126,6 +127,7 @@ final class Http1Transport implements Transport {
                     c.timedOut = true;
                     c.close();
                 } else if (c.current == null && now - c.idleSince - keepAliveNanos >= 0 && route.idle.remove(c)) {
+                    route.idleCount.decrementAndGet();
                     c.close();
                 }
             }
@@ -144,6 +146,8 @@ final class Http1Transport implements Transport {
         final int maxIdle;
         /** Idle connections, the most recently used first. */
         final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+        /** About how many are idle (the deque's own size is a walk). */
+        final AtomicInteger idleCount = new AtomicInteger();
         /** Every open connection, idle or in use (for the watchdog, early answers and cancellation). */
         final Set<Conn> all = ConcurrentHashMap.newKeySet();
 
@@ -209,6 +213,7 @@ final class Http1Transport implements Transport {
         Conn acquire(Exchange1 x) throws IOException {
             Conn c;
             while ((c = idle.pollFirst()) != null) {
+                idleCount.decrementAndGet();
                 if (ticker.read() - c.idleSince - keepAliveNanos >= 0 || c.peerClosed()) {
                     // Kept too long, or closed by the backend: nothing was sent on it. A closed one means the others
                     // (idle as long or longer) are suspect too: they are dropped and a new connection is opened.
@@ -238,10 +243,11 @@ final class Http1Transport implements Transport {
             c.current = null;
             c.deadline = 0;
             c.idleSince = ticker.read();
-            if (closed || c.closed || idle.size() >= maxIdle) {
+            if (closed || c.closed || idleCount.get() >= maxIdle) {
                 c.close();
                 return;
             }
+            idleCount.incrementAndGet();
             idle.offerFirst(c);
         }
 
@@ -249,6 +255,7 @@ final class Http1Transport implements Transport {
         public void dropIdleConnections() {
             Conn c;
             while ((c = idle.pollLast()) != null) {
+                idleCount.decrementAndGet();
                 c.close();
             }
         }
@@ -264,6 +271,7 @@ final class Http1Transport implements Transport {
                 c.close();
             }
             idle.clear();
+            idleCount.set(0);
         }
 
         @Override
@@ -356,6 +364,12 @@ final class Http1Transport implements Transport {
         void write(long timeoutNanos, ByteBuffer... buffers) throws IOException {
             deadline = route.now() + timeoutNanos;
             try {
+                if (buffers.length == 1) {
+                    while (buffers[0].hasRemaining()) {
+                        ch.write(buffers[0]);
+                    }
+                    return;
+                }
                 long left = 0;
                 for (ByteBuffer b : buffers) {
                     left += b.remaining();
