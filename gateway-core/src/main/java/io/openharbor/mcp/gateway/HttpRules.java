@@ -14,6 +14,7 @@ final class HttpRules {
             "proxy-authenticate", "proxy-authorization");
 
     /** Request headers the gateway sets itself (or that the host server has already consumed). */
+    private static final Set<String> RESPONSE_OWNED = Set.of("content-length", "date", "server");
     private static final Set<String> REQUEST_OWNED = Set.of("host", "content-length", "expect", "http2-settings");
 
     /** Whether a request header (lower-case name) must not be copied to the backend. */
@@ -21,9 +22,14 @@ final class HttpRules {
         return HOP_BY_HOP.contains(lower) || REQUEST_OWNED.contains(lower) || connectionTokens.contains(lower);
     }
 
-    /** Whether a response header (lower-case name) must not be copied to the client. */
+    /**
+     * Whether a response header (lower-case name) must not be copied to the client: hop-by-hop ones, the length (the
+     * host frames the body), and {@code Date} and {@code Server}, which the host sets for its own answer (two
+     * {@code Date}s break HTTP; a backend's {@code Server} names software the client has no business knowing; nginx
+     * drops both the same way).
+     */
     static boolean dropResponseHeader(String lower, List<String> connectionTokens) {
-        return HOP_BY_HOP.contains(lower) || lower.equals("content-length") || connectionTokens.contains(lower);
+        return HOP_BY_HOP.contains(lower) || RESPONSE_OWNED.contains(lower) || connectionTokens.contains(lower);
     }
 
     /** The header names listed in {@code Connection} values, lower case (they are hop-by-hop too). */

@@ -119,6 +119,8 @@ class ProxyTest {
                 .addHeader("Connection", "X-Backend-Hop")
                 .addHeader("X-Backend-Hop", "1")
                 .addHeader("Keep-Alive", "timeout=5")
+                .addHeader("Server", "backend/1.0")
+                .addHeader("Date", "Mon, 01 Jan 2024 00:00:00 GMT")
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .build());
         String url = start(gateway(a.url("/mcp").toString()));
@@ -141,6 +143,9 @@ class ProxyTest {
             assertThat(r.header("X-Backend")).isEqualTo("yes");
             assertThat(r.header("X-Backend-Hop")).isNull();
             assertThat(r.header("Keep-Alive")).isNull();
+            // the host's own Date (one, as HTTP requires) and no Server naming the backend's software, as nginx does
+            assertThat(r.headers("Date")).hasSizeLessThanOrEqualTo(1).doesNotContain("Mon, 01 Jan 2024 00:00:00 GMT");
+            assertThat(r.headers("Server")).doesNotContain("backend/1.0");
             assertThat(r.body().string()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
         }
         RecordedRequest seen = a.takeRequest(5, TimeUnit.SECONDS);
