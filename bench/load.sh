@@ -3,6 +3,7 @@
 # through the gateway (JDK HttpServer and Jetty adapters, on each JDK given), for what users run:
 #
 #   post     tools/call POSTs answered with JSON (closed loop, wrk)
+#   okhttp   the same through the gateway with plain backends on OkHttp (-Dio.openharbor.mcp.gateway.transport=okhttp)
 #   session  the same with an MCP session: the gateway's sealed Mcp-Session-Id token on every call
 #   sse      tools/call answered with a text/event-stream (one message event)
 #   local    the gateway's host server answering the canned JSON itself: the gateway's own CPU share
@@ -23,7 +24,7 @@ WARMUP=${WARMUP:-8}               # seconds of wrk before each measured run (JIT
 CONNS=${CONNS:-"16 64"}           # connection counts of the post and local rows
 EXTRA_CONNS=${EXTRA_CONNS:-64}    # connection counts of the session and sse rows
 JAVAS=${JAVAS:-"/usr/lib/jvm/java-17-openjdk-amd64/bin/java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java"}
-PHASES=${PHASES:-"post session sse local strace streams"}
+PHASES=${PHASES:-"post okhttp session sse local strace streams"}
 STRACE=${STRACE:-$(command -v strace >/dev/null 2>&1 && echo 1 || echo 0)}
 STRACE_DURATION=${STRACE_DURATION:-5}   # seconds of wrk (16 connections) with strace attached
 STREAMS=${STREAMS:-"1000 10000"}        # idle GET streams held open at once (capped by the fd limit)
@@ -312,8 +313,9 @@ java_version() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/jav
 # start_java LOG JAVA ARGS...: starts a JVM server, waits (at most 20 s) for its "ready" line; sets STARTED.
 start_java() {
   local log=$1 java=$2 i; shift 2
+  # shellcheck disable=SC2086 # JVM_OPTS: extra JVM flags, split on spaces
   "$java" -Xms"${JVM_HEAP:-$HEAP}" -Xmx"${JVM_HEAP:-$HEAP}" -Dsun.net.httpserver.nodelay=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$CP" "$@" > "$log" 2>&1 &
+    ${JVM_OPTS:-} -cp "$CP" "$@" > "$log" 2>&1 &
   STARTED=$!; pids+=("$STARTED")
   for i in $(seq 1 200); do grep -q ready "$log" && return 0; kill -0 "$STARTED" 2>/dev/null || break; sleep 0.1; done
   echo "server did not start: $*" >&2; cat "$log" >&2; return 1
@@ -393,6 +395,15 @@ for java in $JAVAS; do
       else
         wrk -t2 -c16 -d"${WARMUP}s" -s "$OUT/call.lua" "http://127.0.0.1:$GW_PORT/mcp" >/dev/null 2>&1 || true
       fi
+      if has_phase strace; then strace_row "$label" "http://127.0.0.1:$GW_PORT/mcp" "$gw"; fi
+      alive "$gw" "$label (post)"; stop "$gw"
+    fi
+    if has_phase okhttp; then
+      # the same gateway with plain backends sent through OkHttp (the transport before Http1Transport)
+      label="gateway (OkHttp transport), $adapter adapter, Java $v"
+      JVM_OPTS=-Dio.openharbor.mcp.gateway.transport=okhttp bench_gateway "$java" "$adapter" "$GW_PORT" \
+        "http://127.0.0.1:$BACKEND_PORT/mcp"; gw=$STARTED
+      row post "$label" "http://127.0.0.1:$GW_PORT/mcp" "$OUT/call.lua" "$CONNS" "$gw"
       if has_phase strace; then strace_row "$label" "http://127.0.0.1:$GW_PORT/mcp" "$gw"; fi
       alive "$gw" "$label (post)"; stop "$gw"
     fi
