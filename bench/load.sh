@@ -400,12 +400,12 @@ for java in $JAVAS; do
     fi
     if has_phase okhttp; then
       # the same gateway with plain backends sent through OkHttp (the transport before Http1Transport)
-      label="gateway (OkHttp transport), $adapter adapter, Java $v"
+      olabel="gateway (OkHttp transport), $adapter adapter, Java $v"
       JVM_OPTS=-Dio.openharbor.mcp.gateway.transport=okhttp bench_gateway "$java" "$adapter" "$GW_PORT" \
         "http://127.0.0.1:$BACKEND_PORT/mcp"; gw=$STARTED
-      row post "$label" "http://127.0.0.1:$GW_PORT/mcp" "$OUT/call.lua" "$CONNS" "$gw"
-      if has_phase strace; then strace_row "$label" "http://127.0.0.1:$GW_PORT/mcp" "$gw"; fi
-      alive "$gw" "$label (post)"; stop "$gw"
+      row post "$olabel" "http://127.0.0.1:$GW_PORT/mcp" "$OUT/call.lua" "$CONNS" "$gw"
+      if has_phase strace; then strace_row "$olabel" "http://127.0.0.1:$GW_PORT/mcp" "$gw"; fi
+      alive "$gw" "$olabel (post)"; stop "$gw"
     fi
     if has_phase local; then
       for c in $CONNS; do
