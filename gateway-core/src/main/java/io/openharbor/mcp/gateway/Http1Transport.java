@@ -417,6 +417,8 @@ final class Http1Transport implements Transport {
         /** Bytes of the body left: for a fixed length, or of the current chunk; -1 reading until close. */
         private long remaining;
         private boolean chunked;
+        /** A chunk's data has been read, its closing CRLF not yet. */
+        private boolean afterChunk;
         private boolean done;
         private boolean reusable;
         private long idleNanos;
@@ -707,8 +709,16 @@ final class Http1Transport implements Transport {
             }
             Conn c = conn;
             try {
-                if (chunked && remaining == 0 && !nextChunk(c)) {
-                    return -1;
+                if (chunked && remaining == 0) {
+                    if (afterChunk) {
+                        // The CRLF that ends the chunk before: read only now, because servers (Jetty) send it with
+                        // the next chunk's size. Waiting for it sooner would hold the chunk back until the next one.
+                        chunkEnd(c);
+                        afterChunk = false;
+                    }
+                    if (!nextChunk(c)) {
+                        return -1;
+                    }
                 }
                 ByteBuffer in = c.in;
                 if (!in.hasRemaining() && fill(c) < 0) {
@@ -731,7 +741,7 @@ final class Http1Transport implements Transport {
                     if (remaining == 0 && !chunked) {
                         done = true;
                     } else if (remaining == 0) {
-                        chunkEnd(c);
+                        afterChunk = true;
                     }
                 }
                 return n;

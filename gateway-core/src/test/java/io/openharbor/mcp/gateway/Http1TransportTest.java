@@ -175,6 +175,36 @@ class Http1TransportTest {
     }
 
     @Test
+    void aChunkIsDeliveredBeforeTheCrlfThatEndsItArrives() throws Exception {
+        // Jetty writes a chunk's closing CRLF in front of the next chunk's size: a progress event must not wait for
+        // the next event (found by McpSdkThroughGatewayTest: the SDK's progress notification never arrived)
+        CountDownLatch delivered = new CountDownLatch(1);
+        open.add(delivered::countDown);
+        URI url = backend((in, out, n) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "8\r\nprogress");
+            await(delivered);
+            write(out, "\r\n6\r\nresult\r\n0\r\n\r\n");
+        });
+        try (Http1Transport t = transport(Duration.ofSeconds(2), 5_000)) {
+            Transport.Inbound answer = route(t, url).attempt(post("{}")).execute();
+            java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return answer.body().readUtf8(8);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            // before the backend sends anything more (it waits up to 10 s for this)
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("progress");
+            delivered.countDown();
+            assertThat(body(answer)).isEqualTo("result");
+        }
+    }
+
+    @Test
     void aBodyUntilCloseAndConnectionCloseAreNotReused() throws Exception {
         URI url = backend((in, out, n) -> {
             readRequest(in);
