@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * the last event of that stream instead. One per gateway, stateless.
  */
 final class Answers {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private final GatewayListener listener;
     private final int retryAfterSeconds;

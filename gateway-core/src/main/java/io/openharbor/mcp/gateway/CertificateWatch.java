@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * what every new connection (requests and health probes alike) was actually shown, whatever the TLS policy.
  */
 final class CertificateWatch {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private final String name;
     private final Backend backend;

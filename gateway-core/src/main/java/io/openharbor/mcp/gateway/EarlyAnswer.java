@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * answered early: its answer's {@code Mcp-Session-Id} header is the session.
  */
 final class EarlyAnswer {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     private static final int ARMED = 0;
     private static final int COMMITTING = 1;
     private static final int DISARMED = 2;
@@ -42,7 +42,8 @@ final class EarlyAnswer {
     /** Guarded by this: the committed stream and its heartbeat schedule. */
     private ClientStream stream;
     private ScheduledFuture<?> beating;
-    private volatile Transport.Attempt current;
+    /** Cancels the attempt in flight (the transport's), or null. */
+    private volatile Runnable current;
     private volatile boolean gone;
 
     private EarlyAnswer(GatewayExchange ex, Heartbeats heartbeats) {
@@ -60,10 +61,10 @@ final class EarlyAnswer {
     }
 
     /** The attempt now in flight: the one to cancel when the client goes away. */
-    void attempt(Transport.Attempt attempt) {
-        current = attempt;
+    void attempt(Runnable cancel) {
+        current = cancel;
         if (gone) {
-            attempt.cancel();
+            cancel.run();
         }
     }
 
@@ -115,9 +116,9 @@ final class EarlyAnswer {
 
     private void clientGone() {
         gone = true;
-        Transport.Attempt attempt = current;
-        if (attempt != null) {
-            attempt.cancel();
+        Runnable cancel = current;
+        if (cancel != null) {
+            cancel.run();
         }
     }
 

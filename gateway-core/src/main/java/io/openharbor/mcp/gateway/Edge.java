@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Immutable; one per gateway.
  */
 final class Edge {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     private static final String METHODS = "GET, POST, DELETE";
 
     final SecurityPolicy policy;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * same backend (at most twice, not counted as an attempt).
  */
 final class Forwarder {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     private static final int MAX_STALE_RETRIES = 2;
 
     private final Router router;
@@ -76,7 +76,7 @@ final class Forwarder {
                     return;
                 }
                 if (r.early != null) {
-                    r.early.attempt(call);
+                    r.early.attempt(call::cancel);
                 }
                 long sentAt = ticker.read();
                 Transport.Inbound answer;

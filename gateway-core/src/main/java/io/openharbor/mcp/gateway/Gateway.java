@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>A gateway is thread-safe. {@link #close()} cancels calls in flight and releases connections.
  */
 public final class Gateway implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     static {
         // The JDK HttpServer reads this once, when the first server of the JVM is created, and without it stalls every

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Verdicts go to {@link PoolRuntime#healthChanged} with the thresholds of the pool's {@link HealthCheckPolicy}.
  */
 final class HealthChecker implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     static final String PROBE_PROTOCOL_VERSION = "2025-06-18";
     /** The revision without sessions, probed with {@link #DISCOVER} when a server refuses {@code initialize}. */
     static final String STATELESS_PROTOCOL_VERSION = "2026-07-28";

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * ejection, end of an open breaker period) is due.
  */
 final class PoolRuntime {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     /** Failsafe's own open delay is never reached: the gateway half-opens breakers itself, timed with its ticker. */
     private static final Duration NEVER = Duration.ofDays(36500);
 

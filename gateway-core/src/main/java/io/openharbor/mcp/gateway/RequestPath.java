@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * orders the stages; each is a file of its own. One per gateway; the state of one request is its {@link RequestState}.
  */
 final class RequestPath {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     private static final String ALLOW = "GET, POST, DELETE";
 
     private final Edge edge;

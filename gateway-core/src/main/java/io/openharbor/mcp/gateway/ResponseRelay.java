@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * backend has the backend's session id replaced. Once the gateway's own early stream is out, the answer goes into it.
  */
 final class ResponseRelay {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
     /** Longest error answer that is searched for the upstream session id, or put into an early answer as it is. */
     private static final int MAX_SCRUBBED_ERROR = 64 * 1024;
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * breaker permit. One per gateway; the per-request part is a {@link Tried}.
  */
 final class Router {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private final PoolRuntime pool;
     private final BackendPool policy;

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * event (see {@link GatewayListener}), never under a lock of the gateway's.
  */
 final class SafeListener extends GatewayListener {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private final GatewayListener delegate;
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * is compiled for Java 17); before, platform daemon threads.
  */
 final class Threads {
-    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private Threads() {}
 
