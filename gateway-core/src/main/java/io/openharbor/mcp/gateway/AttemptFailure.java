@@ -38,6 +38,12 @@ final class AttemptFailure extends IOException {
         this.responseStarted = responseStarted;
     }
 
+    /** Whether a client library's exception is a timeout (the JDK's, or okio's {@code "timeout"}). */
+    static boolean isTimeout(IOException e) {
+        return e instanceof java.net.SocketTimeoutException
+                || (e instanceof java.io.InterruptedIOException && "timeout".equals(e.getMessage()));
+    }
+
     /** Nothing of the request reached the backend: another backend may take it, whatever its method. */
     boolean nothingSent() {
         return !requestSent || staleConnection;

@@ -101,7 +101,7 @@ final class Edge {
         if (!policy.hosts.isEmpty()) {
             if (!policy.hosts.matches(client.authority, client.scheme())) {
                 answers.rejectEdge(call, GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                        "Forbidden: host not allowed", "Host " + printable(client.host) + " is not allowed");
+                        "Forbidden: host not allowed", "Host " + HeaderText.printable(client.host) + " is not allowed");
                 return false;
             }
         }
@@ -131,7 +131,7 @@ final class Edge {
         if (!ok) {
             answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
                     "Forbidden: origin not allowed", (origins.size() > 1 ? "several Origin headers" : "Origin "
-                            + printable(value) + " is not allowed"));
+                            + HeaderText.printable(value) + " is not allowed"));
             return false;
         }
         ex.addResponseHeader("Access-Control-Allow-Origin", value.trim());
@@ -195,7 +195,7 @@ final class Edge {
         method = method.trim();
         if (!method.equals("GET") && !method.equals("POST") && !method.equals("DELETE")) {
             answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                    "Forbidden: method " + printable(method) + " is not allowed", "preflight for method " + printable(
+                    "Forbidden: method " + HeaderText.printable(method) + " is not allowed", "preflight for method " + HeaderText.printable(
                             method));
             return;
         }
@@ -206,8 +206,8 @@ final class Edge {
                 if (name.isEmpty()) continue;
                 if (!corsAllowed.contains(name) && !(name.startsWith("mcp-") && HeaderText.isToken(name))) {
                     answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                            "Forbidden: request header " + printable(name) + " is not allowed",
-                            "preflight for header " + printable(name));
+                            "Forbidden: request header " + HeaderText.printable(name) + " is not allowed",
+                            "preflight for header " + HeaderText.printable(name));
                     return;
                 }
                 if (allowed.length() > 0) allowed.append(", ");
@@ -274,8 +274,4 @@ final class Edge {
         return false;
     }
 
-    /** A header value fit for a log line: control characters replaced, at most 100 characters. */
-    static String printable(String s) {
-        return HeaderText.printable(s);
-    }
 }

@@ -50,8 +50,7 @@ final class Forwarder {
         try {
             out = outbound(r, body);
         } catch (IllegalArgumentException e) {
-            answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
-                    "unforwardable header");
+            unforwardable(r, e);
             return;
         }
         if (r.pinned == null) {
@@ -71,8 +70,7 @@ final class Forwarder {
                 try {
                     call = br.route.attempt(out);
                 } catch (IllegalArgumentException e) {
-                    answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
-                            "unforwardable header");
+                    unforwardable(r, e); // a header the transport refuses (its name)
                     return;
                 }
                 if (r.early != null) {
@@ -111,6 +109,11 @@ final class Forwarder {
                 return;
             }
         }
+    }
+
+    private void unforwardable(RequestState r, IllegalArgumentException e) throws IOException {
+        answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
+                "unforwardable header");
     }
 
     /** Records a failed attempt; true when the request goes to another backend, false after answering. */

@@ -1,7 +1,6 @@
 package io.openharbor.mcp.gateway;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
@@ -177,14 +176,7 @@ final class Http1Transport implements Transport {
         public Inbound probe(Outbound request, Duration timeout) throws IOException {
             checkNames(request);
             Exchange1 x = new Exchange1(this, request, target(request), timeout.toNanos());
-            Inbound answer = x.execute();
-            try {
-                answer.body().request(Long.MAX_VALUE); // read whole within the timeout
-            } catch (IOException | RuntimeException e) {
-                answer.close();
-                throw e;
-            }
-            return answer;
+            return Transport.readWhole(x.execute()); // whole, within the timeout
         }
 
         /** The request target: the backend's path (or a path resolved against it) and the joined query. */
@@ -423,6 +415,8 @@ final class Http1Transport implements Transport {
         private boolean reusable;
         private long idleNanos;
         private BufferedSource body;
+        /** The status line said HTTP/1.0: its connection is not reused. */
+        private boolean statusHttp10;
 
         Exchange1(Route1 route, Outbound out, String target, long wholeNanos) {
             this.route = route;
@@ -463,9 +457,8 @@ final class Http1Transport implements Transport {
         }
 
         private AttemptFailure failure(IOException e) {
-            AttemptFailure.Kind kind = e instanceof SocketTimeoutException
-                    || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))
-                    ? AttemptFailure.Kind.TIMEOUT : AttemptFailure.Kind.CONNECTION;
+            AttemptFailure.Kind kind = AttemptFailure.isTimeout(e) ? AttemptFailure.Kind.TIMEOUT
+                    : AttemptFailure.Kind.CONNECTION;
             if (canceled && kind != AttemptFailure.Kind.TIMEOUT) {
                 e = new IOException("Canceled", e);
             }
@@ -523,7 +516,6 @@ final class Http1Transport implements Transport {
             if (code == 101) {
                 throw new ProtocolException("the backend switched protocols (101)");
             }
-            boolean http10 = false;
             String connection = null;
             String transferEncoding = null;
             String length = null;
@@ -543,8 +535,7 @@ final class Http1Transport implements Transport {
                     contentType = headers.get(i + 1);
                 }
             }
-            http10 = statusHttp10;
-            reusable = !http10 && (connection == null || !hasToken(connection, "close"));
+            reusable = !statusHttp10 && (connection == null || !hasToken(connection, "close"));
             if (code == 204 || code == 304 || out.method.equals("HEAD")) {
                 done = true;
                 contentLength = code == 204 || code == 304 ? 0 : -1;
@@ -571,8 +562,6 @@ final class Http1Transport implements Transport {
             }
             idleNanos = ioTimeoutNanos;
         }
-
-        private boolean statusHttp10;
 
         private void parseHead(ByteBuffer in, int end) throws ProtocolException {
             int pos = in.position();

@@ -1,10 +1,8 @@
 package io.openharbor.mcp.gateway;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -136,15 +134,7 @@ final class OkHttpTransport implements Transport {
         public Inbound probe(Outbound request, Duration timeout) throws IOException {
             Call call = client.newCall(request(request, new Tracker(certificates)));
             call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Response response = call.execute();
-            OkInbound answer = new OkInbound(call, response);
-            try {
-                answer.body().request(Long.MAX_VALUE); // read whole within the timeout
-            } catch (IOException | RuntimeException e) {
-                answer.close();
-                throw e;
-            }
-            return answer;
+            return Transport.readWhole(new OkInbound(call, call.execute())); // whole, within the timeout
         }
 
         private Request request(Outbound out, Tracker tracker) {
@@ -237,8 +227,7 @@ final class OkHttpTransport implements Transport {
         if (e instanceof SSLException) {
             kind = e instanceof SSLPeerUnverifiedException || hasCause(e, CertificateException.class)
                     ? AttemptFailure.Kind.TLS_VERIFICATION : AttemptFailure.Kind.TLS_HANDSHAKE;
-        } else if (e instanceof SocketTimeoutException
-                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
+        } else if (AttemptFailure.isTimeout(e)) {
             kind = AttemptFailure.Kind.TIMEOUT;
         } else {
             kind = AttemptFailure.Kind.CONNECTION;

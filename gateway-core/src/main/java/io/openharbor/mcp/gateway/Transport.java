@@ -95,4 +95,15 @@ interface Transport extends AutoCloseable {
         @Override
         void close();
     }
+
+    /** A health probe's answer, its body read whole (probes are small), closed if that fails. */
+    static Inbound readWhole(Inbound answer) throws IOException {
+        try {
+            answer.body().request(Long.MAX_VALUE);
+        } catch (IOException | RuntimeException e) {
+            answer.close();
+            throw e;
+        }
+        return answer;
+    }
 }
