@@ -306,6 +306,21 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * The connections to this gateway's backends that carry an exchange now; idle pooled connections are not counted.
+     * Once traffic has stopped it returns to zero: a test that finds it above zero has found a leaked connection
+     * ({@code io.openharbor.mcp.gateway.testing.GatewayLeakCheck} asserts exactly that).
+     *
+     * @return the number of backend connections in use, summed over the pool's current members
+     */
+    public int backendConnectionsInUse() {
+        int n = 0;
+        for (BackendRuntime br : poolRuntime.members().list) {
+            n += br.route.connectionsInUse();
+        }
+        return n;
+    }
+
+    /**
      * Cancels every backend call in flight (their clients see the stream end) and releases connections and threads.
      * Requests that still arrive get 503 with {@code Retry-After}; a call cancelled by the close is not retried.
      */

@@ -163,6 +163,15 @@ final class Http1Transport implements Transport {
         }
 
         @Override
+        public int connectionsInUse() {
+            int n = 0;
+            for (Conn c : all) {
+                if (c.current != null) n++;
+            }
+            return n;
+        }
+
+        @Override
         public Attempt attempt(Outbound request) {
             checkNames(request);
             return new Exchange1(this, request, target(request), requestTimeoutNanos);

@@ -175,6 +175,12 @@ final class OkHttpTransport implements Transport {
         }
 
         @Override
+        public int connectionsInUse() {
+            ConnectionPool pool = client.connectionPool();
+            return pool.connectionCount() - pool.idleConnectionCount();
+        }
+
+        @Override
         public void cancelAll() {
             for (Call call : client.dispatcher().runningCalls()) {
                 if (call.request().tag(OkRoute.class) == this) {

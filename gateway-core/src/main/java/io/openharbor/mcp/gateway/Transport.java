@@ -45,6 +45,9 @@ interface Transport extends AutoCloseable {
 
         /** The backend's certificate watch (https backends), or null. */
         CertificateWatch certificates();
+
+        /** Connections to the backend that carry an exchange now (idle pooled ones are not counted). */
+        int connectionsInUse();
     }
 
     /** One attempt of one request on one backend. */

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
@@ -37,6 +38,7 @@ final class Hosts {
     }
 
     static Host jdk(Gateway gateway) throws Exception {
+        GatewayLeakCheck.watch(gateway);
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/mcp", handler);
@@ -63,6 +65,7 @@ final class Hosts {
     }
 
     static Host jetty(Gateway gateway) throws Exception {
+        GatewayLeakCheck.watch(gateway);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

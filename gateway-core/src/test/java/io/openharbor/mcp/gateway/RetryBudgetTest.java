@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

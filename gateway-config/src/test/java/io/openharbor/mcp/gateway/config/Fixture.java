@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
@@ -20,8 +21,8 @@ final class Fixture implements AutoCloseable {
         return resource;
     }
 
-    FakeMcp backend(String name) throws IOException {
-        return closeLater(new FakeMcp(name));
+    FakeMcpServer backend(String name) throws IOException {
+        return closeLater(FakeMcpServer.start(name));
     }
 
     /** Mounts the gateway {@code current} hands out at /mcp and /health on a JDK server; returns the base URL. */

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +43,7 @@ class GatewayConfigTest {
         fixture.close();
     }
 
-    private FakeMcp backend(String name) throws IOException {
+    private FakeMcpServer backend(String name) throws IOException {
         return fixture.backend(name);
     }
 
@@ -96,7 +97,7 @@ class GatewayConfigTest {
 
     @Test
     void environmentVariablesAloneAreAConfiguration() throws Exception {
-        FakeMcp one = backend("one");
+        FakeMcpServer one = backend("one");
         GatewayConfig config = GatewayConfig.loader().environment(Map.of(
                 "GATEWAY__BACKENDSERVERS__0__NAME", "env-one",
                 "GATEWAY__BACKENDSERVERS__0__URL", "http://127.0.0.1:" + one.port() + "/mcp",
@@ -150,8 +151,8 @@ class GatewayConfigTest {
 
     @Test
     void seedGuideConfigurationYieldsAWorkingGateway() throws Exception {
-        FakeMcp one = backend("one");
-        FakeMcp two = backend("two");
+        FakeMcpServer one = backend("one");
+        FakeMcpServer two = backend("two");
         Path file = dir.resolve("appsettings.Production.json");
         Files.writeString(file, seed(one.port(), two.port()));
         // the seed's deployment behind a TLS-terminating load balancer: X-Forwarded-Proto from a trusted proxy
@@ -200,7 +201,7 @@ class GatewayConfigTest {
 
     @Test
     void everySettingReachesItsBuilder() throws Exception {
-        FakeMcp one = backend("one");
+        FakeMcpServer one = backend("one");
         Path keyFile = dir.resolve("api-key");
         Files.writeString(keyFile, "a-very-long-and-random-api-key-0123456789\n");
         Path sessionKeys = dir.resolve("session-keys");
@@ -383,9 +384,9 @@ class GatewayConfigTest {
 
     @Test
     void environmentOverridesKeysAddsArrayElementsAndSuppliesSecrets() throws Exception {
-        FakeMcp one = backend("one");
-        FakeMcp two = backend("two");
-        FakeMcp three = backend("three");
+        FakeMcpServer one = backend("one");
+        FakeMcpServer two = backend("two");
+        FakeMcpServer three = backend("three");
         String json = "{ \"Gateway\": { \"BackendServers\": ["
                 + " { \"Name\": \"s1\", \"Url\": \"http://127.0.0.1:1\" },"
                 + " { \"Name\": \"s2\", \"Url\": \"" + two.url() + "\" } ],"
@@ -470,7 +471,7 @@ class GatewayConfigTest {
 
     @Test
     void healthShowsConfiguredBackends() throws Exception {
-        FakeMcp one = backend("one");
+        FakeMcpServer one = backend("one");
         Gateway gateway = json("{ \"Gateway\": { \"BackendServers\": [ { \"Name\": \"x\", \"Url\": \"" + one.url()
                 + "\" } ] } }", Map.of()).build();
         fixture.closeLater(gateway);

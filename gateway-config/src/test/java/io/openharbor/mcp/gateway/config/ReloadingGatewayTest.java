@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class ReloadingGatewayTest {
         fixture.close();
     }
 
-    private FakeMcp backend(String name) throws IOException {
+    private FakeMcpServer backend(String name) throws IOException {
         return fixture.backend(name);
     }
 
@@ -52,10 +53,10 @@ class ReloadingGatewayTest {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String config(String extra, FakeMcp... backends) {
+    private static String config(String extra, FakeMcpServer... backends) {
         StringBuilder sb = new StringBuilder("{ \"Gateway\": { \"BackendServers\": [");
         for (int i = 0; i < backends.length; i++) {
-            sb.append(i > 0 ? "," : "").append("{ \"Name\": \"").append(backends[i].name).append("\", \"Url\": \"")
+            sb.append(i > 0 ? "," : "").append("{ \"Name\": \"").append(backends[i].name()).append("\", \"Url\": \"")
                     .append(backends[i].url()).append("/mcp\" }");
         }
         return sb.append("], \"LoadBalancing\": { \"HealthCheck\": { \"Enabled\": false } },")
@@ -84,8 +85,8 @@ class ReloadingGatewayTest {
 
     @Test
     void reloadSwapsTheGatewayAndSessionsCarryOver() throws Exception {
-        FakeMcp a = backend("a");
-        FakeMcp b = backend("b");
+        FakeMcpServer a = backend("a");
+        FakeMcpServer b = backend("b");
         file = dir.resolve("gateway.json");
         write(config("", a));
         ReloadingGateway gateway = start();
@@ -111,8 +112,8 @@ class ReloadingGatewayTest {
 
     @Test
     void aBrokenFileIsRefusedAndTheRunningConfigurationStays() throws Exception {
-        FakeMcp a = backend("a");
-        FakeMcp b = backend("b");
+        FakeMcpServer a = backend("a");
+        FakeMcpServer b = backend("b");
         file = dir.resolve("gateway.json");
         write(config("", a));
         ReloadingGateway gateway = start();
@@ -142,7 +143,7 @@ class ReloadingGatewayTest {
 
     @Test
     void theOldGatewayFinishesWhatItServesBeforeClosing() throws Exception {
-        FakeMcp a = backend("a");
+        FakeMcpServer a = backend("a");
         file = dir.resolve("gateway.json");
         write(config(", \"Timeouts\": { \"Drain\": \"PT20S\" }", a));
         ReloadingGateway gateway = start();
@@ -155,12 +156,12 @@ class ReloadingGatewayTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertThat(a.holding.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.awaitHolding(Duration.ofSeconds(10))).isTrue();
         write(config(", \"Limits\": { \"MaxJsonDepth\": 32 }", a));
         assertThat(gateway.reload()).isTrue();
         assertThat(post(url, PING, null).statusCode()).as("the new gateway serves").isEqualTo(200);
         assertThat(held.isDone()).isFalse();
-        a.release.countDown();
+        a.release();
         HttpResponse<String> r = held.get(20, TimeUnit.SECONDS);
         assertThat(r.statusCode()).as("the request the old gateway held was answered, not cut").isEqualTo(200);
         assertThat(r.body()).contains("\"id\":3");
@@ -168,8 +169,8 @@ class ReloadingGatewayTest {
 
     @Test
     void watchingTheFileReloadsOnItsOwn() throws Exception {
-        FakeMcp a = backend("a");
-        FakeMcp b = backend("b");
+        FakeMcpServer a = backend("a");
+        FakeMcpServer b = backend("b");
         file = dir.resolve("gateway.json");
         String watch = ", \"Reload\": { \"OnChange\": true, \"CheckInterval\": \"00:00:00.1\" }";
         write(config(watch, a));

@@ -15,7 +15,7 @@ public final class EmbeddingExample {
     private EmbeddingExample() {}
 
     // README:BEGIN
-    public static HttpServer start(int port, String replica1, String replica2, byte[] sessionKey, String ciBotKey)
+    public static AutoCloseable start(int port, String replica1, String replica2, byte[] sessionKey, String ciBotKey)
             throws Exception {
         Gateway gateway = Gateway.builder()
                 .pool(BackendPool.builder("tools")
@@ -32,7 +32,7 @@ public final class EmbeddingExample {
         server.createContext("/health", handler); // the gateway's own health report (no key needed)
         server.setExecutor(Gateway.newRequestExecutor("mcp-")); // virtual threads on Java 21+
         server.start();
-        return server; // MCP clients connect to http://127.0.0.1:<port>/mcp with their X-API-Key
+        return () -> { server.stop(1); gateway.close(); }; // clients: http://127.0.0.1:<port>/mcp with their X-API-Key
     }
     // README:END
 }

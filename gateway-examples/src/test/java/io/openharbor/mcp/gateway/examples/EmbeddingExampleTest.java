@@ -3,10 +3,12 @@ package io.openharbor.mcp.gateway.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
@@ -18,11 +20,11 @@ class EmbeddingExampleTest {
     private static final String KEY = "ci-bot-key-0123456789abcdef";
     private DemoBackend one;
     private DemoBackend two;
-    private HttpServer server;
+    private AutoCloseable running;
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) server.stop(0);
+        if (running != null) running.close();
         if (one != null) one.close();
         if (two != null) two.close();
     }
@@ -33,8 +35,9 @@ class EmbeddingExampleTest {
         two = DemoBackend.start("replica-2", 0, null);
         byte[] sessionKey = new byte[32];
         new SecureRandom().nextBytes(sessionKey);
-        server = EmbeddingExample.start(0, one.url().toString(), two.url().toString(), sessionKey, KEY);
-        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        int port = freePort();
+        running = EmbeddingExample.start(port, one.url().toString(), two.url().toString(), sessionKey, KEY);
+        String base = "http://127.0.0.1:" + port;
 
         SdkClients.assertEchoes(base, KEY);
 
@@ -49,5 +52,12 @@ class EmbeddingExampleTest {
                 + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("replica-1").contains("replica-2");
+    }
+
+    /** A port of 127.0.0.1 that was free a moment ago (the example takes a port, as a host's configuration would). */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

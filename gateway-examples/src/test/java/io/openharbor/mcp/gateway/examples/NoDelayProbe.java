@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.examples;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -12,9 +11,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NoDelayProbe {
     public static void main(String[] args) throws Exception {
-        HttpServer server = EmbeddingExample.start(0, "http://127.0.0.1:9/mcp", "http://127.0.0.1:10/mcp",
+        int port = EmbeddingExampleTest.freePort();
+        AutoCloseable running = EmbeddingExample.start(port, "http://127.0.0.1:9/mcp", "http://127.0.0.1:10/mcp",
                 new byte[32], "ci-bot-key-0123456789abcdef");
-        int port = server.getAddress().getPort();
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(10_000);
@@ -29,7 +28,7 @@ public final class NoDelayProbe {
             }
             System.out.println("millis=" + (System.nanoTime() - start) / 1_000_000);
         } finally {
-            server.stop(0);
+            running.close();
         }
         System.exit(0);
     }

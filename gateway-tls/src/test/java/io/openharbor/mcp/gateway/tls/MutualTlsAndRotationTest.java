@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway.tls;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
+import java.time.Duration;
 import static io.openharbor.mcp.gateway.tls.TlsFixtures.INIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -149,14 +151,14 @@ class MutualTlsAndRotationTest {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
             assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v1");
 
-            ticker.advanceSeconds(10);
+            ticker.advance(Duration.ofSeconds(10));
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
             assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v2");
 
             // A broken new file is refused with a log line; the working certificate stays.
             TlsFixtures.write(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
-            ticker.advanceSeconds(10);
+            ticker.advance(Duration.ofSeconds(10));
             assertThat(tls.reload()).isFalse();
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
@@ -179,7 +181,7 @@ class MutualTlsAndRotationTest {
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(502); // old anchors: refused
             TlsFixtures.write(trust, newCa.certificatePem());
-            ticker.advanceSeconds(5);
+            ticker.advance(Duration.ofSeconds(5));
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
     }

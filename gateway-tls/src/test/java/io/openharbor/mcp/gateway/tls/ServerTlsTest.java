@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,14 +83,14 @@ class ServerTlsTest {
         TlsFixtures.writeChain(crt, v2, ca);
         TlsFixtures.write(key, v2.privateKeyPkcs8Pem());
         assertThat(servedCertificate(url, null)).isEqualTo("CN=server-v1"); // check not due yet
-        ticker.advanceSeconds(10);
+        ticker.advance(Duration.ofSeconds(10));
         assertThat(servedCertificate(url, null)).isEqualTo("CN=server-v2");
         assertThat(tls.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=server-v2");
 
         // A key that does not belong to the new certificate is refused; the running pair stays.
         HeldCertificate v3 = TlsFixtures.leaf("server-v3", ca);
         TlsFixtures.writeChain(crt, v3, ca);
-        ticker.advanceSeconds(10);
+        ticker.advance(Duration.ofSeconds(10));
         assertThat(tls.reload()).isFalse();
         assertThat(servedCertificate(url, null)).isEqualTo("CN=server-v2");
     }

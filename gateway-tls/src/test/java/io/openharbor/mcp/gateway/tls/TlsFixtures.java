@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
@@ -144,6 +145,7 @@ final class TlsFixtures {
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         Host(Gateway gateway) throws IOException {
+            GatewayLeakCheck.watch(gateway);
             this.gateway = gateway;
             this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/mcp", new GatewayHttpHandler(gateway));
