@@ -14,7 +14,8 @@ module io.openharbor.mcp.gateway {
     requires dev.failsafe.core;
     requires okhttp3;
     requires org.slf4j;
-    // Only the adapter for that server needs it; a host that uses the other adapter need not have it.
+    // Only the adapter for that server needs it, so a host that uses the other adapter need not have it (static), and
+    // not transitive: a host that mounts an adapter already requires its own server's module.
     requires static jdk.httpserver;
     requires static jakarta.servlet;
     requires static org.jspecify;

@@ -42,12 +42,16 @@ public class PickBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        switch (strategy) {
-            case "roundRobin": balancer = LoadBalancer.roundRobin(); break;
-            case "leastConnections": balancer = LoadBalancer.leastConnections(); break;
-            case "peakEwma": balancer = LoadBalancer.peakEwma(); break;
-            default: balancer = LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
-        }
+        balancer = switch (strategy) {
+  case "roundRobin" -> 
+LoadBalancer.roundRobin();
+  case "leastConnections" -> 
+LoadBalancer.leastConnections();
+  case "peakEwma" -> 
+LoadBalancer.peakEwma();
+  default -> 
+LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
+};
         BackendPool.Builder pool = BackendPool.builder("bench").loadBalancer(balancer)
                 .healthCheck(HealthCheckPolicy.disabled());
         for (int i = 0; i < backends; i++) {
@@ -62,20 +66,20 @@ public class PickBenchmark {
         }
         candidates = gateway.poolRuntime.snapshot().available;
         GatewayRequest request = new GatewayRequest() {
-            public String httpMethod() { return "POST"; }
-            public String rpcMethod() { return "tools/call"; }
-            public String toolName() { return "search"; }
-            public boolean isBatch() { return false; }
-            public boolean hasSession() { return false; }
-            public String header(String name) { return "tenant-42"; }
-            public InetSocketAddress remoteAddress() { return null; }
+            @Override public String httpMethod() { return "POST"; }
+            @Override public String rpcMethod() { return "tools/call"; }
+            @Override public String toolName() { return "search"; }
+            @Override public boolean isBatch() { return false; }
+            @Override public boolean hasSession() { return false; }
+            @Override public String header(String name) { return "tenant-42"; }
+            @Override public InetSocketAddress remoteAddress() { return null; }
         };
         context = new RoutingContext() {
-            public GatewayRequest request() { return request; }
-            public int inFlight(Backend backend) { return 0; }
-            public double latencyNanos(Backend backend) { return 0; }
-            public double weight(Backend backend) { return backend.weight(); }
-            public RandomGenerator random() { return java.util.concurrent.ThreadLocalRandom.current(); } // the default
+            @Override public GatewayRequest request() { return request; }
+            @Override public int inFlight(Backend backend) { return 0; }
+            @Override public double latencyNanos(Backend backend) { return 0; }
+            @Override public double weight(Backend backend) { return backend.weight(); }
+            @Override public RandomGenerator random() { return java.util.concurrent.ThreadLocalRandom.current(); } // the default
         };
     }
 

@@ -51,7 +51,7 @@ public final class SlowReplicaExperiment {
                 try (exchange) {
                     exchange.getRequestBody().readAllBytes();
                     Thread.sleep(ms); // the replica's service time
-                    byte[] out = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}")
+                    byte[] out =  "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}"
                             .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     exchange.sendResponseHeaders(200, out.length);
@@ -83,11 +83,14 @@ public final class SlowReplicaExperiment {
     }
 
     private static LoadBalancer balancer(String name) {
-        switch (name) {
-            case "roundRobin": return LoadBalancer.roundRobin();
-            case "leastConnections": return LoadBalancer.leastConnections();
-            default: return LoadBalancer.peakEwma();
-        }
+        return switch (name) {
+  case "roundRobin" -> 
+LoadBalancer.roundRobin();
+  case "leastConnections" -> 
+LoadBalancer.leastConnections();
+  default -> 
+LoadBalancer.peakEwma();
+};
     }
 
     private static void run(String strategy, List<HttpServer> backends, int rate, int seconds, StringBuilder table)

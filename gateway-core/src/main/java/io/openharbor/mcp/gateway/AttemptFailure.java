@@ -8,6 +8,8 @@ import java.io.IOException;
  * reset during a TLS handshake, an {@code SSLHandshakeException} saying so).
  */
 final class AttemptFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
     enum Kind {
         /** Refused, reset, closed or unreachable. */
         CONNECTION,

@@ -106,8 +106,8 @@ public final class Backend {
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
-        if (!(o instanceof Backend)) return false;
-        Backend other = (Backend) o;
+        if (!(o instanceof Backend other)) return false;
+        
         return weight == other.weight && maxConnections == other.maxConnections && name.equals(other.name)
                 && url.equals(other.url) && tlsPolicy.equals(other.tlsPolicy)
                 && healthCheckPath.equals(other.healthCheckPath) && h2cPriorKnowledge == other.h2cPriorKnowledge;

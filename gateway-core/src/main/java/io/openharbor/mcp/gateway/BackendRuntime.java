@@ -8,12 +8,11 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongUnaryOperator;
 
 /**
  * The live side of one {@link Backend}: the transport route that reaches it, and everything the gateway
  * has learned about it: load, latency, failures, active health, ejection and circuit state. Every outcome of a request
- * feeds it through {@link #recordOutcome}; the {@link PoolRuntime} owns the decisions that involve the whole pool.
+ * feeds it through {@link #record}; the {@link PoolRuntime} owns the decisions that involve the whole pool.
  *
  * <p>Latency is Finagle's and Linkerd's peak-sensitive EWMA: a sample above the average replaces it at once (so a
  * replica that turns slow is avoided after one slow answer), a lower one is blended in with a weight that depends on
@@ -46,10 +45,13 @@ final class BackendRuntime {
     private final AtomicReference<Ewma> latency = new AtomicReference<>(new Ewma(0, 0));
     /** The success-rate EWMA, as the bits of a double. */
     private final AtomicLong successBits = new AtomicLong(Double.doubleToRawLongBits(1.0));
-    private static final LongUnaryOperator SUCCEEDED =
-            b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) * 0.95 + 0.05);
-    private static final LongUnaryOperator FAILED =
-            b -> Double.doubleToRawLongBits(Double.longBitsToDouble(b) * 0.95);
+    private static long succeeded(long bits) {
+        return Double.doubleToRawLongBits(Double.longBitsToDouble(bits) * 0.95 + 0.05);
+    }
+
+    private static long failed(long bits) {
+        return Double.doubleToRawLongBits(Double.longBitsToDouble(bits) * 0.95);
+    }
     /** Gateway-side failures in a row (connect, reset, timeout, 502/503/504): outlier ejection counts them. */
     final AtomicInteger consecutiveGatewayFailures = new AtomicInteger();
     /** Any failure in a row (also 500 and other 5xx), for the health report. */
@@ -150,7 +152,7 @@ final class BackendRuntime {
                 }
             }
         }
-        successBits.updateAndGet(success ? SUCCEEDED : FAILED);
+        successBits.updateAndGet(success ? BackendRuntime::succeeded : BackendRuntime::failed);
         if (success) {
             consecutiveFailures.set(0);
         } else {
@@ -214,14 +216,14 @@ final class BackendRuntime {
         if (breaker == null) {
             return CircuitState.CLOSED;
         }
-        switch (breaker.getState()) {
-            case OPEN:
-                return CircuitState.OPEN;
-            case HALF_OPEN:
-                return CircuitState.HALF_OPEN;
-            default:
-                return CircuitState.CLOSED;
-        }
+        return switch (breaker.getState()) {
+  case OPEN -> 
+CircuitState.OPEN;
+  case HALF_OPEN -> 
+CircuitState.HALF_OPEN;
+  default -> 
+CircuitState.CLOSED;
+};
     }
 
     @Override

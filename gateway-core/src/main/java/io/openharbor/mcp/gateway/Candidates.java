@@ -25,7 +25,7 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
     abstract int key(int i);
 
     static Candidates of(List<Backend> list, RoutingContext ctx) {
-        return list instanceof Candidates ? (Candidates) list : new Wrapped(list, ctx);
+        return list instanceof Candidates candidates ? candidates : new Wrapped(list, ctx);
     }
 
     /** Candidates backed by the gateway's runtimes: no lookups, no allocation. */
@@ -51,6 +51,7 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
         }
 
         /** The runtime of {@code backend} among these candidates (an identity scan), or null. */
+        @SuppressWarnings("ReferenceEquality") // the pool's own instance is asked for; identity is the question
         BackendRuntime find(Backend backend) {
             for (BackendRuntime r : runtimes) {
                 if (r.backend == backend) return r;

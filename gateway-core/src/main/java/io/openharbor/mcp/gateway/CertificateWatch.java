@@ -50,8 +50,8 @@ final class CertificateWatch {
 
     /** The transport saw a handshake in which the backend presented {@code leaf}. */
     void presented(Certificate leaf) {
-        if (leaf instanceof X509Certificate) {
-            seen((X509Certificate) leaf);
+        if (leaf instanceof X509Certificate x509Certificate) {
+            seen(x509Certificate);
         }
     }
 
@@ -105,7 +105,7 @@ final class CertificateWatch {
 
     private HealthReport.CertificateInfo info(X509Certificate leaf) {
         Instant notAfter = leaf.getNotAfter().toInstant();
-        long seconds = Duration.between(clock.instant(), notAfter).getSeconds();
+        long seconds = Duration.between(clock.instant(), notAfter).toSeconds();
         long days = Math.floorDiv(seconds, 86_400L);
         return new HealthReport.CertificateInfo(name, leaf.getSubjectX500Principal().getName(), notAfter, days);
     }

@@ -22,6 +22,9 @@ import java.util.Set;
  * (OkHttp's one-millisecond health probe of a connection idle for 10 s) are applied as asked. Everything else is the
  * channel's own socket.
  */
+// Socket's synchronized option accessors guard its own fields; these read and write the channel's options, which the
+// channel makes thread-safe itself.
+@SuppressWarnings("UnsynchronizedOverridesSynchronized")
 final class ChannelSocket extends Socket {
     /** Timeouts up to this are probes and are applied; longer ones are left to okio's watchdog. */
     static final int APPLIED_TIMEOUT_MILLIS = 100;

@@ -149,7 +149,7 @@ final class ClientInfo {
     private static List<String> split(List<String> headerValues) {
         List<String> out = new ArrayList<>(2);
         for (String v : headerValues) {
-            for (String part : v.split(",")) {
+            for (String part : v.split(",", -1)) {
                 String t = part.trim();
                 if (!t.isEmpty() && out.size() < MAX_HOPS) out.add(t);
             }
@@ -199,21 +199,20 @@ final class ClientInfo {
                 }
                 String val = value.toString().trim();
                 switch (key) {
-                    case "for":
-                        current[0] = val;
+  case "for" -> {
+current[0] = val;
                         any = true;
-                        break;
-                    case "proto":
-                        current[1] = val;
+}
+  case "proto" -> {
+current[1] = val;
                         any = true;
-                        break;
-                    case "host":
-                        current[2] = val;
+}
+  case "host" -> {
+current[2] = val;
                         any = true;
-                        break;
-                    default:
-                        break;
-                }
+}
+  default -> {}
+}
                 i = j;
             }
             if (any && out.size() < MAX_HOPS) out.add(current);

@@ -60,7 +60,7 @@ final class Edge {
         for (String h : policy.corsAllowedHeaders) cors.add(h.toLowerCase(Locale.ROOT));
         this.corsAllowed = Set.copyOf(cors);
         this.exposeHeaders = String.join(", ", SecurityPolicy.CORS_EXPOSED_HEADERS);
-        this.maxAge = String.valueOf(policy.corsMaxAge.getSeconds());
+        this.maxAge = String.valueOf(policy.corsMaxAge.toSeconds());
     }
 
     /** Whether a request header (lower case) must not reach a backend. */
@@ -201,7 +201,7 @@ final class Edge {
         }
         StringBuilder allowed = new StringBuilder();
         for (String value : ex.requestHeaders("Access-Control-Request-Headers")) {
-            for (String h : value.split(",")) {
+            for (String h : value.split(",", -1)) {
                 String name = h.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) continue;
                 if (!corsAllowed.contains(name) && !(name.startsWith("mcp-") && HeaderText.isToken(name))) {

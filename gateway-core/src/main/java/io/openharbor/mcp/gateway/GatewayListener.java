@@ -29,6 +29,9 @@ public abstract class GatewayListener {
     /** A listener that does nothing. */
     public static final GatewayListener NONE = new GatewayListener() {};
 
+    /** For subclasses, which override the events they want. */
+    protected GatewayListener() {}
+
     /** Invoked when the gateway starts serving a request, before any check. */
     public void requestStart(GatewayRequest request) {}
 

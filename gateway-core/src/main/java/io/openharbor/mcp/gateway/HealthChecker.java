@@ -69,7 +69,9 @@ final class HealthChecker implements AutoCloseable {
             return;
         }
         try {
-            timer.schedule(() -> executor.execute(() -> {
+            // The future is not kept: close() shuts the timer down, and a check's failures are its own verdict.
+            @SuppressWarnings("FutureReturnValueIgnored")
+            Object unused = timer.schedule(() -> executor.execute(() -> {
                 check(br);
                 schedule(br, nextDelayNanos());
             }), delayNanos, TimeUnit.NANOSECONDS);
@@ -208,7 +210,7 @@ final class HealthChecker implements AutoCloseable {
         try (Transport.Inbound r = br.route.probe(post(init, null, null), policy.timeout())) {
             ProbeAnswer a = ProbeAnswer.of(r, 1);
             if (a.problem != null) {
-                return (r.code() >= 400 && r.code() < 500 || a.problem.startsWith("JSON-RPC error")
+                return ((r.code() >= 400 && r.code() < 500) || a.problem.startsWith("JSON-RPC error")
                         ? INITIALIZE_REFUSED : "initialize: ") + a.problem;
             }
             session = r.header("Mcp-Session-Id");
@@ -231,8 +233,8 @@ final class HealthChecker implements AutoCloseable {
             if (session != null) {
                 Outbound delete = new Outbound("DELETE", null, null, null, null, 2).header("Mcp-Session-Id", session)
                         .header("MCP-Protocol-Version", version);
-                try (Transport.Inbound ignored = br.route.probe(delete, policy.timeout())) {
-                    // any answer will do: a server may refuse DELETE with 405
+                try {
+                    br.route.probe(delete, policy.timeout()).close(); // any answer will do: a server may refuse with 405
                 } catch (IOException e) {
                     log.debug("health probe could not end its session on {}: {}", br.backend.name(), e.toString());
                 }
@@ -273,9 +275,9 @@ final class HealthChecker implements AutoCloseable {
             }
             String body = r.body().readUtf8();
             if (r.eventStream()) {
-                for (String event : body.split("\r?\n\r?\n")) {
+                for (String event : body.split("\r?\n\r?\n", -1)) {
                     StringBuilder data = new StringBuilder();
-                    for (String line : event.split("\r?\n")) {
+                    for (String line : event.split("\r?\n", -1)) {
                         if (line.startsWith("data:")) {
                             data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
                         }

@@ -79,6 +79,9 @@ final class Heartbeats implements AutoCloseable {
         return t != null ? t : startTimer();
     }
 
+    /** The periodic sweep, cancelled on close (null until the first stream needs heartbeats). */
+    private ScheduledFuture<?> sweeping;
+
     private synchronized ScheduledThreadPoolExecutor startTimer() {
         if (timer == null && !closed) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
@@ -88,7 +91,7 @@ final class Heartbeats implements AutoCloseable {
             });
             t.setRemoveOnCancelPolicy(true);
             long half = Math.max(1, intervalNanos / 2);
-            t.scheduleWithFixedDelay(this::sweep, half, half, TimeUnit.NANOSECONDS);
+            sweeping = Threads.every(t, half, "heartbeat sweep", this::sweep);
             timer = t;
         }
         return timer;
@@ -97,6 +100,9 @@ final class Heartbeats implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
         if (timer != null) {
             timer.shutdownNow();
         }

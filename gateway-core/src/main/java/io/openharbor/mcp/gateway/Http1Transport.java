@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,7 @@ final class Http1Transport implements Transport {
     private final long keepAliveNanos;
     private final Set<Route1> routes = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor watchdog;
+    private final ScheduledFuture<?> sweeping;
     private volatile boolean closed;
 
     /** {@code ticker}: the clock of every deadline (the system's, except in tests, which run {@link #sweep} too). */
@@ -69,7 +71,7 @@ final class Http1Transport implements Transport {
         long shortest = Math.min(connectTimeoutNanos, Math.min(ioTimeoutNanos, requestTimeoutNanos));
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(100),
                 shortest / 20));
-        watchdog.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.NANOSECONDS);
+        this.sweeping = Threads.every(watchdog, tick, "HTTP/1.1 deadline sweep", this::sweep);
     }
 
     /** Whether this transport serves the backend: plain {@code http}, HTTP/1.1. */
@@ -102,6 +104,7 @@ final class Http1Transport implements Transport {
         for (Route1 route : routes) {
             route.cancelAll();
         }
+        sweeping.cancel(false);
         watchdog.shutdownNow();
     }
 
@@ -946,7 +949,7 @@ final class Http1Transport implements Transport {
     }
 
     private static boolean hasToken(String list, String token) {
-        for (String t : list.split(",")) {
+        for (String t : list.split(",", -1)) {
             if (t.trim().equalsIgnoreCase(token)) {
                 return true;
             }
@@ -955,7 +958,13 @@ final class Http1Transport implements Transport {
     }
 
     private static String lastCoding(String transferEncoding) {
-        String[] codings = transferEncoding.split(",");
-        return codings[codings.length - 1].trim();
+        String[] codings = transferEncoding.split(",", -1);
+        for (int i = codings.length - 1; i >= 0; i--) {
+            String coding = codings[i].trim();
+            if (!coding.isEmpty()) {
+                return coding; // RFC 9110 section 5.6.1: empty list elements are ignored
+            }
+        }
+        return "";
     }
 }

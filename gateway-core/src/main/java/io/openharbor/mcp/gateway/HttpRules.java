@@ -39,7 +39,7 @@ final class HttpRules {
         }
         java.util.ArrayList<String> out = new java.util.ArrayList<>(2);
         for (String v : connectionValues) {
-            for (String token : v.split(",")) {
+            for (String token : v.split(",", -1)) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty()) out.add(t);
             }
@@ -70,8 +70,8 @@ final class HttpRules {
      */
     static boolean accepts(List<String> acceptValues, String type, String subtype) {
         for (String value : acceptValues) {
-            for (String range : value.split(",")) {
-                String[] parts = range.split(";");
+            for (String range : value.split(",", -1)) {
+                String[] parts = range.split(";", -1);
                 String mediaRange = parts[0].trim();
                 if (!matches(mediaRange, type, subtype)) continue;
                 boolean zero = false;

@@ -50,18 +50,12 @@ final class McpPeek {
     /** Methods that change nothing on the server, so they may be retried on another backend before any answer byte. */
     static boolean isReadOnly(String method) {
         if (method == null) return false;
-        switch (method) {
-            case "initialize":
-            case "server/discover":
-            case "ping":
-            case "tools/list":
-            case "prompts/list":
-            case "resources/list":
-            case "resources/templates/list":
-                return true;
-            default:
-                return false;
-        }
+        return switch (method) {
+  case "initialize", "server/discover", "ping", "tools/list", "prompts/list", "resources/list", "resources/templates/list" -> 
+true;
+  default -> 
+false;
+};
     }
 
     Problem problem;
@@ -176,6 +170,8 @@ final class McpPeek {
 
     /** A string past the configured limit. */
     private static final class TooLong extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooLong() {
             super("string too long", null);
         }
@@ -209,11 +205,10 @@ final class McpPeek {
             if (stringLimit > 0 && field.length() > stringLimit) throw new TooLong();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "jsonrpc":
-                    versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(text(p));
-                    break;
-                case "id":
-                    hasId = true;
+  case "jsonrpc" -> 
+versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(text(p));
+  case "id" -> {
+hasId = true;
                     if (v == JsonToken.VALUE_STRING) {
                         id = JsonRpcErrors.quote(new StringBuilder(), text(p)).toString();
                     } else if (v == JsonToken.VALUE_NUMBER_INT) {
@@ -224,31 +219,30 @@ final class McpPeek {
                         idValid = false;
                         skip(p);
                     }
-                    break;
-                case "method":
-                    if (v == JsonToken.VALUE_STRING) {
+}
+  case "method" -> {
+if (v == JsonToken.VALUE_STRING) {
                         m = text(p);
                     } else {
                         m = null;
                         skip(p);
                         invalid("method is not a string");
                     }
-                    break;
-                case "params":
-                    if (v == JsonToken.START_OBJECT) {
+}
+  case "params" -> {
+if (v == JsonToken.START_OBJECT) {
                         name = paramsName(p);
                     } else {
                         skip(p);
                     }
-                    break;
-                case "result":
-                case "error":
-                    hasResultOrError = true;
+}
+  case "result", "error" -> {
+hasResultOrError = true;
                     skip(p);
-                    break;
-                default:
-                    skip(p);
-            }
+}
+  default -> 
+skip(p);
+}
         }
         if (t != JsonToken.END_OBJECT) {
             throw new JsonParseFailure("unexpected token " + t);
@@ -297,6 +291,8 @@ final class McpPeek {
 
     /** Internal: a structural surprise the streaming parser itself would not flag. */
     private static final class JsonParseFailure extends JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
         JsonParseFailure(String msg) {
             super(msg);
         }

@@ -154,15 +154,13 @@ final class OkHttpTransport implements Transport {
             Request.Builder rb = new Request.Builder().url(target).headers(headers.build()).tag(Tracker.class, tracker)
                     .tag(OkRoute.class, this);
             switch (out.method) {
-                case "POST":
-                    rb.post(RequestBody.create(out.body, (MediaType) null, 0, out.body.length));
-                    break;
-                case "DELETE":
-                    rb.delete(null);
-                    break;
-                default:
-                    rb.get();
-            }
+  case "POST" -> 
+rb.post(RequestBody.create(out.body, (MediaType) null, 0, out.body.length));
+  case "DELETE" -> 
+rb.delete(null);
+  default -> 
+rb.get();
+}
             if (out.early != null) {
                 rb.tag(EarlyAnswer.class, out.early); // how the heartbeat sweep finds an exchange still waiting
             }

@@ -18,7 +18,7 @@ public final class OutlierDetection {
     /** Default for {@link Builder#baseEjectionTime(Duration)}: 30 seconds. */
     public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
     /** Default for {@link Builder#maxEjectionTime(Duration)}: 300 seconds. */
-    public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofSeconds(300);
+    public static final Duration DEFAULT_MAX_EJECTION_TIME = Duration.ofMinutes(5);
     /** Default for {@link Builder#maxEjectionPercent(int)}: {@value}. */
     public static final int DEFAULT_MAX_EJECTION_PERCENT = 10;
 

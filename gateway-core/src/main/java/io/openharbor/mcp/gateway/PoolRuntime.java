@@ -54,7 +54,7 @@ final class PoolRuntime {
         final BackendRuntime[] list;
         final Map<String, BackendRuntime> byName;
         final Map<String, BackendRuntime> byEventTag;
-        final Map<Backend, BackendRuntime> byBackend;
+        final IdentityHashMap<Backend, BackendRuntime> byBackend;
 
         /** The members {@code list} of a pool configured like {@code base}. */
         Members(BackendPool base, BackendRuntime[] list) {

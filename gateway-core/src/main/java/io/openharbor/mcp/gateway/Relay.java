@@ -16,6 +16,8 @@ final class Relay {
 
     /** The client went away (its connection failed while the gateway wrote to it). */
     static final class ClientGoneException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         ClientGoneException(IOException cause) {
             super("client disconnected: " + cause.getMessage(), cause);
         }

@@ -73,22 +73,21 @@ final class RequestPath {
                 return;
             }
             switch (ex.method()) {
-                case "POST":
-                    post(r);
-                    break;
-                case "GET":
-                    get(r);
-                    break;
-                case "DELETE":
-                    if (sessions.session(r)) {
+  case "POST" -> 
+post(r);
+  case "GET" -> 
+get(r);
+  case "DELETE" -> {
+if (sessions.session(r)) {
                         forwarder.forward(r, null, false);
                     }
-                    break;
-                default:
-                    ex.addResponseHeader("Allow", ALLOW);
+}
+  default -> {
+ex.addResponseHeader("Allow", ALLOW);
                     answers.reject(r, 405, JsonRpcErrors.INVALID_REQUEST, "HTTP method " + ex.method() + " is not"
                             + " allowed; use " + ALLOW, "method not allowed");
-            }
+}
+}
         } catch (Relay.ClientGoneException e) {
             r.failure = e;
             log.debug("client went away during {} {}; its backend call is cancelled: {}", ex.method(), ex.path(),

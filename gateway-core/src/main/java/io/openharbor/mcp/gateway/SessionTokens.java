@@ -48,6 +48,8 @@ final class SessionTokens {
     }
 
     static final class InvalidTokenException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         final Failure failure;
 
         InvalidTokenException(Failure failure) {
@@ -93,7 +95,7 @@ final class SessionTokens {
             keyIds[i] = ByteBuffer.wrap(sha256(k)).getInt();
         }
         this.clock = clock;
-        this.ttlSeconds = ttl.getSeconds();
+        this.ttlSeconds = ttl.toSeconds();
         this.random = random;
     }
 
@@ -241,7 +243,7 @@ final class SessionTokens {
         if (len > buf.remaining()) {
             throw new java.nio.BufferUnderflowException();
         }
-        String s = new String(buf.array(), buf.position(), len, StandardCharsets.UTF_8);
+        String s = new String(buf.array(), buf.arrayOffset() + buf.position(), len, StandardCharsets.UTF_8);
         buf.position(buf.position() + len);
         return s;
     }

@@ -3,6 +3,8 @@ package io.openharbor.mcp.gateway;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,5 +58,20 @@ final class Threads {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }
+    }
+
+    /**
+     * Runs {@code task} every {@code periodNanos} (after the previous run ends) until the executor shuts down or the
+     * returned future is cancelled. A run that throws is logged and the schedule goes on: a periodic task whose run
+     * throws is otherwise silently never run again.
+     */
+    static ScheduledFuture<?> every(ScheduledExecutorService executor, long periodNanos, String what, Runnable task) {
+        return executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed; it runs again in {} ms", what, TimeUnit.NANOSECONDS.toMillis(periodNanos), e);
+            }
+        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 }

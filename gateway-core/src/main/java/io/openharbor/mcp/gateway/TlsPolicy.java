@@ -72,8 +72,8 @@ final class SystemTlsPolicy implements TlsPolicy {
             tmf.init((KeyStore) null);
             X509TrustManager found = null;
             for (TrustManager tm : tmf.getTrustManagers()) {
-                if (tm instanceof X509TrustManager) {
-                    found = (X509TrustManager) tm;
+                if (tm instanceof X509TrustManager x509TrustManager) {
+                    found = x509TrustManager;
                     break;
                 }
             }

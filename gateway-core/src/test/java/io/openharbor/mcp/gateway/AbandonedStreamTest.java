@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,7 +162,7 @@ class AbandonedStreamTest {
         String hexPort = String.format(":%04X", port);
         int n = 0;
         for (String line : Files.readAllLines(table)) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = line.trim().split("\\s+", -1);
             if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("08")) {
                 n++;
             }
@@ -222,8 +223,8 @@ class AbandonedStreamTest {
                 InputStream in = s.getInputStream();
                 String head = readHead(in);
                 int length = 0;
-                for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase().startsWith("content-length:")) {
+                for (String line : head.split("\r\n", -1)) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                         length = Integer.parseInt(line.substring(15).trim());
                     }
                 }

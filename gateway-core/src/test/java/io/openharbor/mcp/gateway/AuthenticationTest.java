@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -181,7 +182,7 @@ class AuthenticationTest {
         assertThatThrownBy(() -> Authentication.success(" ")).hasMessageContaining("identity");
         assertThatThrownBy(() -> Authentication.unauthorized("Bearer\r\nX: y", "m")).hasMessageContaining(
                 "WWW-Authenticate");
-        ApiKeys keys = ApiKeys.builder().keyHash("c", "sha256:" + sha256Hex("k").toUpperCase()).build();
+        ApiKeys keys = ApiKeys.builder().keyHash("c", "sha256:" + sha256Hex("k").toUpperCase(Locale.ROOT)).build();
         assertThat(keys.names()).containsExactly("c");
         assertThat(keys.toString()).doesNotContain(sha256Hex("k"));
     }

@@ -22,21 +22,21 @@ class BalancersTest {
     private final RandomGenerator random = new SplittableRandom(7);
 
     private final GatewayRequest request = new GatewayRequest() {
-        public String httpMethod() { return "POST"; }
-        public String rpcMethod() { return "tools/call"; }
-        public String toolName() { return "t"; }
-        public boolean isBatch() { return false; }
-        public boolean hasSession() { return false; }
-        public String header(String name) { return key; }
-        public InetSocketAddress remoteAddress() { return null; }
+        @Override public String httpMethod() { return "POST"; }
+        @Override public String rpcMethod() { return "tools/call"; }
+        @Override public String toolName() { return "t"; }
+        @Override public boolean isBatch() { return false; }
+        @Override public boolean hasSession() { return false; }
+        @Override public String header(String name) { return key; }
+        @Override public InetSocketAddress remoteAddress() { return null; }
     };
 
     private final RoutingContext ctx = new RoutingContext() {
-        public GatewayRequest request() { return request; }
-        public int inFlight(Backend b) { return inFlight.getOrDefault(b.name(), 0); }
-        public double latencyNanos(Backend b) { return latency.getOrDefault(b.name(), 0.0); }
-        public double weight(Backend b) { return weight.getOrDefault(b.name(), (double) b.weight()); }
-        public RandomGenerator random() { return random; }
+        @Override public GatewayRequest request() { return request; }
+        @Override public int inFlight(Backend b) { return inFlight.getOrDefault(b.name(), 0); }
+        @Override public double latencyNanos(Backend b) { return latency.getOrDefault(b.name(), 0.0); }
+        @Override public double weight(Backend b) { return weight.getOrDefault(b.name(), (double) b.weight()); }
+        @Override public RandomGenerator random() { return random; }
     };
 
     private static Backend backend(String name, int weight) {

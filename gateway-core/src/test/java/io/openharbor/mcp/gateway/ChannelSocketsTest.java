@@ -33,6 +33,7 @@ class ChannelSocketsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the accepted socket only has to stay open
     void probeTimeoutsApplyAndLongReadTimeoutsAreOnlyRemembered() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
                 Socket client = ChannelSockets.INSTANCE.createSocket()) {

@@ -32,41 +32,41 @@ class ClientInfoTest {
             return this;
         }
 
-        public String method() {
+        @Override public String method() {
             return "POST";
         }
 
-        public String path() {
+        @Override public String path() {
             return "/mcp";
         }
 
-        public String query() {
+        @Override public String query() {
             return null;
         }
 
-        public Iterable<String> requestHeaderNames() {
+        @Override public Iterable<String> requestHeaderNames() {
             return headers.keySet();
         }
 
-        public List<String> requestHeaders(String name) {
+        @Override public List<String> requestHeaders(String name) {
             return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
         }
 
-        public InetSocketAddress remoteAddress() {
+        @Override public InetSocketAddress remoteAddress() {
             return peer;
         }
 
-        public boolean isSecure() {
+        @Override public boolean isSecure() {
             return secure;
         }
 
-        public InputStream requestBody() {
+        @Override public InputStream requestBody() {
             return InputStream.nullInputStream();
         }
 
-        public void addResponseHeader(String name, String value) {}
+        @Override public void addResponseHeader(String name, String value) {}
 
-        public OutputStream sendResponseHeaders(int status, long contentLength) {
+        @Override public OutputStream sendResponseHeaders(int status, long contentLength) {
             return OutputStream.nullOutputStream();
         }
     }

@@ -48,15 +48,15 @@ final class Hosts {
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
         return new Host() {
-            public String url() {
+            @Override public String url() {
                 return url;
             }
 
-            public Gateway gateway() {
+            @Override public Gateway gateway() {
                 return gateway;
             }
 
-            public void close() {
+            @Override public void close() {
                 server.stop(0);
                 executor.shutdownNow();
                 gateway.close();
@@ -79,15 +79,15 @@ final class Hosts {
         server.start();
         String url = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
         return new Host() {
-            public String url() {
+            @Override public String url() {
                 return url;
             }
 
-            public Gateway gateway() {
+            @Override public Gateway gateway() {
                 return gateway;
             }
 
-            public void close() {
+            @Override public void close() {
                 try {
                     server.stop();
                 } catch (Exception e) {

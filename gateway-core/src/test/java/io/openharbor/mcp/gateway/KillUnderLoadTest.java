@@ -97,7 +97,6 @@ class KillUnderLoadTest {
             }));
         }
         // five kills spread over the run, each backend in turn, each back 150 ms later on the same port
-        List<int[]> perKill = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
             int at = (k + 1) * CALLS / (KILLS + 2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -216,7 +216,7 @@ class ProxyTest {
         assertThat(body).doesNotContain("up-1");
         // every byte but the id values as the backend sent them
         assertThat(body.replaceAll("id: [A-Za-z0-9_-]{40,}", "id: X")).isEqualTo(sse.replaceAll("id: up-1_e\\d", "id: X"));
-        String sealed = body.split("\n")[4].substring("id: ".length());
+        String sealed = body.split("\n", -1)[4].substring("id: ".length());
         // resumption on the session: the backend gets its own id back
         Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
                 .header("Mcp-Session-Id", token).header("Last-Event-ID", sealed).get().build();
@@ -262,7 +262,7 @@ class ProxyTest {
         }
         assertThat(body).matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: \n\nid: [A-Za-z0-9_-]{40,}\ndata: .*")
                 .doesNotContain("s1-1").doesNotContain("s1-2");
-        String lastId = body.split("\n")[3].substring("id: ".length());
+        String lastId = body.split("\n", -1)[3].substring("id: ".length());
         // Round robin would send the next request to b; the Last-Event-ID sends it back to a, with a's own id.
         Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
                 .header("Last-Event-ID", lastId).get().build();

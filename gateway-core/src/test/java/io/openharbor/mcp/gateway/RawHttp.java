@@ -136,7 +136,7 @@ final class RawHttp {
             while (true) {
                 String size = line(in);
                 if (size == null) break;
-                int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+                int n = Integer.parseInt(size.split(";", -1)[0].trim(), 16);
                 if (n == 0) {
                     line(in);
                     break;

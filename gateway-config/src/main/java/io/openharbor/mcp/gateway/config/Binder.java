@@ -378,10 +378,10 @@ final class Binder {
 
     /** The key with each segment spelled as the binder knows it (environment variables arrive upper-case). */
     private String canonical(String key) {
-        String[] parts = key.split(":");
+        String[] parts = key.split(":", -1);
         StringBuilder sb = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++) {
-            TreeSet<String> names = (TreeSet<String>) known.get(wildcard(sb.toString()));
+            TreeSet<String> names = known.get(wildcard(sb.toString()));
             String spelled = names == null ? null : names.ceiling(parts[i]);
             sb.append(':').append(spelled != null && spelled.equalsIgnoreCase(parts[i]) ? spelled : parts[i]);
         }

@@ -93,11 +93,10 @@ final class FlatConfig {
     private void readValue(JsonParser p, JsonToken t, String path, String source, List<String> errors)
             throws IOException {
         switch (t) {
-            case START_OBJECT:
-                readObject(p, path, source, errors);
-                break;
-            case START_ARRAY:
-                int i = 0;
+  case START_OBJECT -> 
+readObject(p, path, source, errors);
+  case START_ARRAY -> {
+int i = 0;
                 JsonToken e;
                 while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
                     readValue(p, e, path + ":" + i++, source, errors);
@@ -105,13 +104,13 @@ final class FlatConfig {
                 if (i == 0) {
                     entries.put(path, new Entry(EMPTY, source + " line " + line(p), true));
                 }
-                break;
-            case VALUE_NULL:
-                // .NET reads null as "not set here": the default applies.
-                break;
-            default:
-                entries.put(path, new Entry(p.getText(), source + " line " + line(p), true));
-        }
+}
+  case VALUE_NULL -> {
+// .NET reads null as "not set here": the default applies.
+}
+  default -> 
+entries.put(path, new Entry(p.getText(), source + " line " + line(p), true));
+}
     }
 
     private static int line(JsonParser p) {

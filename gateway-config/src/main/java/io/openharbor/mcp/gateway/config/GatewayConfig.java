@@ -561,24 +561,30 @@ public final class GatewayConfig {
 
         private LoadBalancer strategy(String name, String hashKey, String at) {
             switch (name.toLowerCase(Locale.ROOT)) {
-                case "roundrobin":
-                    return noHashKey(hashKey, at, LoadBalancer.roundRobin());
-                case "leastconnections":
-                    return noHashKey(hashKey, at, LoadBalancer.leastConnections());
-                case "peakewma":
-                    return noHashKey(hashKey, at, LoadBalancer.peakEwma());
-                case "toolbased":
-                    // The seed's ToolBased over replicas: the same tool keeps going to the same replica (warm caches).
-                    return noHashKey(hashKey, at, LoadBalancer.consistentHash(GatewayRequest::toolName));
-                case "consistenthash":
-                    Function<GatewayRequest, String> key = hashKey(hashKey, at);
+  case "roundrobin" -> {
+return noHashKey(hashKey, at, LoadBalancer.roundRobin());
+}
+  case "leastconnections" -> {
+return noHashKey(hashKey, at, LoadBalancer.leastConnections());
+}
+  case "peakewma" -> {
+return noHashKey(hashKey, at, LoadBalancer.peakEwma());
+}
+  case "toolbased" -> {
+// The seed's ToolBased over replicas: the same tool keeps going to the same replica (warm caches).
+return noHashKey(hashKey, at, LoadBalancer.consistentHash(GatewayRequest::toolName));
+}
+  case "consistenthash" -> {
+Function<GatewayRequest, String> key = hashKey(hashKey, at);
                     return key == null ? null : LoadBalancer.consistentHash(key);
-                default:
-                    b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
+}
+  default -> {
+b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
                             + ": expected one of RoundRobin, LeastConnections,"
                             + " PeakEwma, ToolBased, ConsistentHash");
                     return null;
-            }
+}
+}
         }
 
         private LoadBalancer noHashKey(String hashKey, String at, LoadBalancer lb) {
@@ -773,7 +779,7 @@ public final class GatewayConfig {
             if (file != null) {
                 String text = b.readFile(at + ":KeysFile", file);
                 if (text != null) {
-                    String[] lines = text.split("\\R");
+                    String[] lines = text.split("\\R", -1);
                     for (int i = 0; i < lines.length; i++) {
                         String line = lines[i].trim();
                         if (line.isEmpty() || line.startsWith("#")) continue;

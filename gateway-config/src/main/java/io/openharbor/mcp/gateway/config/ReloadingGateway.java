@@ -147,7 +147,9 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
         long g = generation.incrementAndGet();
         log.info("configuration reloaded (generation {}): pool {} with {} backends {}", g, next.pool().name(),
                 next.pool().backends().size(), names(next));
-        old.closeWhenIdle(oldConfig.drainTimeout());
+        // The old gateway closes on its own once idle (or at the drain deadline); nothing waits for it.
+        @SuppressWarnings("FutureReturnValueIgnored")
+        Object unused = old.closeWhenIdle(oldConfig.drainTimeout());
         if (next.reloadOnChange() != oldConfig.reloadOnChange()
                 || !next.reloadCheckInterval().equals(oldConfig.reloadCheckInterval())) {
             schedule();
@@ -196,7 +198,9 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
             return thread;
         });
         long every = c.reloadCheckInterval().toNanos();
-        t.scheduleWithFixedDelay(() -> {
+        // Not kept: close() shuts the watcher down, and a failing check is logged here, so the schedule never dies.
+        @SuppressWarnings("FutureReturnValueIgnored")
+        Object unused = t.scheduleWithFixedDelay(() -> {
             try {
                 reloadIfChanged();
             } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** What a configuration test starts (fake backends, hosts, gateways), closed in reverse order after each test. */
+@SuppressWarnings("try") // close() passes on what it closes, which may declare Exception
 final class Fixture implements AutoCloseable {
     private final List<AutoCloseable> closing = new ArrayList<>();
 

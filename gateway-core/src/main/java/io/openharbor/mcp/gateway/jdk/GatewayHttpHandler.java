@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>The JDK server's default executor is a single thread; always give it one, as above, or SSE streams will block
  * every other request.
  */
+@SuppressWarnings("exports") // jdk.httpserver is the host's own server module, read by the host itself
 public final class GatewayHttpHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
     private static final String NODELAY = "sun.net.httpserver.nodelay";
@@ -95,7 +96,7 @@ public final class GatewayHttpHandler implements HttpHandler {
     private static void notFound(HttpExchange exchange, String mounted) throws IOException {
         log.debug("404 for {} {}: not the mounted path {}", exchange.getRequestMethod(),
                 exchange.getRequestURI().getRawPath(), mounted);
-        byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Not Found\"}}")
+        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Not Found\"}}"
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -163,14 +164,14 @@ public final class GatewayHttpHandler implements HttpHandler {
 
         @Override
         public List<X509Certificate> clientCertificates() {
-            if (!(ex instanceof HttpsExchange)) {
+            if (!(ex instanceof HttpsExchange httpsExchange)) {
                 return List.of();
             }
             try {
-                Certificate[] chain = ((HttpsExchange) ex).getSSLSession().getPeerCertificates();
+                Certificate[] chain = httpsExchange.getSSLSession().getPeerCertificates();
                 List<X509Certificate> out = new ArrayList<>(chain.length);
                 for (Certificate c : chain) {
-                    if (c instanceof X509Certificate) out.add((X509Certificate) c);
+                    if (c instanceof X509Certificate x509Certificate) out.add(x509Certificate);
                 }
                 return out;
             } catch (SSLPeerUnverifiedException e) {

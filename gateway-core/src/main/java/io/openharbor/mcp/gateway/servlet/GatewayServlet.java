@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  * complete. For many concurrent SSE streams run the container on virtual threads (Jetty 12:
  * {@code QueuedThreadPool.setVirtualThreadsExecutor(...)}; Tomcat: {@code useVirtualThreads="true"}).
  */
+@SuppressWarnings("exports") // jakarta.servlet is the host's own container API, read by the host itself
 public class GatewayServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -105,7 +106,7 @@ public class GatewayServlet extends HttpServlet {
         @Override
         public List<X509Certificate> clientCertificates() {
             Object chain = req.getAttribute("jakarta.servlet.request.X509Certificate");
-            return chain instanceof X509Certificate[] ? List.of((X509Certificate[]) chain) : List.of();
+            return chain instanceof X509Certificate[] array ? List.of(array) : List.of();
         }
 
         @Override

@@ -57,19 +57,15 @@ public final class BenchGateway {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
         switch (mode) {
-            case "local-jdk":
-                startJdk(port, new CannedHandler());
-                break;
-            case "local-jetty":
-                LoopbackJetty.start(port, new CannedServlet());
-                break;
-            case "jdk":
-            case "jetty":
-                startGateway(mode, port, args);
-                break;
-            default:
-                usage();
-        }
+  case "local-jdk" -> 
+startJdk(port, new CannedHandler());
+  case "local-jetty" -> 
+LoopbackJetty.start(port, new CannedServlet());
+  case "jdk", "jetty" -> 
+startGateway(mode, port, args);
+  default -> 
+usage();
+}
         System.out.println("bench server (" + mode + ") on 127.0.0.1:" + port + " ready");
         Thread.currentThread().join();
     }

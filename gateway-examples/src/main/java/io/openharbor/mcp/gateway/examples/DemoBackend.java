@@ -21,6 +21,10 @@ import org.eclipse.jetty.server.Server;
  * {@code echo}, {@code add}, {@code whoami} (names the replica that answered) and {@code progress} (streams progress
  * notifications before its result).
  */
+@SuppressWarnings({
+    "try", // close() passes on Jetty's stop(), which declares Exception
+    "deprecation" // MCP SDK 2.1 deprecates McpSchema.Tool.builder(name), which has no replacement yet
+})
 public final class DemoBackend implements AutoCloseable {
 
     /** Called by the {@code progress} tool after each notification, before the next step; tests use it as a gate. */
@@ -55,6 +59,8 @@ public final class DemoBackend implements AutoCloseable {
 
     /** {@code GET /health}: what the gateway's default health check asks for. */
     private static final class Health extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setContentType("application/json");
@@ -83,7 +89,7 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification echo() {
-        Tool tool = Tool.builder().name("echo").description("Returns its text argument")
+        Tool tool = Tool.builder("echo").description("Returns its text argument")
                 .inputSchema(schema(Map.of("text", Map.of("type", "string")), List.of("text"))).build();
         return SyncToolSpecification.builder().tool(tool)
                 .callHandler((exchange, req) -> text(String.valueOf(req.arguments().get("text"))))
@@ -91,7 +97,7 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification add() {
-        Tool tool = Tool.builder().name("add").description("Adds two numbers")
+        Tool tool = Tool.builder("add").description("Adds two numbers")
                 .inputSchema(schema(Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
                         List.of("a", "b")))
                 .build();
@@ -106,7 +112,7 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification whoami(String replica) {
-        Tool tool = Tool.builder().name("whoami").description("Names the replica that answered")
+        Tool tool = Tool.builder("whoami").description("Names the replica that answered")
                 .inputSchema(schema(Map.of(), List.of())).build();
         return SyncToolSpecification.builder().tool(tool)
                 .callHandler((exchange, req) -> text(replica))
@@ -114,18 +120,18 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification progress(StepHook hook) {
-        Tool tool = Tool.builder().name("progress")
+        Tool tool = Tool.builder("progress")
                 .description("Counts to 'steps' (default 3), sending a progress notification for each step")
                 .inputSchema(schema(Map.of("steps", Map.of("type", "integer")), List.of())).build();
         return SyncToolSpecification.builder().tool(tool)
                 .callHandler((exchange, req) -> {
                     Object s = req.arguments() == null ? null : req.arguments().get("steps");
-                    int steps = s instanceof Number ? Math.max(1, Math.min(100, ((Number) s).intValue())) : 3;
+                    int steps = s instanceof Number number ? Math.max(1, Math.min(100, number.intValue())) : 3;
                     Object token = req.meta() == null ? null : req.meta().get("progressToken");
                     for (int i = 1; i <= steps; i++) {
                         if (token != null) {
                             exchange.progressNotification(new McpSchema.ProgressNotification(
-                                    token, (double) i, (double) steps, "step " + i + " of " + steps));
+                                    token, (double) i, (double) steps, "step " + i + " of " + steps, null));
                         }
                         try {
                             if (hook != null) {

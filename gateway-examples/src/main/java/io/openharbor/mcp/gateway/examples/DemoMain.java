@@ -39,6 +39,7 @@ public final class DemoMain {
     private DemoMain() {}
 
     /** A running demo: the host server, the gateway it serves and what to stop. */
+    @SuppressWarnings("try") // close() passes on whatever the demo started, which may declare Exception
     public record Running(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources) implements AutoCloseable {
         /** The MCP endpoint's URL. */
         public String url() {
@@ -52,14 +53,15 @@ public final class DemoMain {
         }
     }
 
-    static final String USAGE = String.join("\n",
-            "Usage: bash demo.sh [options]   (or mvn -q exec:exec -pl gateway-examples -Dexec.args=\"[options]\")",
-            "  --port N          the gateway's port on 127.0.0.1 (default 8080; 0 = any free port)   [GATEWAY_PORT]",
-            "  --backends URLS   comma-separated MCP endpoints to front instead of the demo replicas [GATEWAY_BACKENDS]",
-            "  --config FILE     build the gateway from a configuration file (appsettings.json shape) [GATEWAY_CONFIG]",
-            "  --help            this text",
-            "Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)",
-            "are a configuration of their own, as in the .NET gateway. See docs/configuration.md.");
+    static final String USAGE = """
+                                Usage: bash demo.sh [options]   (or mvn -q exec:exec -pl gateway-examples -Dexec.args="[options]")
+                                  --port N          the gateway's port on 127.0.0.1 (default 8080; 0 = any free port)   [GATEWAY_PORT]
+                                  --backends URLS   comma-separated MCP endpoints to front instead of the demo replicas [GATEWAY_BACKENDS]
+                                  --config FILE     build the gateway from a configuration file (appsettings.json shape) [GATEWAY_CONFIG]
+                                  --help            this text
+                                Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)
+                                are a configuration of their own, as in the .NET gateway. See docs/configuration.md.\
+                                """;
 
     /** A problem with the demo's flags or settings: printed with the usage, exit code 2. */
     static final class UsageException extends Exception {
@@ -240,7 +242,8 @@ public final class DemoMain {
                 }
             } else {
                 int i = 1;
-                for (String url : backendList.split(",")) {
+                for (String url : backendList.split(",", -1)) {
+                    if (url.isBlank()) continue; // "a,b," is two backends
                     pool.backend(Backend.of("backend-" + i++, url.trim()));
                 }
             }
@@ -317,11 +320,4 @@ public final class DemoMain {
         System.out.println("Ctrl-C stops the gateway" + " and anything the demo started.");
     }
 
-    private static String setting(String[] args, String flag, String env, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(flag)) return args[i + 1];
-        }
-        String value = System.getenv(env);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }

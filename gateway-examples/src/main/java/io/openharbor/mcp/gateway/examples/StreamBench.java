@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,7 +154,7 @@ public final class StreamBench {
     private static int intParam(HttpExchange ex, String name, int otherwise) {
         String q = ex.getRequestURI().getRawQuery();
         if (q != null) {
-            for (String kv : q.split("&")) {
+            for (String kv : q.split("&", -1)) {
                 if (kv.startsWith(name + "=")) {
                     return Integer.parseInt(kv.substring(name.length() + 1));
                 }
@@ -225,7 +226,7 @@ public final class StreamBench {
             String status = line(in);
             boolean chunked = false;
             for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-                if (h.regionMatches(true, 0, "Transfer-Encoding:", 0, 18) && h.toLowerCase().contains("chunked")) {
+                if (h.regionMatches(true, 0, "Transfer-Encoding:", 0, 18) && h.toLowerCase(Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
             }

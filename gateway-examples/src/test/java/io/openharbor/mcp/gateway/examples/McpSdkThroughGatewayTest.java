@@ -118,19 +118,19 @@ class McpSdkThroughGatewayTest {
 
             assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
                     .contains("echo", "add", "whoami", "progress");
-            assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"))))).isEqualTo("hello");
-            assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40))))).isEqualTo("42");
+            assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"), null)))).isEqualTo("hello");
+            assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40), null)))).isEqualTo("42");
 
             // The session stays on the replica that initialized it, though the balancer spreads new work.
             String owner = init.serverInfo().name().substring("demo-".length());
             for (int i = 0; i < 4; i++) {
-                assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of())))).isEqualTo(owner);
+                assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of(), null)))).isEqualTo(owner);
             }
 
             // A progress notification reaches the client while the tool is still running: the tool waits for the
             // test to see it before it finishes.
             CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(() -> client.callTool(
-                    CallToolRequest.builder().name("progress").arguments(Map.of("steps", 2))
+                    CallToolRequest.builder("progress").arguments(Map.of("steps", 2))
                             .progressToken("progress-1").build()));
             assertThat(progressSeen.await(20, TimeUnit.SECONDS)).as("progress notification seen").isTrue();
             assertThat(call).isNotDone();

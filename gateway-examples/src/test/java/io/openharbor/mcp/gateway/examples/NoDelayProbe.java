@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Run in a JVM of its own (the JDK reads {@code sun.net.httpserver.nodelay} once per JVM): starts the README's example
@@ -44,8 +45,8 @@ public final class NoDelayProbe {
             head.append((char) b);
         }
         int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+        for (String line : head.toString().split("\r\n", -1)) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
         }
         in.readNBytes(length);
     }

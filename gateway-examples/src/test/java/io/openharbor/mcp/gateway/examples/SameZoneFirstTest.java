@@ -30,6 +30,7 @@ class SameZoneFirstTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the local replica is closed early on purpose; the try closes it again, harmlessly
     void newSessionsStayInTheLocalZoneUntilItHasNoCandidate() throws Exception {
         try (DemoBackend local = DemoBackend.start("zone-a-1", 0, null);
                 DemoBackend remote1 = DemoBackend.start("zone-b-1", 0, null);

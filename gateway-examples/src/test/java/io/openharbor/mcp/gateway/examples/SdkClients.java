@@ -17,7 +17,7 @@ final class SdkClients {
     static McpSyncClient client(String base, String apiKey) {
         HttpClientStreamableHttpTransport.Builder t = HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
         if (apiKey != null) {
-            t.httpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
+            t.addHttpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
         }
         return McpClient.sync(t.build()).requestTimeout(Duration.ofSeconds(20)).build();
     }
@@ -27,7 +27,7 @@ final class SdkClients {
         McpSyncClient client = client(base, apiKey);
         try {
             client.initialize();
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")));
+            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"), null));
             assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
         } finally {
             client.closeGracefully();

@@ -157,7 +157,10 @@ public final class GatewayLeakCheck implements BeforeAllCallback, AfterAllCallba
             return "";
         }
         try {
-            await().atMost(wait).pollInterval(Duration.ofMillis(10)).until(() -> (last[0] = probe.get()).isEmpty());
+            await().atMost(wait).pollInterval(Duration.ofMillis(10)).until(() -> {
+                last[0] = probe.get();
+                return last[0].isEmpty();
+            });
         } catch (ConditionTimeoutException e) {
             return last[0];
         }

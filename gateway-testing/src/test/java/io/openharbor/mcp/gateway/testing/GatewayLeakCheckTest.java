@@ -109,8 +109,9 @@ class GatewayLeakCheckTest {
             host.createContext("/mcp", new GatewayHttpHandler(gateway));
             host.start();
             String url = "http://127.0.0.1:" + host.getAddress().getPort() + "/mcp";
-            CompletableFuture.runAsync(() -> post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hold\"}"));
+            CompletableFuture<Void> held = CompletableFuture.runAsync(() -> post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hold\"}"));
             assertThat(backend.awaitHolding(Duration.ofSeconds(10))).isTrue();
+            assertThat(held).isNotDone();
         }
     }
 

@@ -60,8 +60,8 @@ final class KeyMaterial {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(ks, keyPassword);
             for (KeyManager km : kmf.getKeyManagers()) {
-                if (km instanceof X509ExtendedKeyManager) {
-                    return new KeyMaterial((X509ExtendedKeyManager) km, leaf);
+                if (km instanceof X509ExtendedKeyManager x509ExtendedKeyManager) {
+                    return new KeyMaterial(x509ExtendedKeyManager, leaf);
                 }
             }
             throw new IllegalStateException("the JDK offers no X509ExtendedKeyManager");
@@ -75,11 +75,17 @@ final class KeyMaterial {
     private static void checkPair(X509Certificate leaf, PrivateKey key, Source source) {
         String algorithm;
         switch (key.getAlgorithm()) {
-            case "RSA": algorithm = "SHA256withRSA"; break;
-            case "EC": algorithm = "SHA256withECDSA"; break;
-            case "EdDSA": case "Ed25519": case "Ed448": algorithm = "EdDSA"; break;
-            default: return; // nothing portable to test with; the handshake will tell
-        }
+  case "RSA" -> 
+algorithm = "SHA256withRSA";
+  case "EC" -> 
+algorithm = "SHA256withECDSA";
+  case "EdDSA", "Ed25519", "Ed448" -> 
+algorithm = "EdDSA";
+  default -> {
+return;
+// nothing portable to test with; the handshake will tell
+}
+}
         boolean matches;
         try {
             byte[] probe = "openharbor-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -66,22 +66,23 @@ final class Pem {
                 throw new IllegalArgumentException("the " + type + " block in " + file + " is not valid base64", e);
             }
             switch (type) {
-                case "PRIVATE KEY":
-                    return pkcs8(der, file);
-                case "ENCRYPTED PRIVATE KEY":
-                    if (password == null) {
+  case "PRIVATE KEY" -> {
+return pkcs8(der, file);
+}
+  case "ENCRYPTED PRIVATE KEY" -> {
+if (password == null) {
                         throw new IllegalArgumentException(file + " holds an encrypted private key: give its password");
                     }
                     return pkcs8(decrypt(der, password, file), file);
-                case "RSA PRIVATE KEY":
-                case "EC PRIVATE KEY":
-                case "DSA PRIVATE KEY":
-                    throw new IllegalArgumentException(file + " holds a traditional (" + type + ") key; convert it to"
+}
+  case "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY" -> 
+throw new IllegalArgumentException(file + " holds a traditional (" + type + ") key; convert it to"
                             + " PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName()
                             + " -out key.pk8.pem");
-                default:
-                    // certificates or parameters next to the key: skip
-            }
+  default -> {
+// certificates or parameters next to the key: skip
+}
+}
         }
         throw new IllegalArgumentException("no private key in " + file
                 + " (expected a PEM block -----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)");

@@ -45,7 +45,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
         verify(chain, tm -> tm.checkServerTrusted(chain, authType, socket),
-                socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null);
+                socket instanceof SSLSocket sSLSocket ? sSLSocket.getHandshakeSession() : null);
     }
 
     @Override
@@ -168,7 +168,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             }
             X509Certificate next = null;
             for (X509Certificate c : chain) {
-                if (c != current && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
+                if (!c.equals(current) && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
                         && signedBy(current, c)) {
                     next = c;
                     break;

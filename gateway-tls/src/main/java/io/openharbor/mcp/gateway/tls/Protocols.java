@@ -49,8 +49,8 @@ final class Protocols {
         }
 
         private Socket configure(Socket socket) {
-            if (socket instanceof SSLSocket) {
-                ((SSLSocket) socket).setEnabledProtocols(protocols);
+            if (socket instanceof SSLSocket sSLSocket) {
+                sSLSocket.setEnabledProtocols(protocols);
             }
             return socket;
         }

@@ -92,6 +92,7 @@ public final class ServerTls {
     }
 
     /** A configurator for the JDK's {@code HttpsServer} applying {@link #sslParameters()} to every connection. */
+    @SuppressWarnings("exports") // for hosts on the JDK's HttpsServer, which read jdk.httpserver themselves
     public HttpsConfigurator httpsConfigurator() {
         return new HttpsConfigurator(context) {
             @Override

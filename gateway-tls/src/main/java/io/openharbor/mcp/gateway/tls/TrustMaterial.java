@@ -85,8 +85,8 @@ final class TrustMaterial {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(anchors);
             for (TrustManager tm : tmf.getTrustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager) {
-                    return (X509ExtendedTrustManager) tm;
+                if (tm instanceof X509ExtendedTrustManager x509ExtendedTrustManager) {
+                    return x509ExtendedTrustManager;
                 }
             }
         } catch (GeneralSecurityException e) {

@@ -158,15 +158,15 @@ class BackendTlsTest {
         HeldCertificate stray = TlsFixtures.ca("Stray");
         X509Certificate[] chain = {backendCert.certificate(), ca.certificate(), stray.certificate()};
         javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
-            public String[] getClientAliases(String t, java.security.Principal[] i) { return null; }
-            public String chooseClientAlias(String[] t, java.security.Principal[] i, java.net.Socket s) { return null; }
-            public String[] getServerAliases(String t, java.security.Principal[] i) { return new String[] {"k"}; }
-            public String chooseServerAlias(String t, java.security.Principal[] i, java.net.Socket s) { return "k"; }
-            public String chooseEngineServerAlias(String t, java.security.Principal[] i, javax.net.ssl.SSLEngine e) {
+            @Override public String[] getClientAliases(String t, java.security.Principal[] i) { return null; }
+            @Override public String chooseClientAlias(String[] t, java.security.Principal[] i, java.net.Socket s) { return null; }
+            @Override public String[] getServerAliases(String t, java.security.Principal[] i) { return new String[] {"k"}; }
+            @Override public String chooseServerAlias(String t, java.security.Principal[] i, java.net.Socket s) { return "k"; }
+            @Override public String chooseEngineServerAlias(String t, java.security.Principal[] i, javax.net.ssl.SSLEngine e) {
                 return "k";
             }
-            public X509Certificate[] getCertificateChain(String a) { return chain.clone(); }
-            public java.security.PrivateKey getPrivateKey(String a) { return backendCert.keyPair().getPrivate(); }
+            @Override public X509Certificate[] getCertificateChain(String a) { return chain.clone(); }
+            @Override public java.security.PrivateKey getPrivateKey(String a) { return backendCert.keyPair().getPrivate(); }
         };
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {km}, null, null);
@@ -186,14 +186,19 @@ class BackendTlsTest {
         X509Certificate leaf = backendCert.certificate();
         String hex = spelling.startsWith("sha256") ? Fingerprints.sha256Thumbprint(leaf)
                 : Fingerprints.sha1Thumbprint(leaf);
-        String configured;
-        switch (spelling) {
-            case "sha256-lower": configured = hex.toLowerCase(Locale.ROOT); break;
-            case "sha256-colons": configured = hex.replaceAll("(..)(?!$)", "$1:"); break;
-            case "sha256-spaces": configured = hex.replaceAll("(....)(?!$)", "$1 "); break;
-            case "sha1-lower-colons": configured = hex.toLowerCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:"); break;
-            default: configured = hex;
-        }
+        
+        String configured = switch (spelling) {
+  case "sha256-lower" -> 
+hex.toLowerCase(Locale.ROOT);
+  case "sha256-colons" -> 
+hex.replaceAll("(..)(?!$)", "$1:");
+  case "sha256-spaces" -> 
+hex.replaceAll("(....)(?!$)", "$1 ");
+  case "sha1-lower-colons" -> 
+hex.toLowerCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
+  default -> 
+hex;
+};
         backend.enqueue(ok());
         // Validation on (chain to the test CA) and the thumbprint must match too, as in the seed.
         assertThat(call(BackendTls.builder().trustPem(caPem()).allowedThumbprints(configured).build()).statusCode())
@@ -344,7 +349,7 @@ class BackendTlsTest {
             raw.setSoTimeout(10_000);
             assertThat(socket.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
             socket.startHandshake();
-            socket.getOutputStream().write(("GET /mcp HTTP/1.1\r\nHost: backend.test\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write( "GET /mcp HTTP/1.1\r\nHost: backend.test\r\nConnection: close\r\n\r\n"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
@@ -377,7 +382,7 @@ class BackendTlsTest {
             HealthReport.CertificateInfo info = host.gateway.health().backends().get(0).certificate();
             assertThat(info.subject()).isEqualTo("CN=soon");
             assertThat(info.daysLeft()).isEqualTo(10);
-            assertThat(info.notAfter()).isEqualTo(Instant.ofEpochMilli(soon.certificate().getNotAfter().getTime()));
+            assertThat(info.notAfter()).isEqualTo(soon.certificate().getNotAfter().toInstant());
             assertThat(host.gateway.health().toJson()).contains("\"certificate\":{\"subject\":\"CN=soon\"")
                     .contains("\"daysLeft\":10");
         }

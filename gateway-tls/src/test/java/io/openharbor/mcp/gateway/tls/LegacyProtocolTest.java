@@ -57,7 +57,7 @@ class LegacyProtocolTest {
                 }
             }).get(60, TimeUnit.SECONDS);
             assertThat(ports).as("the child JVM started its listeners").isNotNull();
-            String[] p = ports.split(" ");
+            String[] p = ports.split(" ", -1);
             Path caPem = TlsFixtures.write(dir.resolve("ca.pem"), ca.certificatePem());
             TlsFixtures.Recorder recorder = new TlsFixtures.Recorder();
 

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@link ServerTls}), which re-encrypts to an MCP Java SDK server on Jetty 12 (also {@link ServerTls}) whose CA's
  * key it pins and which requires the gateway's client certificate.
  */
+@SuppressWarnings("deprecation") // MCP SDK 2.1 deprecates McpSchema.Tool.builder(name), which has no replacement yet
 class McpOverHttpsTest {
     @TempDir
     Path dir;
@@ -66,7 +67,7 @@ class McpOverHttpsTest {
                 .build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp").build();
-        Tool echo = Tool.builder().name("echo").description("echo")
+        Tool echo = Tool.builder("echo").description("echo")
                 .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
                 .build();
         McpSyncServer mcp = McpServer.sync(transport).serverInfo("tls-backend", "1.0.0")
@@ -129,7 +130,7 @@ class McpOverHttpsTest {
         try {
             assertThat(client.initialize().serverInfo().name()).isEqualTo("tls-backend");
             assertThat(client.listTools().tools()).extracting(Tool::name).containsExactly("echo");
-            CallToolResult r = client.callTool(new CallToolRequest("echo", Map.of("text", "over TLS")));
+            CallToolResult r = client.callTool(new CallToolRequest("echo", Map.of("text", "over TLS"), null));
             assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("over TLS");
 
             // The health report shows both certificates: the backend's as seen on the handshake, and the listener's.
