@@ -9,5 +9,4 @@ module io.openharbor.mcp.gateway.config {
     requires transitive io.openharbor.mcp.gateway.tls;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
-    requires static org.jspecify;
 }

@@ -18,5 +18,5 @@ module io.openharbor.mcp.gateway {
     // not transitive: a host that mounts an adapter already requires its own server's module.
     requires static jdk.httpserver;
     requires static jakarta.servlet;
-    requires static org.jspecify;
+    requires transitive org.jspecify; // the API's @Nullable annotations are part of its signatures
 }

@@ -2,7 +2,6 @@
 module io.openharbor.mcp.gateway.jpmstest {
     requires io.openharbor.mcp.gateway.config; // and, transitively, the core and TLS modules
     requires jdk.httpserver;
-    requires static org.jspecify;
 
     exports io.openharbor.mcp.gateway.jpmstest;
 }

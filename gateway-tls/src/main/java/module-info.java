@@ -8,5 +8,4 @@ module io.openharbor.mcp.gateway.tls {
     requires transitive io.openharbor.mcp.gateway;
     requires org.slf4j;
     requires static jdk.httpserver;
-    requires static org.jspecify;
 }

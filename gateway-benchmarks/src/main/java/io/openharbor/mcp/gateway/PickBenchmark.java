@@ -72,7 +72,7 @@ LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
             @Override public boolean isBatch() { return false; }
             @Override public boolean hasSession() { return false; }
             @Override public String header(String name) { return "tenant-42"; }
-            @Override public InetSocketAddress remoteAddress() { return null; }
+            @Override public InetSocketAddress remoteAddress() { return InetSocketAddress.createUnresolved("127.0.0.1", 40000); }
         };
         context = new RoutingContext() {
             @Override public GatewayRequest request() { return request; }

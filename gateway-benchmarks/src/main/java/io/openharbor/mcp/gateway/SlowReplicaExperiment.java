@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.io.OutputStream;
@@ -93,7 +94,7 @@ LoadBalancer.peakEwma();
 };
     }
 
-    private static void run(String strategy, List<HttpServer> backends, int rate, int seconds, StringBuilder table)
+    private static void run(String strategy, List<HttpServer> backends, int rate, int seconds, @Nullable StringBuilder table)
             throws Exception {
         BackendPool.Builder pool = BackendPool.builder("exp").loadBalancer(balancer(strategy))
                 .healthCheck(HealthCheckPolicy.disabled());

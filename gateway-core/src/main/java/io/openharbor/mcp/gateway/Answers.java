@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import org.slf4j.Logger;
@@ -136,7 +138,7 @@ final class Answers {
 
     /** One JSON body as the early stream's last event (for a GET stream, which answers no request: its end). */
     static void lastEvent(RequestState r, okio.Buffer json) throws IOException {
-        ClientStream out = r.early.stream();
+        ClientStream out = requireNonNull(r.early, "only an early answer has a last event").stream();
         if (r.peek != null) {
             Relay.copyAsSseEvent(json, out);
         }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *     .keyHash("alice", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")  // sha256 hex
  *     .bearer(true)
  *     .build();
- * Gateway.builder().authenticator(keys) ...
+ * Gateway gateway = Gateway.builder().pool(pool).authenticator(keys).build();
  * }</pre>
  *
  * <p>Print a key's hash with {@code printf %s "$KEY" | sha256sum}.

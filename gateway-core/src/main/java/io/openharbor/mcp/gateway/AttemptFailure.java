@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 
 /**
@@ -57,7 +59,7 @@ final class AttemptFailure extends IOException {
 
     /** The failure as the client reported it. */
     IOException failure() {
-        return (IOException) getCause();
+        return (IOException) requireNonNull(getCause(), "always made with a cause");
     }
 
     @Override

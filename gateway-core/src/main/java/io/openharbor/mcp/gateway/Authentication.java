@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -7,12 +8,12 @@ import static java.util.Objects.requireNonNull;
  * Immutable.
  */
 public final class Authentication {
-    private final String identity;
+    private final @Nullable String identity;
     private final int status;
-    private final String challenge;
-    private final String message;
+    private final @Nullable String challenge;
+    private final @Nullable String message;
 
-    private Authentication(String identity, int status, String challenge, String message) {
+    private Authentication(@Nullable String identity, int status, @Nullable String challenge, @Nullable String message) {
         this.identity = identity;
         this.status = status;
         this.challenge = challenge;
@@ -66,7 +67,7 @@ public final class Authentication {
     }
 
     /** The caller's identity, or null on failure. */
-    public String identity() {
+    public @Nullable String identity() {
         return identity;
     }
 
@@ -76,12 +77,12 @@ public final class Authentication {
     }
 
     /** The {@code WWW-Authenticate} value of a failure, or null. */
-    public String challenge() {
+    public @Nullable String challenge() {
         return challenge;
     }
 
     /** The failure's message for the client, or null on success. */
-    public String message() {
+    public @Nullable String message() {
         return message;
     }
 

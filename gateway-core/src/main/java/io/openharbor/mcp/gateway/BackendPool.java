@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -66,7 +67,7 @@ public final class BackendPool {
     private BackendPool(Builder b) {
         this.name = b.name;
         this.backends = List.copyOf(b.backends);
-        this.loadBalancer = b.loadBalancer;
+        this.loadBalancer = b.loadBalancer != null ? b.loadBalancer : LoadBalancer.peakEwma();
         this.healthCheck = b.healthCheck;
         this.circuitBreaker = b.circuitBreaker;
         this.outlierDetection = b.outlierDetection;
@@ -130,7 +131,7 @@ public final class BackendPool {
     }
 
     /** The backend with that name, or {@code null}. */
-    public Backend backend(String backendName) {
+    public @Nullable Backend backend(String backendName) {
         for (Backend b : backends) {
             if (b.name().equals(backendName)) {
                 return b;
@@ -149,7 +150,7 @@ public final class BackendPool {
         private final String name;
         private final List<Backend> backends = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
-        private LoadBalancer loadBalancer;
+        private @Nullable LoadBalancer loadBalancer;
         private HealthCheckPolicy healthCheck = HealthCheckPolicy.defaults();
         private CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.defaults();
         private OutlierDetection outlierDetection = OutlierDetection.defaults();
@@ -250,9 +251,6 @@ public final class BackendPool {
         public BackendPool build() {
             if (backends.isEmpty()) {
                 throw new IllegalStateException("pool '" + name + "' needs at least one backend");
-            }
-            if (loadBalancer == null) {
-                loadBalancer = LoadBalancer.peakEwma();
             }
             return new BackendPool(this);
         }

@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import dev.failsafe.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,15 +61,15 @@ final class BackendRuntime {
     final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     /** The Failsafe breaker, or null when the pool's policy disables breakers. Opening is timed with our ticker. */
-    final CircuitBreaker<Object> breaker;
+    final @Nullable CircuitBreaker<Object> breaker;
     static final long NOT_STAMPED = Long.MIN_VALUE;
     /** When the breaker's open period began (our ticker), NOT_STAMPED outside one; stamped by whoever sees it first. */
     final AtomicLong breakerOpenedAt = new AtomicLong(NOT_STAMPED);
 
     // Active health: written by the health checker (one check of a backend at a time), read by everyone.
     volatile boolean healthy = true;
-    volatile Instant lastCheck;
-    volatile String lastCheckProblem;
+    volatile @Nullable Instant lastCheck;
+    volatile @Nullable String lastCheckProblem;
     int checkPasses;
     int checkFailures;
 
@@ -84,7 +87,7 @@ final class BackendRuntime {
     /** No longer a member of the pool: the health checker stops, session tokens naming it find nothing. */
     volatile boolean removed;
     /** The drain in progress, told when the last request in flight ends; null when not draining. */
-    volatile PoolRuntime.Drain drain;
+    volatile PoolRuntime.@Nullable Drain drain;
 
     // Active health: owned by the health checker.
     boolean checked;
@@ -92,7 +95,7 @@ final class BackendRuntime {
     volatile boolean statelessProbe;
 
     BackendRuntime(String poolName, Backend backend, int index, Transport.Route route, Ticker ticker,
-            Duration slowStart, CircuitBreaker<Object> breaker) {
+            Duration slowStart, @Nullable CircuitBreaker<Object> breaker) {
         this.backend = backend;
         this.index = index;
         this.route = route;
@@ -139,7 +142,7 @@ final class BackendRuntime {
         if (latencyNanos >= 0) {
             long now = ticker.read();
             while (true) {
-                Ewma e = latency.get();
+                Ewma e = requireNonNull(latency.get());
                 double cost;
                 if (latencyNanos > e.cost()) {
                     cost = latencyNanos;
@@ -172,7 +175,7 @@ final class BackendRuntime {
 
     /** The peak-sensitive latency average decayed to now, in nanoseconds; 0 before the first answer. */
     double latencyNanos() {
-        Ewma e = latency.get();
+        Ewma e = requireNonNull(latency.get());
         if (e.cost() == 0) {
             return 0;
         }

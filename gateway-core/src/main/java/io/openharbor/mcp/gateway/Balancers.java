@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
@@ -128,7 +129,7 @@ final class Balancers {
         private final Function<GatewayRequest, String> keyFunction;
         private final double balanceFactor;
         private final LoadBalancer fallback = new LeastConnections();
-        private volatile Ring ring;
+        private volatile @Nullable Ring ring;
 
         ConsistentHash(Function<GatewayRequest, String> keyFunction, double balanceFactor) {
             this.keyFunction = requireNonNull(keyFunction, "keyFunction");

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ final class BodyReader {
     }
 
     /** Reads the body; answers 400 (bad Content-Length) or 413 and returns null when it cannot be taken. */
-    byte[] read(RequestState r) throws IOException {
+    byte @Nullable [] read(RequestState r) throws IOException {
         String declared = r.ex.requestHeader("Content-Length");
         long expected = -1;
         if (declared != null) {
@@ -56,7 +57,7 @@ final class BodyReader {
         }
     }
 
-    private byte[] tooLarge(RequestState r) throws IOException {
+    private byte @Nullable [] tooLarge(RequestState r) throws IOException {
         answers.reject(r, 413, JsonRpcErrors.INVALID_REQUEST, "Request body exceeds the limit of " + limit + " bytes",
                 "body too large");
         return null;

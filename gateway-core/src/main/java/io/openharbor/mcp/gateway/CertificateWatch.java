@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -19,12 +20,12 @@ final class CertificateWatch {
     private static final Logger log = LoggerFactory.getLogger(Logs.NAME);
 
     private final String name;
-    private final Backend backend;
-    private final Supplier<X509Certificate> source;
+    private final @Nullable Backend backend;
+    private final @Nullable Supplier<X509Certificate> source;
     private final Clock clock;
     private final Duration warnBefore;
     private final GatewayListener listener;
-    private volatile X509Certificate current;
+    private volatile @Nullable X509Certificate current;
     private final AtomicReference<X509Certificate> warned = new AtomicReference<>();
 
     /** For a backend: the certificate comes from handshakes. */
@@ -38,7 +39,7 @@ final class CertificateWatch {
         this(name, null, source, clock, warnBefore, listener);
     }
 
-    private CertificateWatch(String name, Backend backend, Supplier<X509Certificate> source, Clock clock,
+    private CertificateWatch(String name, @Nullable Backend backend, @Nullable Supplier<X509Certificate> source, Clock clock,
             Duration warnBefore, GatewayListener listener) {
         this.name = name;
         this.backend = backend;
@@ -83,7 +84,7 @@ final class CertificateWatch {
     }
 
     /** The certificate as last seen (for a supplier, as supplied now), or null. */
-    HealthReport.CertificateInfo info() {
+    HealthReport.@Nullable CertificateInfo info() {
         X509Certificate leaf = current;
         if (source != null) {
             X509Certificate now;

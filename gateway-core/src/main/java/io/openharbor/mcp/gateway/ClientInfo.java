@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +23,16 @@ final class ClientInfo {
     /** Whether the client's own connection (to the gateway or to the first trusted proxy) is TLS. */
     final boolean secure;
     /** The raw {@code Host} the client asked for (forwarded or the request's own), or null. */
-    final String host;
+    final @Nullable String host;
     /** {@link #host} parsed once per request, or null when it is absent or not a valid {@code host[:port]}. */
-    final HeaderText.Authority authority;
+    final HeaderText.@Nullable Authority authority;
     /** Whether the peer is a trusted proxy whose forwarding headers were read. */
     final boolean viaTrustedProxy;
     /** The {@code X-Forwarded-For} chain for the backend: believed entries plus the peer; null if not forwarding. */
-    final String forwardedFor;
+    final @Nullable String forwardedFor;
 
-    private ClientInfo(String address, InetSocketAddress socketAddress, boolean secure, String host,
-            boolean viaTrustedProxy, String forwardedFor) {
+    private ClientInfo(String address, InetSocketAddress socketAddress, boolean secure, @Nullable String host,
+            boolean viaTrustedProxy, @Nullable String forwardedFor) {
         this.address = address;
         this.socketAddress = socketAddress;
         this.secure = secure;
@@ -106,7 +107,7 @@ final class ClientInfo {
         return new ClientInfo(address, socket, secure, host, true, forwardedFor);
     }
 
-    private static boolean isTrusted(byte[] address, IpRange[] ranges) {
+    private static boolean isTrusted(byte @Nullable [] address, IpRange[] ranges) {
         if (address == null) return false;
         for (IpRange r : ranges) {
             if (r.contains(address)) return true;
@@ -140,7 +141,7 @@ final class ClientInfo {
      * The value of a list header that goes with hop {@code i} of {@code n}: the same position when the lists are as
      * long (proxies that append), else the last value (proxies that overwrite).
      */
-    private static String lockstep(List<String> values, int i, int n) {
+    private static @Nullable String lockstep(List<String> values, int i, int n) {
         if (values.isEmpty()) return null;
         if (values.size() == n) return values.get(i);
         return values.get(values.size() - 1);
@@ -221,7 +222,7 @@ current[2] = val;
     }
 
     /** {@code 1.2.3.4:80} → {@code 1.2.3.4}; {@code [::1]:80} → {@code [::1]}; anything else unchanged. */
-    static String stripPort(String s) {
+    static @Nullable String stripPort(String s) {
         if (s == null) return null;
         s = s.trim();
         if (s.startsWith("[")) {

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,7 +29,7 @@ final class ClientStream extends OutputStream {
     private boolean wroteSinceBeat;
     private volatile boolean gone;
     private volatile boolean ended;
-    private volatile Runnable onGone;
+    private volatile @Nullable Runnable onGone;
 
     ClientStream(OutputStream out) {
         this.out = out;

@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
@@ -40,10 +42,10 @@ final class EarlyAnswer {
     /** ARMED until the answer is claimed: by the request thread (DISARMED) or by the heartbeat clock (COMMITTING). */
     private volatile int state = ARMED;
     /** Guarded by this: the committed stream and its heartbeat schedule. */
-    private ClientStream stream;
-    private ScheduledFuture<?> beating;
+    private @Nullable ClientStream stream;
+    private @Nullable ScheduledFuture<?> beating;
     /** Cancels the attempt in flight (the transport's), or null. */
-    private volatile Runnable current;
+    private volatile @Nullable Runnable current;
     private volatile boolean gone;
 
     private EarlyAnswer(GatewayExchange ex, Heartbeats heartbeats) {
@@ -85,7 +87,7 @@ final class EarlyAnswer {
 
     /** The committed stream (only after {@link #disarm()} returned false); waits for the commit to finish. */
     synchronized ClientStream stream() {
-        return stream;
+        return requireNonNull(stream, "asked only once committed");
     }
 
     /** Whether the client went away while the early answer was open. */

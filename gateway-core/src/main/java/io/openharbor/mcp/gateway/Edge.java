@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,8 +23,8 @@ final class Edge {
     private static final String METHODS = "GET, POST, DELETE";
 
     final SecurityPolicy policy;
-    final Authenticator authenticator;
-    final RateLimiter rateLimiter;
+    final @Nullable Authenticator authenticator;
+    final @Nullable RateLimiter rateLimiter;
     private final Answers answers;
     private final String[] headerNames;
     private final String[] headerValues;
@@ -33,7 +36,7 @@ final class Edge {
     private final String exposeHeaders;
     private final String maxAge;
 
-    Edge(SecurityPolicy policy, Authenticator authenticator, RateLimiter rateLimiter, Answers answers) {
+    Edge(SecurityPolicy policy, @Nullable Authenticator authenticator, @Nullable RateLimiter rateLimiter, Answers answers) {
         this.answers = answers;
         this.policy = policy;
         this.authenticator = authenticator;
@@ -226,7 +229,7 @@ final class Edge {
     private boolean authenticate(RequestState call, ClientInfo client) throws IOException {
         Authentication a;
         try {
-            a = authenticator.authenticate(call);
+            a = requireNonNull(authenticator, "called only with an authenticator").authenticate(call);
         } catch (RuntimeException e) {
             log.error("authenticator {} threw; refusing the request", authenticator, e);
             a = null;
@@ -255,11 +258,11 @@ final class Edge {
     }
 
     /** Takes from the caller's allowance; answers 429 and returns false when there is none left. */
-    boolean withinLimit(RequestState call, String key, String tool) throws IOException {
+    boolean withinLimit(RequestState call, String key, @Nullable String tool) throws IOException {
         GatewayExchange ex = call.ex;
         Duration wait;
         try {
-            wait = rateLimiter.acquire(key, tool);
+            wait = requireNonNull(rateLimiter, "called only with a rate limiter").acquire(key, tool);
         } catch (RuntimeException e) {
             log.warn("rate limiter {} threw; request let through", rateLimiter, e);
             return true;

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ final class Forwarder {
     }
 
     /** Forwards the request ({@code body} for a POST, else null) and relays the answer, or answers the failure. */
-    void forward(RequestState r, byte[] body, boolean retrySafe) throws IOException {
+    void forward(RequestState r, byte @Nullable [] body, boolean retrySafe) throws IOException {
         Outbound out;
         try {
             out = outbound(r, body);
@@ -140,12 +141,12 @@ final class Forwarder {
             String before = nothingSent ? "any byte was sent" : "any answer";
             if (!router.candidateLeft(tried)) {
                 log.info("backend {} failed before {} and no other backend is left to try: {}", br.backend.name(),
-                        before, f.failure().toString());
+                        before, String.valueOf(f.failure()));
                 return true; // the router answers 503 naming the failure
             }
             if (retryBudget.tryRetry()) {
                 log.info("backend {} failed before {}; trying another: {}", br.backend.name(), before,
-                        f.failure().toString());
+                        String.valueOf(f.failure()));
                 listener.retry(r, br.backend, attempt + 1, f.failure());
                 return true;
             }
@@ -161,7 +162,7 @@ final class Forwarder {
         if (r.clientToken != null && f.nothingSent()) {
             // The session's replica is unreachable: a 404 makes a conforming client initialize again, elsewhere.
             answers.sessionBackendGone(r, "backend {} of a session is unreachable ({}); answering 404 so the client"
-                    + " re-initializes", br.backend.name(), f.failure().toString());
+                    + " re-initializes", br.backend.name(), String.valueOf(f.failure()));
             return;
         }
         if (f.kind == AttemptFailure.Kind.TIMEOUT && !f.nothingSent()) {
@@ -182,7 +183,7 @@ final class Forwarder {
      *
      * @throws IllegalArgumentException if a header value holds a line break or NUL
      */
-    private Outbound outbound(RequestState r, byte[] body) {
+    private Outbound outbound(RequestState r, byte @Nullable [] body) {
         GatewayExchange ex = r.ex;
         Outbound out = new Outbound(ex.method(), ex.query(), null, body, r.early, 16);
         List<String> connectionTokens = HttpRules.connectionTokens(ex.requestHeaders("Connection"));
@@ -205,7 +206,7 @@ final class Forwarder {
         if (client.forwardedFor != null) {
             out.header("X-Forwarded-For", client.forwardedFor);
             out.header("X-Forwarded-Proto", client.scheme());
-            if (client.authority != null) {
+            if (client.authority != null && client.host != null) {
                 out.header("X-Forwarded-Host", client.host.trim());
             }
         }

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
@@ -105,20 +106,20 @@ public final class Gateway implements AutoCloseable {
     final PoolRuntime poolRuntime;
     private final Transport transport;
     private final ExecutorService executor;
-    final HealthChecker healthChecker;
+    final @Nullable HealthChecker healthChecker;
     /** Beats SSE streams to find clients that left, and commits early answers; null when heartbeats are off. */
-    private final Heartbeats heartbeats;
+    private final @Nullable Heartbeats heartbeats;
     private final RequestPath path;
     private final PoolHealth health;
-    private final String healthPath;
+    private final @Nullable String healthPath;
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
-    private volatile CompletableFuture<Void> idle;
+    private volatile @Nullable CompletableFuture<Void> idle;
     /** Set by {@link #close()}: requests get 503 and no failed call is retried on another backend. */
     private volatile boolean closed;
 
     private Gateway(Builder b) {
-        this.pool = b.pool;
+        this.pool = requireNonNull(b.pool, "build() checks the pool");
         this.healthPath = b.healthPath;
         GatewayListener listener = b.listener == GatewayListener.NONE ? b.listener : new SafeListener(b.listener);
         List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
@@ -348,7 +349,7 @@ public final class Gateway implements AutoCloseable {
      * gateway never changes when the builder does.
      */
     public static final class Builder {
-        private BackendPool pool;
+        private @Nullable BackendPool pool;
         private List<byte[]> sessionKeys = List.of();
         private Duration sessionTtl = DEFAULT_SESSION_TTL;
         private long maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
@@ -365,7 +366,7 @@ public final class Gateway implements AutoCloseable {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private double retryRatio = DEFAULT_RETRY_RATIO;
         private int minRetriesPerSecond = DEFAULT_MIN_RETRIES_PER_SECOND;
-        private String healthPath = DEFAULT_HEALTH_PATH;
+        private @Nullable String healthPath = DEFAULT_HEALTH_PATH;
         private String serviceName = DEFAULT_SERVICE_NAME;
         /** Tests in this package turn the health-check timer off and run checks by hand. */
         boolean autoHealthChecks = true;
@@ -374,8 +375,8 @@ public final class Gateway implements AutoCloseable {
         private Duration certificateExpiryWarning = DEFAULT_CERTIFICATE_EXPIRY_WARNING;
         private final Map<String, Supplier<X509Certificate>> serverCertificates = new java.util.LinkedHashMap<>();
         private SecurityPolicy security = SecurityPolicy.defaults();
-        private Authenticator authenticator;
-        private RateLimiter rateLimiter;
+        private @Nullable Authenticator authenticator;
+        private @Nullable RateLimiter rateLimiter;
         private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
         private int maxJsonStringLength;
 
@@ -619,7 +620,7 @@ public final class Gateway implements AutoCloseable {
          * {@value #DEFAULT_HEALTH_PATH}; {@code null} turns it off). Mount the adapter on this path as well as on the
          * MCP path for the host to serve it.
          */
-        public Builder healthPath(String path) {
+        public Builder healthPath(@Nullable String path) {
             if (path != null && !path.startsWith("/")) {
                 throw new IllegalArgumentException("healthPath must start with '/', was: " + path);
             }

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,12 +14,29 @@ import java.util.List;
  *
  * <p>The adapters {@code io.openharbor.mcp.gateway.jdk.GatewayHttpHandler} (JDK {@code com.sun.net.httpserver}) and
  * {@code io.openharbor.mcp.gateway.servlet.GatewayServlet} (Jakarta Servlet 6) are about fifty lines each; an adapter
- * for another server (Vert.x, Netty, Helidon, Undertow) is written the same way:
+ * for another server (Vert.x, Netty, Helidon, Undertow) is written the same way. The accessors map one to one, as in
+ * this one over the Servlet API:
  *
  * <pre>{@code
  * gateway.handle(new GatewayExchange() {
- *   public String method() { return request.method(); }
- *   // ... the other accessors map one to one
+ *   @Override public String method() { return request.getMethod(); }
+ *   @Override public String path() { return request.getRequestURI(); }
+ *   @Override public String query() { return request.getQueryString(); }
+ *   @Override public Iterable<String> requestHeaderNames() { return Collections.list(request.getHeaderNames()); }
+ *   @Override public List<String> requestHeaders(String name) {
+ *     return Collections.list(request.getHeaders(name));
+ *   }
+ *   @Override public InetSocketAddress remoteAddress() {
+ *     return InetSocketAddress.createUnresolved(request.getRemoteAddr(), request.getRemotePort());
+ *   }
+ *   @Override public boolean isSecure() { return request.isSecure(); }
+ *   @Override public InputStream requestBody() throws IOException { return request.getInputStream(); }
+ *   @Override public void addResponseHeader(String name, String value) { response.addHeader(name, value); }
+ *   @Override public OutputStream sendResponseHeaders(int status, long contentLength) throws IOException {
+ *     response.setStatus(status);
+ *     if (contentLength >= 0) response.setContentLengthLong(contentLength);
+ *     return response.getOutputStream();
+ *   }
  * });
  * }</pre>
  *
@@ -45,7 +63,7 @@ public interface GatewayExchange {
     List<String> requestHeaders(String name);
 
     /** The first value of a request header (case-insensitive name), or {@code null} when absent. */
-    default String requestHeader(String name) {
+    default @Nullable String requestHeader(String name) {
         List<String> values = requestHeaders(name);
         return values.isEmpty() ? null : values.get(0);
     }

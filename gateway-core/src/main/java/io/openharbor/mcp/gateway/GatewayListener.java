@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -49,7 +50,7 @@ public abstract class GatewayListener {
      * @param elapsed time from {@link #requestStart} to the end of the response body
      * @param failure why the exchange ended abnormally (client gone, backend failure), or {@code null}
      */
-    public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {}
+    public void requestEnd(GatewayRequest request, int status, Duration elapsed, @Nullable Throwable failure) {}
 
     /**
      * Invoked when an attempt failed in a way that allows another backend to take the request, just before that
@@ -83,7 +84,7 @@ public abstract class GatewayListener {
      *
      * @param reason why the last check failed, or {@code null} when the backend turned healthy
      */
-    public void healthChanged(Backend backend, boolean healthy, String reason) {}
+    public void healthChanged(Backend backend, boolean healthy, @Nullable String reason) {}
 
     /**
      * Invoked when a pool enters or leaves panic mode: fewer of its backends are available than its panic threshold.
@@ -100,7 +101,7 @@ public abstract class GatewayListener {
      *
      * @param backend the backend that presented it, or {@code null} for one of the host's own certificates
      */
-    public void certificateExpiring(HealthReport.CertificateInfo certificate, Backend backend) {}
+    public void certificateExpiring(HealthReport.CertificateInfo certificate, @Nullable Backend backend) {}
 
     /** Why the gateway refused a request, or another attempt at one. */
     public enum Rejection {

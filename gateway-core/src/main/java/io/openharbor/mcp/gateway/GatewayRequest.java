@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -20,10 +21,10 @@ public interface GatewayRequest {
      * The JSON-RPC method of a single message ({@code tools/call}, {@code initialize}, ...), or {@code null} for GET and
      * DELETE requests, JSON-RPC responses, and batches.
      */
-    String rpcMethod();
+    @Nullable String rpcMethod();
 
     /** The tool name of a {@code tools/call} ({@code params.name}), or {@code null} for anything else. */
-    String toolName();
+    @Nullable String toolName();
 
     /** Whether the POST body is a JSON-RPC batch (an array; protocol revision 2025-03-26). */
     boolean isBatch();
@@ -32,7 +33,7 @@ public interface GatewayRequest {
     boolean hasSession();
 
     /** The first value of a request header (case-insensitive), or {@code null}. */
-    String header(String name);
+    @Nullable String header(String name);
 
     /** All values of a request header (case-insensitive), or an empty list. */
     default List<String> headers(String name) {
@@ -58,7 +59,7 @@ public interface GatewayRequest {
     }
 
     /** The caller's identity from the {@link Authenticator}, or null when none is configured or it has not run yet. */
-    default String caller() {
+    default @Nullable String caller() {
         return null;
     }
 

@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
+
 /** Syntax checks for header names and values (RFC 9110 §5.1 and §5.5) and for {@code host[:port]} authorities. */
 final class HeaderText {
     private HeaderText() {}
@@ -64,7 +66,7 @@ final class HeaderText {
     }
 
     /** Parses {@code host[:port]}, or returns null when it is not one (empty, bad characters, bad port). */
-    static Authority authority(String s) {
+    static @Nullable Authority authority(@Nullable String s) {
         if (s == null) return null;
         s = s.trim();
         if (s.isEmpty() || s.length() > 255) return null;
@@ -105,7 +107,7 @@ final class HeaderText {
     }
 
     /** A header value fit for a log line: control characters replaced, at most 100 characters. */
-    static String printable(String s) {
+    static String printable(@Nullable String s) {
         if (s == null) return "(none)";
         StringBuilder sb = new StringBuilder(Math.min(s.length(), 100) + 2).append('\'');
         for (int i = 0; i < s.length() && i < 100; i++) {

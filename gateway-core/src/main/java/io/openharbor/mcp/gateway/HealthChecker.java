@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -32,7 +34,7 @@ final class HealthChecker implements AutoCloseable {
     private final Clock clock;
     private final RandomGenerator random;
     private final Executor executor;
-    private ScheduledExecutorService timer;
+    private @Nullable ScheduledExecutorService timer;
     private volatile boolean closed;
 
     HealthChecker(PoolRuntime pool, HealthCheckPolicy policy, Clock clock, RandomGenerator random, Executor executor) {
@@ -71,7 +73,7 @@ final class HealthChecker implements AutoCloseable {
         try {
             // The future is not kept: close() shuts the timer down, and a check's failures are its own verdict.
             @SuppressWarnings("FutureReturnValueIgnored")
-            Object unused = timer.schedule(() -> executor.execute(() -> {
+            Object unused = requireNonNull(timer, "scheduled only once started").schedule(() -> executor.execute(() -> {
                 check(br);
                 schedule(br, nextDelayNanos());
             }), delayNanos, TimeUnit.NANOSECONDS);
@@ -97,7 +99,7 @@ final class HealthChecker implements AutoCloseable {
         if (closed || br.removed) {
             return;
         }
-        String problem;
+        @Nullable String problem;
         try {
             problem = policy.mode() == HealthCheckPolicy.Mode.HTTP ? httpCheck(br) : mcpCheck(br);
         } catch (IOException | RuntimeException e) {
@@ -107,7 +109,7 @@ final class HealthChecker implements AutoCloseable {
         pool.dispatch(); // healthChanged, queued under our lock
     }
 
-    private synchronized void record(BackendRuntime br, String problem) {
+    private synchronized void record(BackendRuntime br, @Nullable String problem) {
         boolean first = !br.checked;
         br.checked = true;
         br.lastCheck = clock.instant();
@@ -129,7 +131,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     /** GET of the health path on the backend's origin: any 2xx is up. Returns the problem, or null. */
-    private String httpCheck(BackendRuntime br) throws IOException {
+    private @Nullable String httpCheck(BackendRuntime br) throws IOException {
         Outbound get = new Outbound("GET", null, br.backend.healthCheckPath(), null, null, 0);
         Transport.Inbound r;
         try {
@@ -155,7 +157,7 @@ final class HealthChecker implements AutoCloseable {
      * {@code MCP-Protocol-Version} and {@code Mcp-Method} headers, and is probed that way first from then on. Returns
      * the problem, or null.
      */
-    private String mcpCheck(BackendRuntime br) throws IOException {
+    private @Nullable String mcpCheck(BackendRuntime br) throws IOException {
         if (br.statelessProbe) {
             String problem = statelessCheck(br);
             if (problem == null) {
@@ -184,7 +186,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     /** server/discover, then tools/list in that mode, as a 2026-07-28 client sends them. */
-    private String statelessCheck(BackendRuntime br) throws IOException {
+    private @Nullable String statelessCheck(BackendRuntime br) throws IOException {
         String[] methods = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST
                 ? new String[] {DISCOVER, "tools/list"} : new String[] {DISCOVER};
         for (int i = 0; i < methods.length; i++) {
@@ -201,7 +203,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     /** initialize, notifications/initialized, ping or tools/list, DELETE. Returns the problem, or null. */
-    private String sessionCheck(BackendRuntime br) throws IOException {
+    private @Nullable String sessionCheck(BackendRuntime br) throws IOException {
         String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROBE_PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"openharbor-mcp-gateway"
                 + "-health\",\"version\":\"1\"}}}";
@@ -242,7 +244,7 @@ final class HealthChecker implements AutoCloseable {
         }
     }
 
-    private static Outbound post(String json, String session, String version) {
+    private static Outbound post(String json, @Nullable String session, @Nullable String version) {
         Outbound out = new Outbound("POST", null, null, json.getBytes(StandardCharsets.UTF_8), null, 5)
                 .header("Accept", "application/json, text/event-stream")
                 .header("Content-Type", "application/json");
@@ -261,10 +263,10 @@ final class HealthChecker implements AutoCloseable {
 
     /** What a probe learned from one JSON-RPC answer (JSON or the first matching SSE event). */
     static final class ProbeAnswer {
-        final String problem;
-        final String protocolVersion;
+        final @Nullable String problem;
+        final @Nullable String protocolVersion;
 
-        private ProbeAnswer(String problem, String protocolVersion) {
+        private ProbeAnswer(@Nullable String problem, @Nullable String protocolVersion) {
             this.problem = problem;
             this.protocolVersion = protocolVersion;
         }
@@ -294,7 +296,7 @@ final class HealthChecker implements AutoCloseable {
         }
 
         /** The verdict on one JSON-RPC message, or null when it is not the answer to {@code id}. */
-        static ProbeAnswer parse(String json, int id) throws IOException {
+        static @Nullable ProbeAnswer parse(String json, int id) throws IOException {
             boolean idMatches = false;
             boolean hasResult = false;
             String error = null;

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -70,10 +71,10 @@ public record HealthReport(Status status, String service, String pool, Instant t
      * @param certificate the leaf certificate the backend presented on the latest TLS handshake, or null (plain
      *     {@code http}, or no connection made yet)
      */
-    public record BackendHealth(String name, boolean healthy, Instant lastCheck, String lastCheckProblem,
+    public record BackendHealth(String name, boolean healthy, @Nullable Instant lastCheck, @Nullable String lastCheckProblem,
             boolean available, boolean draining, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
             double successRate, int consecutiveFailures, boolean ejected, Duration ejectionRemaining,
-            int timesEjected, int weight, double effectiveWeight, CertificateInfo certificate) {}
+            int timesEjected, int weight, double effectiveWeight, @Nullable CertificateInfo certificate) {}
 
     /**
      * A certificate's identity and expiry, as of the report.
@@ -151,7 +152,7 @@ public record HealthReport(Status status, String service, String pool, Instant t
         return sb.append("]}").toString();
     }
 
-    private static StringBuilder certificate(StringBuilder sb, CertificateInfo c, boolean named) {
+    private static StringBuilder certificate(StringBuilder sb, @Nullable CertificateInfo c, boolean named) {
         if (c == null) {
             return sb.append("null");
         }

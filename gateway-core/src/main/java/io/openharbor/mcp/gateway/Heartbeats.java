@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -25,7 +26,7 @@ final class Heartbeats implements AutoCloseable {
     private final Ticker ticker;
     private final String name;
     private final Consumer<Consumer<EarlyAnswer>> inFlight;
-    private volatile ScheduledThreadPoolExecutor timer;
+    private volatile @Nullable ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
     Heartbeats(long intervalNanos, Executor executor, Ticker ticker, String name,
@@ -38,7 +39,7 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** A schedule that beats {@code stream} until it is cancelled; null once the gateway is closed. */
-    ScheduledFuture<?> watch(ClientStream stream) {
+    @Nullable ScheduledFuture<?> watch(ClientStream stream) {
         ScheduledThreadPoolExecutor t = timer();
         if (t == null) {
             return null;
@@ -74,15 +75,15 @@ final class Heartbeats implements AutoCloseable {
         }
     }
 
-    private ScheduledThreadPoolExecutor timer() {
+    private @Nullable ScheduledThreadPoolExecutor timer() {
         ScheduledThreadPoolExecutor t = timer;
         return t != null ? t : startTimer();
     }
 
     /** The periodic sweep, cancelled on close (null until the first stream needs heartbeats). */
-    private ScheduledFuture<?> sweeping;
+    private @Nullable ScheduledFuture<?> sweeping;
 
-    private synchronized ScheduledThreadPoolExecutor startTimer() {
+    private synchronized @Nullable ScheduledThreadPoolExecutor startTimer() {
         if (timer == null && !closed) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread thread = new Thread(r, "mcp-gateway-heartbeat-" + name);

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /** The {@code allowedHosts} list: {@code host}, {@code host:port}, {@code *.domain}, {@code *.domain:port}. */
@@ -42,7 +43,7 @@ final class HostMatcher {
         return hosts.length == 0;
     }
 
-    boolean matches(HeaderText.Authority host, String scheme) {
+    boolean matches(HeaderText.@Nullable Authority host, String scheme) {
         if (host == null) return false;
         int port = host.port(scheme);
         for (int i = 0; i < hosts.length; i++) {

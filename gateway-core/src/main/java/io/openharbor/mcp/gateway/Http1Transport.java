@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
@@ -80,7 +81,7 @@ final class Http1Transport implements Transport {
     }
 
     @Override
-    public Route route(Backend backend, CertificateWatch certificates) {
+    public Route route(Backend backend, @Nullable CertificateWatch certificates) {
         Route1 route = new Route1(backend.url(), backend.maxConnections());
         routes.add(route);
         return route;
@@ -279,7 +280,7 @@ final class Http1Transport implements Transport {
         }
 
         @Override
-        public CertificateWatch certificates() {
+        public @Nullable CertificateWatch certificates() {
             return null;
         }
     }
@@ -291,7 +292,7 @@ final class Http1Transport implements Transport {
     /** One connection: its channel, its read buffer, and the deadline of what it is waiting for. */
     private static final class Conn {
         final Route1 route;
-        SocketChannel ch;
+        final SocketChannel ch;
         ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_BYTES);
         ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
         /** When what the connection waits for times out (System.nanoTime), or 0. */
@@ -299,19 +300,18 @@ final class Http1Transport implements Transport {
         volatile boolean timedOut;
         volatile boolean closed;
         /** The exchange using it, or null while idle. */
-        volatile Exchange1 current;
+        volatile @Nullable Exchange1 current;
         volatile long idleSince;
 
-        Conn(Route1 route) {
+        Conn(Route1 route) throws IOException {
             this.route = route;
+            this.ch = SocketChannel.open();
             in.flip(); // empty, ready to read from
         }
 
         void connect(long timeoutNanos) throws IOException {
-            ch = SocketChannel.open();
             if (closed) {
-                ch.close();
-                throw new ClosedChannelException();
+                throw new ClosedChannelException(); // close() closed the channel
             }
             deadline = route.now() + timeoutNanos;
             try {
@@ -391,13 +391,10 @@ final class Http1Transport implements Transport {
         void close() {
             closed = true;
             route.all.remove(this);
-            SocketChannel c = ch;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing
             }
         }
     }
@@ -409,7 +406,7 @@ final class Http1Transport implements Transport {
         private final String target;
         private final long wholeNanos;
         private long wholeDeadline;
-        private volatile Conn conn;
+        private volatile @Nullable Conn conn;
         private volatile boolean canceled;
         private boolean requestSent;
         private boolean responseStarted;
@@ -417,7 +414,7 @@ final class Http1Transport implements Transport {
         private int code;
         private final List<String> headers = new ArrayList<>(16);
         private long contentLength = -1;
-        private String contentType;
+        private @Nullable String contentType;
         /** Bytes of the body left: for a fixed length, or of the current chunk; -1 reading until close. */
         private long remaining;
         private boolean chunked;
@@ -426,7 +423,7 @@ final class Http1Transport implements Transport {
         private boolean done;
         private boolean reusable;
         private long idleNanos;
-        private BufferedSource body;
+        private @Nullable BufferedSource body;
         /** The status line said HTTP/1.0: its connection is not reused. */
         private boolean statusHttp10;
 
@@ -643,7 +640,7 @@ final class Http1Transport implements Transport {
         }
 
         @Override
-        public String header(String name) {
+        public @Nullable String header(String name) {
             for (int i = headers.size() - 2; i >= 0; i -= 2) {
                 if (headers.get(i).equalsIgnoreCase(name)) {
                     return headers.get(i + 1);
@@ -709,6 +706,9 @@ final class Http1Transport implements Transport {
                 return -1;
             }
             Conn c = conn;
+            if (c == null) {
+                throw new IOException("the answer's body was closed");
+            }
             try {
                 if (chunked && remaining == 0) {
                     if (afterChunk) {

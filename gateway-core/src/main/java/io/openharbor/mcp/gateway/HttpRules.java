@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -57,7 +58,7 @@ final class HttpRules {
     }
 
     /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
-    static boolean isJson(String contentType) {
+    static boolean isJson(@Nullable String contentType) {
         if (contentType == null) return false;
         int semi = contentType.indexOf(';');
         String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -96,7 +97,7 @@ final class IpRange {
     }
 
     /** The bytes of a peer address: from the resolved address, or parsed from an unresolved literal (servlets). */
-    static byte[] bytesOf(InetSocketAddress peer) {
+    static byte @Nullable [] bytesOf(InetSocketAddress peer) {
         if (peer == null) {
             return null;
         }
@@ -108,7 +109,7 @@ final class IpRange {
      * The bytes of an IPv4 dotted-quad or IPv6 literal (optionally in brackets, optionally with a {@code %zone}), or
      * null for anything else. Never resolves a name.
      */
-    static byte[] parseLiteral(String s) {
+    static byte @Nullable [] parseLiteral(@Nullable String s) {
         if (s == null || s.isEmpty()) {
             return null;
         }
@@ -134,7 +135,7 @@ final class IpRange {
         return parseV4(s);
     }
 
-    private static byte[] parseV4(String s) {
+    private static byte @Nullable [] parseV4(String s) {
         byte[] out = new byte[4];
         int part = 0;
         int value = -1;

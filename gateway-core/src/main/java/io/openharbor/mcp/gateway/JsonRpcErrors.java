@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,7 +37,7 @@ final class JsonRpcErrors {
      * {@code {"jsonrpc":"2.0","id":<idJson>,"error":{"code":<code>,"message":<message>,"data":<dataJson>}}} as UTF-8;
      * {@code data} only when {@code dataJson} is not null.
      */
-    static byte[] body(String idJson, int code, String message, String dataJson) {
+    static byte[] body(@Nullable String idJson, int code, String message, @Nullable String dataJson) {
         StringBuilder sb = new StringBuilder(96 + message.length());
         sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(idJson == null ? "null" : idJson)
                 .append(",\"error\":{\"code\":").append(code).append(",\"message\":");

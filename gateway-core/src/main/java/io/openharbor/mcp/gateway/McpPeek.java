@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -58,19 +59,19 @@ false;
 };
     }
 
-    Problem problem;
-    String problemDetail;
+    @Nullable Problem problem;
+    @Nullable String problemDetail;
     /** The raw JSON of the id of a single request ({@code "abc"} with quotes, or {@code 7}), or null. */
-    String idJson;
-    String method;
-    String toolName;
+    @Nullable String idJson;
+    @Nullable String method;
+    @Nullable String toolName;
     boolean batch;
     /** Whether the body holds at least one request (a message with both method and id). */
     boolean hasRequest;
     /** Whether every request in the body is read-only. */
     boolean allReadOnly = true;
     /** The tool names of the {@code tools/call} requests in the body (several in a batch), or null when none. */
-    List<String> tools;
+    @Nullable List<String> tools;
     /** The string length limit to check, or 0 when no string in this body can pass it. */
     private int stringLimit;
 
@@ -274,7 +275,7 @@ skip(p);
     }
 
     /** Reads the params object and returns its top-level string "name", if any. */
-    private String paramsName(JsonParser p) throws IOException {
+    private @Nullable String paramsName(JsonParser p) throws IOException {
         String name = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();

@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -67,7 +70,7 @@ final class OkHttpTransport implements Transport {
     }
 
     @Override
-    public Route route(Backend backend, CertificateWatch certificates) {
+    public Route route(Backend backend, @Nullable CertificateWatch certificates) {
         OkHttpClient.Builder own = client.newBuilder().connectionPool(new ConnectionPool(backend.maxConnections(),
                 keepAliveMillis, TimeUnit.MILLISECONDS));
         if (backend.h2cPriorKnowledge()) {
@@ -111,10 +114,10 @@ final class OkHttpTransport implements Transport {
     private static final class OkRoute implements Route {
         private final OkHttpClient client;
         private final HttpUrl url;
-        private final CertificateWatch certificates;
+        private final @Nullable CertificateWatch certificates;
         private final long requestTimeoutMillis;
 
-        OkRoute(OkHttpClient client, HttpUrl url, CertificateWatch certificates, long requestTimeoutMillis) {
+        OkRoute(OkHttpClient client, HttpUrl url, @Nullable CertificateWatch certificates, long requestTimeoutMillis) {
             this.client = client;
             this.url = url;
             this.certificates = certificates;
@@ -155,7 +158,7 @@ final class OkHttpTransport implements Transport {
                     .tag(OkRoute.class, this);
             switch (out.method) {
   case "POST" -> 
-rb.post(RequestBody.create(out.body, (MediaType) null, 0, out.body.length));
+rb.post(RequestBody.create(requireNonNull(out.body, "a POST has a body"), (MediaType) null, 0, out.body.length));
   case "DELETE" -> 
 rb.delete(null);
   default -> 
@@ -189,7 +192,7 @@ rb.get();
         }
 
         @Override
-        public CertificateWatch certificates() {
+        public @Nullable CertificateWatch certificates() {
             return certificates;
         }
     }
@@ -334,7 +337,7 @@ rb.get();
             return t != null ? t : EventListener.NONE;
         };
 
-        private final CertificateWatch certificates;
+        private final @Nullable CertificateWatch certificates;
         volatile boolean requestSent;
         volatile boolean responseStarted;
         /** Between the start and the end of a TLS handshake: a failure then is the handshake's. */
@@ -346,7 +349,7 @@ rb.get();
         /** A handshake ended without a cleaned chain: the leaf is read from the connection's session. */
         private boolean rawPending;
 
-        Tracker(CertificateWatch certificates) {
+        Tracker(@Nullable CertificateWatch certificates) {
             this.certificates = certificates;
         }
 
@@ -388,7 +391,7 @@ rb.get();
                 if (connection.socket() instanceof SSLSocket) {
                     try {
                         Certificate[] chain = ((SSLSocket) connection.socket()).getSession().getPeerCertificates();
-                        if (chain.length > 0) {
+                        if (chain.length > 0 && certificates != null) {
                             certificates.presented(chain[0]);
                         }
                     } catch (SSLPeerUnverifiedException e) {

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,7 @@ final class OriginMatcher {
         return new OriginMatcher(any, List.copyOf(schemes), List.copyOf(hosts), List.copyOf(wildcard), p);
     }
 
-    boolean matches(Origin origin) {
+    boolean matches(@Nullable Origin origin) {
         if (any) return true;
         if (origin == null) return false;
         for (int i = 0; i < hosts.size(); i++) {
@@ -90,7 +91,7 @@ final class OriginMatcher {
         }
 
         /** Parses an {@code Origin} header value; null for {@code null}, a path, or anything malformed. */
-        static Origin parse(String value) {
+        static @Nullable Origin parse(String value) {
             if (value == null) return null;
             String v = value.trim();
             int sep = v.indexOf("://");

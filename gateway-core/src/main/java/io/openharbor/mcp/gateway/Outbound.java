@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Arrays;
 
 /**
@@ -10,16 +11,16 @@ import java.util.Arrays;
 final class Outbound {
     final String method;
     /** The client's query string, joined to any query of the backend URL; or null. */
-    final String query;
+    final @Nullable String query;
     /** A path resolved against the backend URL instead of it (a health check path), or null. */
-    final String path;
-    final byte[] body;
+    final @Nullable String path;
+    final byte @Nullable [] body;
     /** The early answer waiting for this request's response headers, or null. */
-    final EarlyAnswer early;
+    final @Nullable EarlyAnswer early;
     private String[] headers;
     private int size;
 
-    Outbound(String method, String query, String path, byte[] body, EarlyAnswer early, int expectedHeaders) {
+    Outbound(String method, @Nullable String query, @Nullable String path, byte @Nullable [] body, @Nullable EarlyAnswer early, int expectedHeaders) {
         this.method = method;
         this.query = query;
         this.path = path;

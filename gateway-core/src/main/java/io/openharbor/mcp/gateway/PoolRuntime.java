@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import dev.failsafe.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ final class PoolRuntime {
      *
      * @return the drain, or null if the pool has no member of that name
      */
-    Drain drain(String name, Duration timeout) {
+    @Nullable Drain drain(String name, Duration timeout) {
         Drain d;
         synchronized (this) {
             BackendRuntime br = members.byName.get(name);
@@ -458,7 +459,7 @@ final class PoolRuntime {
     }
 
     /** Called by the health checker when its verdict on a backend changes. */
-    void healthChanged(BackendRuntime br, boolean healthy, String reason) {
+    void healthChanged(BackendRuntime br, boolean healthy, @Nullable String reason) {
         br.healthy = healthy;
         if (healthy) {
             br.startRamp();

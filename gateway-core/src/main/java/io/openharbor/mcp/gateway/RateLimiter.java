@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -35,5 +36,5 @@ public interface RateLimiter {
      * @return {@link Duration#ZERO} (or any non-positive duration) to admit the request, otherwise how long until the
      *     caller may try again
      */
-    Duration acquire(String caller, String tool);
+    Duration acquire(String caller, @Nullable String tool);
 }

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -38,7 +39,7 @@ public final class RateLimits implements RateLimiter {
     private final Map<String, Limit> tools;
     private final Ticker ticker;
     private final Cache<String, TokenBucket> callers;
-    private final Cache<String, TokenBucket> toolBuckets;
+    private final @Nullable Cache<String, TokenBucket> toolBuckets;
 
     private RateLimits(Builder b) {
         this.perCaller = b.perCaller;
@@ -75,7 +76,7 @@ public final class RateLimits implements RateLimiter {
     }
 
     @Override
-    public Duration acquire(String caller, String tool) {
+    public Duration acquire(String caller, @Nullable String tool) {
         long now = ticker.read();
         if (tool == null) {
             return waitOf(callers.get(caller, k -> new TokenBucket(perCaller, now)).take(now));
@@ -85,7 +86,8 @@ public final class RateLimits implements RateLimiter {
             return Duration.ZERO;
         }
         String key = caller + '\u0000' + tool;
-        return waitOf(toolBuckets.get(key, k -> new TokenBucket(limit, now)).take(now));
+        // tools is not empty here (limit was found in it), so the tool buckets exist
+        return waitOf(requireNonNull(toolBuckets).get(key, k -> new TokenBucket(limit, now)).take(now));
     }
 
     private static Duration waitOf(long nanos) {

@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,16 +30,16 @@ final class RequestPath {
     private final GatewayListener listener;
     private final PoolRuntime pool;
     private final RandomGenerator random;
-    private final String healthPath;
+    private final @Nullable String healthPath;
     private final Supplier<HealthReport> health;
     /** Whether slow answers may become early streams (heartbeats are on). */
-    private final Heartbeats heartbeats;
+    private final @Nullable Heartbeats heartbeats;
     /** Set when the gateway closes: requests get 503. */
     volatile boolean closed;
 
     RequestPath(Edge edge, BodyReader bodies, McpPeek.Limits jsonLimits, SessionRoute sessions, Forwarder forwarder,
-            Answers answers, GatewayListener listener, PoolRuntime pool, RandomGenerator random, String healthPath,
-            Supplier<HealthReport> health, Heartbeats heartbeats) {
+            Answers answers, GatewayListener listener, PoolRuntime pool, RandomGenerator random, @Nullable String healthPath,
+            Supplier<HealthReport> health, @Nullable Heartbeats heartbeats) {
         this.edge = edge;
         this.bodies = bodies;
         this.jsonLimits = jsonLimits;
@@ -171,10 +174,10 @@ ex.addResponseHeader("Allow", ALLOW);
     }
 
     /** Forwards, with an {@link EarlyAnswer} armed for the time the backend keeps its headers back, if allowed. */
-    private void forwardMayAnswerEarly(RequestState r, byte[] body, boolean retrySafe, boolean earlyAllowed)
+    private void forwardMayAnswerEarly(RequestState r, byte @Nullable [] body, boolean retrySafe, boolean earlyAllowed)
             throws IOException {
         if (earlyAllowed) {
-            r.early = EarlyAnswer.arm(r.ex, heartbeats);
+            r.early = EarlyAnswer.arm(r.ex, requireNonNull(heartbeats, "early answers need heartbeats"));
         }
         try {
             forwarder.forward(r, body, retrySafe);

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -22,24 +23,24 @@ final class RequestState implements GatewayRequest, RoutingContext {
     private final RandomGenerator random;
 
     /** The peeked JSON-RPC message of a POST, or null. */
-    McpPeek peek;
+    @Nullable McpPeek peek;
     /** The identity the authenticator gave, or null without authentication. */
-    String caller;
+    @Nullable String caller;
     /** The client's session token as it came, or null without a session. */
-    String clientToken;
+    @Nullable String clientToken;
     /** The backend's own session id the token holds, or null. */
-    String upstreamSession;
+    @Nullable String upstreamSession;
     /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
-    BackendRuntime pinned;
+    @Nullable BackendRuntime pinned;
     /** The backend's own event id to resume from (from a sealed Last-Event-ID), or null. */
-    String lastEventIdForBackend;
+    @Nullable String lastEventIdForBackend;
     /** This request's early stream answer, armed for slow backends; or null. */
-    EarlyAnswer early;
+    @Nullable EarlyAnswer early;
 
     /** The status sent (or, inside an early answer, the one it stands for); 0 until then. */
     int status;
     /** What made the request fail, for the listener's {@code requestEnd}; or null. */
-    Throwable failure;
+    @Nullable Throwable failure;
 
     RequestState(GatewayExchange ex, ClientInfo client, PoolRuntime pool, RandomGenerator random) {
         this.ex = ex;
@@ -50,7 +51,7 @@ final class RequestState implements GatewayRequest, RoutingContext {
     }
 
     /** The JSON-RPC id of the request being answered (raw JSON), or null. */
-    String idJson() {
+    @Nullable String idJson() {
         return peek == null ? null : peek.idJson;
     }
 
@@ -72,12 +73,12 @@ final class RequestState implements GatewayRequest, RoutingContext {
     }
 
     @Override
-    public String rpcMethod() {
+    public @Nullable String rpcMethod() {
         return peek == null || peek.batch ? null : peek.method;
     }
 
     @Override
-    public String toolName() {
+    public @Nullable String toolName() {
         return peek == null ? null : peek.toolName;
     }
 
@@ -92,7 +93,7 @@ final class RequestState implements GatewayRequest, RoutingContext {
     }
 
     @Override
-    public String header(String name) {
+    public @Nullable String header(String name) {
         return ex.requestHeader(name);
     }
 
@@ -117,7 +118,7 @@ final class RequestState implements GatewayRequest, RoutingContext {
     }
 
     @Override
-    public String caller() {
+    public @Nullable String caller() {
         return caller;
     }
 

@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +29,10 @@ final class ResponseRelay {
     private final Edge edge;
     private final SessionRoute sessions;
     private final SessionTokens tokens;
-    private final Heartbeats heartbeats;
+    private final @Nullable Heartbeats heartbeats;
     private final long streamIdleMillis;
 
-    ResponseRelay(Edge edge, SessionRoute sessions, SessionTokens tokens, Heartbeats heartbeats,
+    ResponseRelay(Edge edge, SessionRoute sessions, SessionTokens tokens, @Nullable Heartbeats heartbeats,
             long streamIdleMillis) {
         this.edge = edge;
         this.sessions = sessions;
@@ -151,7 +154,7 @@ final class ResponseRelay {
         boolean json = answer.json();
         boolean encoded = answer.header("Content-Encoding") != null;
         BufferedSource source = answer.body();
-        ClientStream out = r.early.stream();
+        ClientStream out = requireNonNull(r.early, "relayed into an early answer").stream();
         GatewayExchange ex = r.ex;
         try {
             if (code == 200 && sse && !encoded) {
@@ -205,9 +208,9 @@ final class ResponseRelay {
      * client's token ({@code "Session not found: <id>"} is what SDK servers say), or null when there is none or the body
      * is not a small one of known length (then it is relayed untouched). The client never learns upstream session ids.
      */
-    private static byte[] withoutUpstreamSession(RequestState r, BufferedSource source, long length)
+    private static byte @Nullable [] withoutUpstreamSession(RequestState r, BufferedSource source, long length)
             throws IOException {
-        if (r.upstreamSession.isEmpty() || !smallBodyBuffered(source, length)) {
+        if (requireNonNull(r.upstreamSession).isEmpty() || !smallBodyBuffered(source, length)) {
             return null; // (shorter than announced: relayed as it is, the host reports the truncation)
         }
         Buffer buf = source.getBuffer();

@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -43,9 +46,9 @@ final class Router {
 
     /** What one request has tried: the backends it must not be sent to again, and its last failure. */
     static final class Tried {
-        private boolean[] excluded;
-        AttemptFailure lastFailure;
-        BackendRuntime lastFailed;
+        private boolean @Nullable [] excluded;
+        @Nullable AttemptFailure lastFailure;
+        @Nullable BackendRuntime lastFailed;
 
         void exclude(BackendRuntime br, int bound) {
             if (excluded == null || br.index >= excluded.length) {
@@ -70,7 +73,7 @@ final class Router {
     }
 
     /** The lease for the next attempt, or null after answering. */
-    Lease next(RequestState r, Tried tried) throws IOException {
+    @Nullable Lease next(RequestState r, Tried tried) throws IOException {
         return r.pinned != null ? pinned(r) : choose(r, tried);
     }
 
@@ -78,8 +81,8 @@ final class Router {
      * The backend named by the session or the resumption id, with a bulkhead slot taken; null after answering 404 (the
      * session's backend is down and a conforming client re-initializes elsewhere) or 503 (its bulkhead is full).
      */
-    private Lease pinned(RequestState r) throws IOException {
-        BackendRuntime br = r.pinned;
+    private @Nullable Lease pinned(RequestState r) throws IOException {
+        BackendRuntime br = requireNonNull(r.pinned, "called for pinned requests");
         PoolRuntime.Snapshot snap = pool.snapshot();
         if (r.clientToken != null && (br.draining || (!snap.panic && !snap.available.holds(br)))) {
             return gone(r, br);
@@ -104,7 +107,7 @@ final class Router {
         return new Lease(br, br.breaker != null && !snap.panic && br.breaker.tryAcquirePermit());
     }
 
-    private Lease gone(RequestState r, BackendRuntime br) throws IOException {
+    private @Nullable Lease gone(RequestState r, BackendRuntime br) throws IOException {
         answers.sessionBackendGone(r, "404 for {} {}: the session's backend {} is unavailable ({}); the client will"
                 + " re-initialize", r.ex.method(), r.ex.path(), br.backend.name(), unavailableReason(br));
         return null;
@@ -114,7 +117,7 @@ final class Router {
      * Asks the pool's balancer for an available backend that this request has not failed on or found full, and takes
      * a bulkhead slot and (outside panic) a breaker permit on it. Returns null after answering 503 when none is left.
      */
-    private Lease choose(RequestState r, Tried tried) throws IOException {
+    private @Nullable Lease choose(RequestState r, Tried tried) throws IOException {
         PoolRuntime.Snapshot snap = pool.snapshot();
         if (snap.panic && policy.failFastInPanic()) {
             answers.unavailable(r, GatewayListener.Rejection.PANIC_FAIL_FAST,

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ final class SafeListener extends GatewayListener {
     }
 
     @Override
-    public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
+    public void requestEnd(GatewayRequest request, int status, Duration elapsed, @Nullable Throwable failure) {
         try {
             delegate.requestEnd(request, status, elapsed, failure);
         } catch (RuntimeException e) {
@@ -70,7 +71,7 @@ final class SafeListener extends GatewayListener {
     }
 
     @Override
-    public void healthChanged(Backend backend, boolean healthy, String reason) {
+    public void healthChanged(Backend backend, boolean healthy, @Nullable String reason) {
         guard("healthChanged", () -> delegate.healthChanged(backend, healthy, reason));
     }
 
@@ -80,7 +81,7 @@ final class SafeListener extends GatewayListener {
     }
 
     @Override
-    public void certificateExpiring(HealthReport.CertificateInfo certificate, Backend backend) {
+    public void certificateExpiring(HealthReport.CertificateInfo certificate, @Nullable Backend backend) {
         guard("certificateExpiring", () -> delegate.certificateExpiring(certificate, backend));
     }
 

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -78,7 +79,7 @@ public final class SecurityPolicy {
     final IpRange[] proxyRanges;
     final boolean forwardedHeadersToBackend;
     final Map<String, String> responseHeaders;
-    final String hsts;
+    final @Nullable String hsts;
     final List<String> allowedOrigins;
     final OriginMatcher origins;
     final List<String> allowedHosts;
@@ -150,7 +151,7 @@ public final class SecurityPolicy {
     }
 
     /** The {@code Strict-Transport-Security} value sent on HTTPS answers, or null when off. */
-    public String hsts() {
+    public @Nullable String hsts() {
         return hsts;
     }
 
@@ -184,7 +185,7 @@ public final class SecurityPolicy {
         private IpRange[] proxyRanges = ranges(DEFAULT_TRUSTED_PROXIES);
         private boolean forwardedHeadersToBackend = true;
         private final Map<String, String> responseHeaders = new LinkedHashMap<>(DEFAULT_HEADERS);
-        private String hsts = DEFAULT_HSTS;
+        private @Nullable String hsts = DEFAULT_HSTS;
         private List<String> allowedOrigins = List.of();
         private OriginMatcher origins = OriginMatcher.of(List.of());
         private List<String> allowedHosts = List.of();
@@ -260,7 +261,7 @@ public final class SecurityPolicy {
          * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} and a
          * {@code Permissions-Policy} that denies device features.
          */
-        public Builder responseHeader(String name, String value) {
+        public Builder responseHeader(String name, @Nullable String value) {
             requireNonNull(name, "name");
             if (!HeaderText.isToken(name)) {
                 throw new IllegalArgumentException("not a valid header name: '" + name + "'");
@@ -284,7 +285,7 @@ public final class SecurityPolicy {
          * {@value #DEFAULT_HSTS}; null turns it off. {@code preload} is not in the default because it is a commitment
          * to browser preload lists that only the domain's owner can make.
          */
-        public Builder hsts(String value) {
+        public Builder hsts(@Nullable String value) {
             if (value != null && (!HeaderText.isValue(value) || !value.toLowerCase(Locale.ROOT).contains("max-age="))) {
                 throw new IllegalArgumentException("hsts must be a Strict-Transport-Security value with max-age=...,"
                         + " was: '" + value + "'");

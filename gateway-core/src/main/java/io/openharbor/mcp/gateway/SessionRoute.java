@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -61,7 +62,10 @@ final class SessionRoute {
             return;
         }
         String[] opened = tokens.openEventId(id.trim());
-        BackendRuntime br = opened == null ? null : pool.members().byEventTag.get(opened[0]);
+        if (opened == null) {
+            return;
+        }
+        BackendRuntime br = pool.members().byEventTag.get(opened[0]);
         if (br == null || (r.pinned != null && r.pinned != br)) {
             return;
         }
@@ -71,7 +75,8 @@ final class SessionRoute {
 
     /** The token the client gets for the backend's session id {@code upstream} on {@code br}. */
     String token(RequestState r, BackendRuntime br, String upstream) {
-        return upstream.equals(r.upstreamSession) ? r.clientToken
+        String current = r.clientToken;
+        return current != null && upstream.equals(r.upstreamSession) ? current
                 : tokens.encode(poolName, br.backend.name(), upstream, r.sessionCaller());
     }
 }

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -134,7 +135,7 @@ final class SessionTokens {
     }
 
     /** The backend tag and the backend's own event id of a sealed event id, or null when it is not one of ours. */
-    String[] openEventId(String sealed) {
+    String @Nullable [] openEventId(String sealed) {
         try {
             ByteBuffer in = ByteBuffer.wrap(open(sealed, EVENT_ID_VERSION, 2));
             String tag = getString(in);

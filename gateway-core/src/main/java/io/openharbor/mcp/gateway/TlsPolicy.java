@@ -22,10 +22,10 @@ import javax.net.ssl.X509TrustManager;
  * and client certificates are implemented in the {@code gateway-tls} module; a policy is also easy to write by hand:
  *
  * <pre>{@code
- * SSLContext ctx = ...; X509TrustManager tm = ...;
+ * // ctx: your SSLContext; tm: the X509TrustManager it was initialised with
  * TlsPolicy custom = new TlsPolicy() {
- *   public SSLSocketFactory socketFactory() { return ctx.getSocketFactory(); }
- *   public X509TrustManager trustManager() { return tm; }
+ *   @Override public SSLSocketFactory socketFactory() { return ctx.getSocketFactory(); }
+ *   @Override public X509TrustManager trustManager() { return tm; }
  * };
  * }</pre>
  *

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import okio.BufferedSource;
  */
 interface Transport extends AutoCloseable {
     /** The way to one backend, with its own connections; {@code certificates} watches its TLS handshakes (or null). */
-    Route route(Backend backend, CertificateWatch certificates);
+    Route route(Backend backend, @Nullable CertificateWatch certificates);
 
     /** Hands {@code action} the early answer of every attempt in flight that carries one (the heartbeat sweep). */
     void forEachEarlyAnswer(Consumer<EarlyAnswer> action);
@@ -44,7 +45,7 @@ interface Transport extends AutoCloseable {
         void cancelAll();
 
         /** The backend's certificate watch (https backends), or null. */
-        CertificateWatch certificates();
+        @Nullable CertificateWatch certificates();
 
         /** Connections to the backend that carry an exchange now (idle pooled ones are not counted). */
         int connectionsInUse();
@@ -74,7 +75,7 @@ interface Transport extends AutoCloseable {
         String headerValue(int index);
 
         /** The last value of a header, or null. */
-        String header(String name);
+        @Nullable String header(String name);
 
         List<String> headers(String name);
 

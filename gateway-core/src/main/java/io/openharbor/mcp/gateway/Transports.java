@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
 
 /**
@@ -10,10 +11,10 @@ import java.util.function.Consumer;
 final class Transports implements Transport {
     static final String PROPERTY = "io.openharbor.mcp.gateway.transport";
 
-    private final Http1Transport http1;
+    private final @Nullable Http1Transport http1;
     private final OkHttpTransport okhttp;
 
-    Transports(Http1Transport http1, OkHttpTransport okhttp) {
+    Transports(@Nullable Http1Transport http1, OkHttpTransport okhttp) {
         this.http1 = http1;
         this.okhttp = okhttp;
     }
@@ -24,7 +25,7 @@ final class Transports implements Transport {
     }
 
     @Override
-    public Route route(Backend backend, CertificateWatch certificates) {
+    public Route route(Backend backend, @Nullable CertificateWatch certificates) {
         return http1 != null && Http1Transport.serves(backend) ? http1.route(backend, certificates)
                 : okhttp.route(backend, certificates);
     }

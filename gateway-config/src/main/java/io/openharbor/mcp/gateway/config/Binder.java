@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ final class Binder {
     }
 
     /** The entry at {@code path}, or null; an error if the path holds a section instead of a value. */
-    FlatConfig.Entry entry(String path) {
+    FlatConfig.@Nullable Entry entry(String path) {
         know(path);
         FlatConfig.Entry e = cfg.entries.get(path);
         NavigableMap<String, FlatConfig.Entry> below = cfg.under(path);
@@ -100,17 +101,17 @@ final class Binder {
 
     // ---- typed values ----
 
-    String string(String path) {
+    @Nullable String string(String path) {
         FlatConfig.Entry e = entry(path);
         return e == null ? null : e.value();
     }
 
-    Integer integer(String path, long min, long max) {
+    @Nullable Integer integer(String path, long min, long max) {
         Long v = longValue(path, min, max);
         return v == null ? null : v.intValue();
     }
 
-    Long longValue(String path, long min, long max) {
+    @Nullable Long longValue(String path, long min, long max) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -127,7 +128,7 @@ final class Binder {
         return null;
     }
 
-    Double decimal(String path, double min, double max) {
+    @Nullable Double decimal(String path, double min, double max) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -144,7 +145,7 @@ final class Binder {
         return null;
     }
 
-    Boolean bool(String path) {
+    @Nullable Boolean bool(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -156,7 +157,7 @@ final class Binder {
         return null;
     }
 
-    Duration duration(String path) {
+    @Nullable Duration duration(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -172,7 +173,7 @@ final class Binder {
     }
 
     /** One of {@code options} (keys matched case-insensitively). */
-    <T> T choice(String path, Map<String, T> options) {
+    <T> @Nullable T choice(String path, Map<String, T> options) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -256,7 +257,7 @@ final class Binder {
     }
 
     /** An array of single values: null when absent. */
-    List<String> strings(String path) {
+    @Nullable List<String> strings(String path) {
         if (!has(path)) {
             return null;
         }
@@ -275,7 +276,7 @@ final class Binder {
      * A secret: either the value at {@code path} (from an environment variable, ideally; written in the file it is
      * accepted with a warning) or the contents of the file named at {@code path + "File"} (trimmed), never both.
      */
-    String secret(String path) {
+    @Nullable String secret(String path) {
         FlatConfig.Entry inline = entryQuiet(path);
         String filePath = string(path + "File");
         if (inline != null && filePath != null) {
@@ -296,7 +297,7 @@ final class Binder {
     }
 
     /** Like {@link #entry} but without echoing the value in errors (secrets). */
-    private FlatConfig.Entry entryQuiet(String path) {
+    private FlatConfig.@Nullable Entry entryQuiet(String path) {
         know(path);
         if (!cfg.under(path).isEmpty()) {
             errors.add(path + ": expected a single value, found a section or an array");
@@ -314,7 +315,7 @@ final class Binder {
     }
 
     /** A file's contents, trimmed; an error naming the key if it cannot be read. */
-    String readFile(String path, String file) {
+    @Nullable String readFile(String path, String file) {
         try {
             Path p = Path.of(file);
             files.add(p);
@@ -331,7 +332,7 @@ final class Binder {
     }
 
     /** A path to an existing readable file; remembered so that a reload notices when it changes. */
-    Path file(String path) {
+    @Nullable Path file(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;

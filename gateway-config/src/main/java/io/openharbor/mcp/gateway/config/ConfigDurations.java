@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
@@ -14,7 +15,7 @@ final class ConfigDurations {
             Pattern.compile("(-)?(?:(\\d{1,8})\\.)?(\\d{1,2}):(\\d{1,2})(?::(\\d{1,2})(?:\\.(\\d{1,7}))?)?");
 
     /** The duration, or null if the text is in neither form. */
-    static Duration parse(String text) {
+    static @Nullable Duration parse(String text) {
         String s = text.trim();
         if (s.isEmpty()) {
             return null;

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.ApiKeys;
@@ -77,7 +78,7 @@ public final class GatewayConfig {
     private final List<Path> files;
 
     private GatewayConfig(Reader r, Map<String, Map<String, String>> hostSections, List<Path> files) {
-        this.pool = r.pool;
+        this.pool = requireNonNull(r.pool, "a configuration without errors has a pool");
         this.settings = List.copyOf(r.settings);
         this.hasSessionKeys = r.hasSessionKeys;
         this.drainTimeout = r.drainTimeout;
@@ -161,8 +162,8 @@ public final class GatewayConfig {
 
     /** Reads configurations. Reusable: {@link #load()} reads its sources again on every call. */
     public static final class Loader {
-        private Path file;
-        private String json;
+        private @Nullable Path file;
+        private @Nullable String json;
         private Map<String, String> environment = System.getenv();
         private final List<String> hostSections = new ArrayList<>();
 
@@ -207,7 +208,7 @@ public final class GatewayConfig {
         }
 
         /** The file being read, or null for inline JSON. */
-        public Path file() {
+        public @Nullable Path file() {
             return file;
         }
 
@@ -285,7 +286,7 @@ public final class GatewayConfig {
      * gateway's file says where its HTTPS listener is there, and ASP.NET's HTTPS redirection goes to that port.
      * Only seen when the host declares {@code Kestrel} a host section.
      */
-    static Integer kestrelHttpsPort(Map<String, String> kestrel) {
+    static @Nullable Integer kestrelHttpsPort(Map<String, String> kestrel) {
         for (Map.Entry<String, String> e : kestrel.entrySet()) {
             String key = e.getKey();
             String url = e.getValue().trim();
@@ -312,7 +313,7 @@ public final class GatewayConfig {
     private static final class Reader {
         private final Binder b;
         final List<Consumer<Gateway.Builder>> settings = new ArrayList<>();
-        BackendPool pool;
+        @Nullable BackendPool pool;
         boolean hasSessionKeys;
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean reloadOnChange;
@@ -351,7 +352,7 @@ public final class GatewayConfig {
 
         // ---- pool and backends ----
 
-        private BackendPool pool() {
+        private @Nullable BackendPool pool() {
             String name = b.string("Gateway:Pool:Name");
             BackendPool.Builder pb;
             try {
@@ -388,7 +389,7 @@ public final class GatewayConfig {
             }
         }
 
-        private Backend backend(String at) {
+        private @Nullable Backend backend(String at) {
             String url = b.string(at + ":Url");
             String name = b.string(at + ":Name");
             if (url == null) {
@@ -435,7 +436,7 @@ public final class GatewayConfig {
             }
         }
 
-        private BackendTls tls(String at) {
+        private @Nullable BackendTls tls(String at) {
             BackendTls.Builder t = BackendTls.builder();
             int before = b.errors.size();
             Boolean validate = b.bool(at + ":ValidateCertificate");
@@ -469,8 +470,8 @@ public final class GatewayConfig {
                     b.apply(at + ":ClientCertificate:Path", () -> {
                         char[] pw = certPassword == null ? null : certPassword.toCharArray();
                         if (p12) t.clientCertificatePkcs12(cert, pw == null ? new char[0] : pw);
-                        else if (pw == null) t.clientCertificatePem(cert, key);
-                        else t.clientCertificatePem(cert, key, pw);
+                        else if (pw == null) t.clientCertificatePem(cert, requireNonNull(key)); // checked above
+                        else t.clientCertificatePem(cert, requireNonNull(key), pw);
                     });
                 }
             } else if (key != null) {
@@ -559,7 +560,7 @@ public final class GatewayConfig {
             }
         }
 
-        private LoadBalancer strategy(String name, String hashKey, String at) {
+        private @Nullable LoadBalancer strategy(String name, @Nullable String hashKey, String at) {
             switch (name.toLowerCase(Locale.ROOT)) {
   case "roundrobin" -> {
 return noHashKey(hashKey, at, LoadBalancer.roundRobin());
@@ -587,14 +588,14 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
 }
         }
 
-        private LoadBalancer noHashKey(String hashKey, String at, LoadBalancer lb) {
+        private LoadBalancer noHashKey(@Nullable String hashKey, String at, LoadBalancer lb) {
             if (hashKey != null) {
                 b.errors.add(at + ":HashKey: only used with Strategy ConsistentHash");
             }
             return lb;
         }
 
-        private Function<GatewayRequest, String> hashKey(String key, String at) {
+        private @Nullable Function<GatewayRequest, String> hashKey(@Nullable String key, String at) {
             if (key == null) {
                 b.errors.add(at + ":HashKey: missing: ConsistentHash needs Tool, Caller, ClientAddress or"
                         + " Header:<name>");
@@ -796,7 +797,7 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
             if (ttl != null) setting(at + ":Ttl", g -> g.sessionTtl(ttl));
         }
 
-        private byte[] sessionKey(String where, String base64) {
+        private byte @Nullable [] sessionKey(String where, String base64) {
             byte[] key;
             try {
                 key = Base64.getDecoder().decode(base64.trim());

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.config;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.Gateway;
@@ -53,8 +54,8 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
     private volatile Gateway current;
     private volatile GatewayConfig config;
     private volatile byte[] digest;
-    private volatile String lastError;
-    private ScheduledExecutorService watcher;
+    private volatile @Nullable String lastError;
+    private @Nullable ScheduledExecutorService watcher;
     private boolean closed;
 
     private ReloadingGateway(GatewayConfig.Loader loader, Consumer<Gateway.Builder> customizer) {
@@ -107,7 +108,7 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
     }
 
     /** Why the latest reload was refused, or null if it succeeded (or none was tried). */
-    public String lastError() {
+    public @Nullable String lastError() {
         return lastError;
     }
 

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.Ticker;
@@ -34,7 +35,7 @@ import javax.net.ssl.X509TrustManager;
  *     .pins("sha256/r8udi/Mxd6pLOS9cMk4Vn6tYb0QaA3l5dBCY3pr1Dv0=")  // the CA's key
  *     .clientCertificatePem(Path.of("/etc/mcp/gw.crt"), Path.of("/etc/mcp/gw.key"))
  *     .build();
- * Backend.builder("tools-1", "https://tools-1.internal:8443/mcp").tlsPolicy(tls).build();
+ * Backend.builder("tools-1", URI.create("https://tools-1.internal:8443/mcp")).tlsPolicy(tls).build();
  * }</pre>
  *
  * <p><b>Rules.</b> With validation on (the default) the chain must verify against the trust anchors, the host name
@@ -56,8 +57,8 @@ public final class BackendTls implements TlsPolicy {
     private final PinningTrustManager trustManager;
     private final List<String> protocols;
     private final boolean validate;
-    private final Reloader<TrustMaterial> trust;
-    private final Reloader<KeyMaterial> clientKey;
+    private final @Nullable Reloader<TrustMaterial> trust;
+    private final @Nullable Reloader<KeyMaterial> clientKey;
     private final String description;
 
     private BackendTls(Builder b) {
@@ -95,7 +96,7 @@ public final class BackendTls implements TlsPolicy {
                 + ", clientCertificate=" + (key == null ? "none" : key.toString()) + ", protocols=" + protocols + "}";
     }
 
-    static SSLContext context(KeyManager[] keyManagers, TrustManager trustManager) {
+    static SSLContext context(KeyManager @Nullable [] keyManagers, @Nullable TrustManager trustManager) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, trustManager == null ? null : new TrustManager[] {trustManager}, null);
@@ -190,8 +191,8 @@ public final class BackendTls implements TlsPolicy {
         private final Set<String> thumbprints = new LinkedHashSet<>();
         private final Set<String> pins = new LinkedHashSet<>();
         private final List<Source> trust = new ArrayList<>();
-        private Boolean includeSystemRoots;
-        private Source clientKey;
+        private @Nullable Boolean includeSystemRoots;
+        private @Nullable Source clientKey;
         private List<String> protocols = Protocols.DEFAULT;
         private Duration reloadCheckInterval = DEFAULT_RELOAD_CHECK_INTERVAL;
         private Ticker ticker = Ticker.system();
@@ -276,7 +277,7 @@ public final class BackendTls implements TlsPolicy {
         }
 
         /** The client certificate for mutual TLS, with the password of an encrypted PKCS#8 key. */
-        public Builder clientCertificatePem(Path certificateChain, Path privateKey, char[] keyPassword) {
+        public Builder clientCertificatePem(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
             this.clientKey = Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey,
                     keyPassword);
             return this;

@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway.tls;
 
+import static java.util.Objects.requireNonNull;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -32,7 +34,7 @@ final class KeyMaterial {
             X509Certificate leaf;
             if (source.kind == Source.Kind.PEM) {
                 List<X509Certificate> chain = Pem.certificates(source.file);
-                PrivateKey key = Pem.privateKey(source.keyFile, source.password);
+                PrivateKey key = Pem.privateKey(requireNonNull(source.keyFile, "a PEM key pair names its key file"), source.password);
                 leaf = chain.get(0);
                 checkPair(leaf, key, source);
                 ks = KeyStore.getInstance("PKCS12");

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import org.jspecify.annotations.Nullable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class Pem {
     }
 
     /** The PKCS#8 private key in a PEM file, decrypted with {@code password} when it is encrypted. */
-    static PrivateKey privateKey(Path file, char[] password) {
+    static PrivateKey privateKey(Path file, char @Nullable [] password) {
         String text = new String(read(file, "private key file"), StandardCharsets.US_ASCII);
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
@@ -116,7 +117,7 @@ throw new IllegalArgumentException(file + " holds a traditional (" + type + ") k
     }
 
     /** A PKCS#12 or JKS key store. */
-    static KeyStore keyStore(Path file, String type, char[] password) {
+    static KeyStore keyStore(Path file, String type, char @Nullable [] password) {
         byte[] bytes = read(file, type + " key store");
         try {
             KeyStore ks = KeyStore.getInstance(type);

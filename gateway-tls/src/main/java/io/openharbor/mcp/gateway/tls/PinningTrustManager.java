@@ -1,5 +1,8 @@
 package io.openharbor.mcp.gateway.tls;
 
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -23,11 +26,11 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     private static final int MAX_CHAIN = 10;
 
     private final boolean validate;
-    private final java.util.function.Supplier<TrustMaterial> trust;
+    private final java.util.function.@Nullable Supplier<TrustMaterial> trust;
     private final Set<String> thumbprints;
     private final Set<String> pins;
 
-    PinningTrustManager(boolean validate, java.util.function.Supplier<TrustMaterial> trust, Set<String> thumbprints,
+    PinningTrustManager(boolean validate, java.util.function.@Nullable Supplier<TrustMaterial> trust, Set<String> thumbprints,
             Set<String> pins) {
         this.validate = validate;
         this.trust = trust;
@@ -61,8 +64,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     /** PKIX first when validating (its failure explained), then the pins. */
-    private void verify(X509Certificate[] chain, Pkix pkix, SSLSession session) throws CertificateException {
-        TrustMaterial t = validate ? trust.get() : null;
+    private void verify(X509Certificate[] chain, Pkix pkix, @Nullable SSLSession session) throws CertificateException {
+        TrustMaterial t = validate ? trusted() : null;
         if (t != null) {
             try {
                 pkix.check(t.pkix);
@@ -73,7 +76,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         check(chain, t, session);
     }
 
-    private void check(X509Certificate[] chain, TrustMaterial t, SSLSession session) throws CertificateException {
+    private void check(X509Certificate[] chain, @Nullable TrustMaterial t, @Nullable SSLSession session) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the backend presented no certificate");
         }
@@ -217,7 +220,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return validate ? trust.get().pkix.getAcceptedIssuers() : new X509Certificate[0];
+        return validate ? trusted().pkix.getAcceptedIssuers() : new X509Certificate[0];
     }
 
     @Override
@@ -235,5 +238,10 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         checkClientTrusted(chain, authType);
+    }
+
+    /** The current trust anchors; there are some whenever validation is on. */
+    private TrustMaterial trusted() {
+        return requireNonNull(trust, "validation has trust anchors").get();
     }
 }

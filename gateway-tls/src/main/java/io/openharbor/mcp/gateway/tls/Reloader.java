@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import org.jspecify.annotations.Nullable;
 import io.openharbor.mcp.gateway.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ final class Reloader<T> implements java.util.function.Supplier<T> {
     private volatile T current;
     private List<Object> stamps;
     private volatile long nextCheck;
-    private String lastProblem;
+    private @Nullable String lastProblem;
 
     /** A valid {@code reloadCheckInterval}: not null, not negative (zero checks on every new connection). */
     static java.time.Duration checkInterval(java.time.Duration interval) {

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -43,13 +44,13 @@ public final class ServerTls {
     private final List<String> protocols;
     private final ClientAuth clientAuth;
     private final Reloader<KeyMaterial> key;
-    private final Reloader<TrustMaterial> clientTrust;
+    private final @Nullable Reloader<TrustMaterial> clientTrust;
 
     private ServerTls(Builder b) {
         this.protocols = b.protocols;
         this.clientAuth = b.clientAuth;
         long interval = b.reloadCheckInterval.toNanos();
-        Source k = b.key;
+        Source k = requireNonNull(b.key, "build() checks the certificate");
         this.key = new Reloader<>("server certificate " + k, k.files(), () -> KeyMaterial.load(k), interval,
                 b.ticker);
         List<Source> trust = List.copyOf(b.trust);
@@ -138,7 +139,7 @@ public final class ServerTls {
 
     /** Builds a {@link ServerTls}; the files are read by {@link #build()}, so a bad one fails at start-up. */
     public static final class Builder {
-        private Source key;
+        private @Nullable Source key;
         private final List<Source> trust = new ArrayList<>();
         private ClientAuth clientAuth = ClientAuth.NONE;
         private List<String> protocols = Protocols.DEFAULT;
@@ -153,7 +154,7 @@ public final class ServerTls {
         }
 
         /** The certificate chain and its key, encrypted PKCS#8 with {@code keyPassword}. */
-        public Builder certificatePem(Path certificateChain, Path privateKey, char[] keyPassword) {
+        public Builder certificatePem(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
             this.key = Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey, keyPassword);
             return this;
         }

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway.tls;
 
+import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -12,10 +13,10 @@ final class Source {
     final Kind kind;
     final Path file;
     /** The private key file for a PEM key pair, else null. */
-    final Path keyFile;
-    final char[] password;
+    final @Nullable Path keyFile;
+    final char @Nullable [] password;
 
-    private Source(Kind kind, Path file, Path keyFile, char[] password) {
+    private Source(Kind kind, Path file, @Nullable Path keyFile, char @Nullable [] password) {
         this.kind = kind;
         this.file = requireNonNull(file, "file");
         this.keyFile = keyFile;
@@ -26,7 +27,7 @@ final class Source {
         return new Source(Kind.PEM, certificates, null, null);
     }
 
-    static Source pemKeyPair(Path certificateChain, Path privateKey, char[] keyPassword) {
+    static Source pemKeyPair(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
         return new Source(Kind.PEM, certificateChain, requireNonNull(privateKey, "privateKey"), keyPassword);
     }
 
