@@ -37,16 +37,20 @@ public class HotPathBenchmark {
     @Setup
     public void setUp() {
         toolsCall = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
-                + "\"arguments\":{\"text\":\"hi\"}}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"arguments\":{\"text\":\"hi\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
         StringBuilder big = new StringBuilder("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"index\",\"arguments\":{\"docs\":[");
         for (int i = 0; i < 200; i++) {
-            big.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"text\":\"lorem ipsum dolor sit amet\"}");
+            big.append(i == 0 ? "" : ",")
+                    .append("{\"id\":")
+                    .append(i)
+                    .append(",\"text\":\"lorem ipsum dolor sit amet\"}");
         }
         bigToolsCall = big.append("]}}}").toString().getBytes(StandardCharsets.UTF_8);
         SecureRandom random = new SecureRandom();
-        tokens = new SessionTokens(List.of(SessionTokens.randomKey(random)), Clock.systemUTC(), Duration.ofHours(24),
-                random);
+        tokens = new SessionTokens(
+                List.of(SessionTokens.randomKey(random)), Clock.systemUTC(), Duration.ofHours(24), random);
         token = tokens.encode("pool", "replica-1", "3f2b9c1e-5d7a-4e8b-9c0d-1a2b3c4d5e6f", "");
     }
 

@@ -43,20 +43,17 @@ public class PickBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         balancer = switch (strategy) {
-  case "roundRobin" -> 
-LoadBalancer.roundRobin();
-  case "leastConnections" -> 
-LoadBalancer.leastConnections();
-  case "peakEwma" -> 
-LoadBalancer.peakEwma();
-  default -> 
-LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
-};
-        BackendPool.Builder pool = BackendPool.builder("bench").loadBalancer(balancer)
-                .healthCheck(HealthCheckPolicy.disabled());
+            case "roundRobin" -> LoadBalancer.roundRobin();
+            case "leastConnections" -> LoadBalancer.leastConnections();
+            case "peakEwma" -> LoadBalancer.peakEwma();
+            default -> LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
+        };
+        BackendPool.Builder pool =
+                BackendPool.builder("bench").loadBalancer(balancer).healthCheck(HealthCheckPolicy.disabled());
         for (int i = 0; i < backends; i++) {
             pool.backend(Backend.builder("b" + i, java.net.URI.create("http://127.0.0.1:" + (10000 + i) + "/mcp"))
-                    .weight(1 + i % 3).build());
+                    .weight(1 + i % 3)
+                    .build());
         }
         gateway = Gateway.builder().pool(pool.build()).build();
         RandomGenerator seeded = new java.util.SplittableRandom(42);
@@ -66,20 +63,66 @@ LoadBalancer.consistentHash(r -> r.header("X-Tenant"));
         }
         candidates = gateway.poolRuntime.snapshot().available;
         GatewayRequest request = new GatewayRequest() {
-            @Override public String httpMethod() { return "POST"; }
-            @Override public String rpcMethod() { return "tools/call"; }
-            @Override public String toolName() { return "search"; }
-            @Override public boolean isBatch() { return false; }
-            @Override public boolean hasSession() { return false; }
-            @Override public String header(String name) { return "tenant-42"; }
-            @Override public InetSocketAddress remoteAddress() { return InetSocketAddress.createUnresolved("127.0.0.1", 40000); }
+            @Override
+            public String httpMethod() {
+                return "POST";
+            }
+
+            @Override
+            public String rpcMethod() {
+                return "tools/call";
+            }
+
+            @Override
+            public String toolName() {
+                return "search";
+            }
+
+            @Override
+            public boolean isBatch() {
+                return false;
+            }
+
+            @Override
+            public boolean hasSession() {
+                return false;
+            }
+
+            @Override
+            public String header(String name) {
+                return "tenant-42";
+            }
+
+            @Override
+            public InetSocketAddress remoteAddress() {
+                return InetSocketAddress.createUnresolved("127.0.0.1", 40000);
+            }
         };
         context = new RoutingContext() {
-            @Override public GatewayRequest request() { return request; }
-            @Override public int inFlight(Backend backend) { return 0; }
-            @Override public double latencyNanos(Backend backend) { return 0; }
-            @Override public double weight(Backend backend) { return backend.weight(); }
-            @Override public RandomGenerator random() { return java.util.concurrent.ThreadLocalRandom.current(); } // the default
+            @Override
+            public GatewayRequest request() {
+                return request;
+            }
+
+            @Override
+            public int inFlight(Backend backend) {
+                return 0;
+            }
+
+            @Override
+            public double latencyNanos(Backend backend) {
+                return 0;
+            }
+
+            @Override
+            public double weight(Backend backend) {
+                return backend.weight();
+            }
+
+            @Override
+            public RandomGenerator random() {
+                return java.util.concurrent.ThreadLocalRandom.current();
+            } // the default
         };
     }
 

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.io.OutputStream;
@@ -19,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Linkerd "beyond round robin" experiment on loopback: 11 MCP-ish backends, ten answering in 10–20 ms and one in
@@ -52,7 +52,7 @@ public final class SlowReplicaExperiment {
                 try (exchange) {
                     exchange.getRequestBody().readAllBytes();
                     Thread.sleep(ms); // the replica's service time
-                    byte[] out =  "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}"
+                    byte[] out = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}"
                             .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     exchange.sendResponseHeaders(200, out.length);
@@ -69,10 +69,12 @@ public final class SlowReplicaExperiment {
             backends.add(s);
             executors.add(ex);
         }
-        System.out.printf("slow-replica experiment: 11 backends (one answers in 2 s), %d req/s for %d s per strategy,"
-                + " 1 s client timeout, Java %s%n", rate, seconds, Runtime.version());
-        StringBuilder table = new StringBuilder("| strategy | requests | success | p50 | p99 | p99.9 |\n"
-                + "|---|---|---|---|---|---|\n");
+        System.out.printf(
+                "slow-replica experiment: 11 backends (one answers in 2 s), %d req/s for %d s per strategy,"
+                        + " 1 s client timeout, Java %s%n",
+                rate, seconds, Runtime.version());
+        StringBuilder table = new StringBuilder(
+                "| strategy | requests | success | p50 | p99 | p99.9 |\n" + "|---|---|---|---|---|---|\n");
         for (String strategy : List.of("roundRobin", "leastConnections", "peakEwma")) {
             run(strategy, backends, rate, 3, null); // warm-up on a throwaway gateway
             run(strategy, backends, rate, seconds, table);
@@ -85,22 +87,24 @@ public final class SlowReplicaExperiment {
 
     private static LoadBalancer balancer(String name) {
         return switch (name) {
-  case "roundRobin" -> 
-LoadBalancer.roundRobin();
-  case "leastConnections" -> 
-LoadBalancer.leastConnections();
-  default -> 
-LoadBalancer.peakEwma();
-};
+            case "roundRobin" -> LoadBalancer.roundRobin();
+            case "leastConnections" -> LoadBalancer.leastConnections();
+            default -> LoadBalancer.peakEwma();
+        };
     }
 
-    private static void run(String strategy, List<HttpServer> backends, int rate, int seconds, @Nullable StringBuilder table)
+    private static void run(
+            String strategy, List<HttpServer> backends, int rate, int seconds, @Nullable StringBuilder table)
             throws Exception {
-        BackendPool.Builder pool = BackendPool.builder("exp").loadBalancer(balancer(strategy))
-                .healthCheck(HealthCheckPolicy.disabled());
+        BackendPool.Builder pool =
+                BackendPool.builder("exp").loadBalancer(balancer(strategy)).healthCheck(HealthCheckPolicy.disabled());
         for (int i = 0; i < backends.size(); i++) {
-            pool.backend(Backend.builder("b" + i, URI.create("http://127.0.0.1:" + backends.get(i).getAddress()
-                    .getPort() + "/mcp")).maxConnections(1000).build());
+            pool.backend(Backend.builder(
+                            "b" + i,
+                            URI.create("http://127.0.0.1:"
+                                    + backends.get(i).getAddress().getPort() + "/mcp"))
+                    .maxConnections(1000)
+                    .build());
         }
         Gateway gateway = Gateway.builder().pool(pool.build()).build();
         HttpServer host = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
@@ -110,11 +114,16 @@ LoadBalancer.peakEwma();
         host.start();
         URI uri = URI.create("http://127.0.0.1:" + host.getAddress().getPort() + "/mcp");
         ExecutorService clientExecutor = Gateway.newRequestExecutor("client-");
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientExecutor)
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(clientExecutor)
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(1))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build();
 
         int total = rate * seconds;
         long[] latency = new long[total];
@@ -128,12 +137,13 @@ LoadBalancer.peakEwma();
             if (wait > 0) LockSupport.parkNanos(wait);
             int n = i;
             long sent = System.nanoTime();
-            pending[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
-                long took = System.nanoTime() - sent;
-                ok[n] = e == null && r.statusCode() == 200 && took <= TIMEOUT_NANOS;
-                latency[n] = Math.min(took, TIMEOUT_NANOS);
-                return null;
-            });
+            pending[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .handle((r, e) -> {
+                        long took = System.nanoTime() - sent;
+                        ok[n] = e == null && r.statusCode() == 200 && took <= TIMEOUT_NANOS;
+                        latency[n] = Math.min(took, TIMEOUT_NANOS);
+                        return null;
+                    });
         }
         try {
             CompletableFuture.allOf(pending).get(3, TimeUnit.SECONDS);
@@ -148,11 +158,13 @@ LoadBalancer.peakEwma();
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
         if (table != null) {
-            String row = String.format("| %s | %d | %.2f %% | %s | %s | %s |%n", strategy, total,
-                    100.0 * success / total, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999));
+            String row = String.format(
+                    "| %s | %d | %.2f %% | %s | %s | %s |%n",
+                    strategy, total, 100.0 * success / total, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999));
             System.out.print(row);
             table.append(row);
-            System.out.printf("  slow replica: %s%n", gateway.health().backends().get(5));
+            System.out.printf(
+                    "  slow replica: %s%n", gateway.health().backends().get(5));
         }
         host.stop(0);
         hostExecutor.shutdownNow();

@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import okio.Buffer;
@@ -45,10 +44,16 @@ public class SseRelayBenchmark {
     public void setUp() {
         byte[] data = new byte[lineBytes];
         Arrays.fill(data, (byte) 'A');
-        Buffer b = new Buffer().writeUtf8("id: 42\nevent: message\ndata: ").write(data).writeUtf8("\n\n");
+        Buffer b = new Buffer()
+                .writeUtf8("id: 42\nevent: message\ndata: ")
+                .write(data)
+                .writeUtf8("\n\n");
         event = b.readByteArray();
-        tokens = new SessionTokens(java.util.List.of(new byte[32]), java.time.Clock.systemUTC(),
-                java.time.Duration.ofHours(1), new java.security.SecureRandom());
+        tokens = new SessionTokens(
+                java.util.List.of(new byte[32]),
+                java.time.Clock.systemUTC(),
+                java.time.Duration.ofHours(1),
+                new java.security.SecureRandom());
     }
 
     @Benchmark

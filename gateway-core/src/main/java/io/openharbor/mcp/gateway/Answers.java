@@ -36,8 +36,9 @@ final class Answers {
     }
 
     /** An edge refusal: the listener hears why, then the client gets the answer. */
-    void rejectEdge(RequestState r, GatewayListener.Rejection reason, int code, int rpcCode, String message,
-            String logReason) throws IOException {
+    void rejectEdge(
+            RequestState r, GatewayListener.Rejection reason, int code, int rpcCode, String message, String logReason)
+            throws IOException {
         listener.rejected(r, reason);
         reject(r, code, rpcCode, message, logReason);
     }
@@ -47,8 +48,14 @@ final class Answers {
         listener.rejected(r, GatewayListener.Rejection.RATE_LIMITED);
         r.status = 429;
         log.info("429 for {} {}: {}", r.ex.method(), r.ex.path(), logReason);
-        send(r, 429, JsonRpcErrors.body(r.idJson(), JsonRpcErrors.RATE_LIMITED, "Too Many Requests: retry after "
-                + retryAfterSeconds + " s", "{\"retryAfterSeconds\":" + retryAfterSeconds + "}"));
+        send(
+                r,
+                429,
+                JsonRpcErrors.body(
+                        r.idJson(),
+                        JsonRpcErrors.RATE_LIMITED,
+                        "Too Many Requests: retry after " + retryAfterSeconds + " s",
+                        "{\"retryAfterSeconds\":" + retryAfterSeconds + "}"));
     }
 
     /** 503 with {@code Retry-After} and a JSON-RPC error, after telling the listener why. */
@@ -63,8 +70,11 @@ final class Answers {
 
     /** 503: every candidate backend is at its connection limit. */
     void full(RequestState r, String why) throws IOException {
-        unavailable(r, GatewayListener.Rejection.BULKHEAD_FULL,
-                "Service Unavailable: every backend is at its connection limit", why);
+        unavailable(
+                r,
+                GatewayListener.Rejection.BULKHEAD_FULL,
+                "Service Unavailable: every backend is at its connection limit",
+                why);
     }
 
     /** 404 for a session the client must initialize again; {@code why} is logged at DEBUG. */
@@ -87,9 +97,13 @@ final class Answers {
      */
     void tlsFailed(RequestState r, String backend, AttemptFailure f) throws IOException {
         boolean verification = f.kind == AttemptFailure.Kind.TLS_VERIFICATION;
-        reject(r, 502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend TLS " + (verification
-                ? "verification failed" : "handshake failed") + " for '" + backend + "'", "backend TLS "
-                        + (verification ? "verification" : "handshake") + " failure: " + f.failure());
+        reject(
+                r,
+                502,
+                JsonRpcErrors.BACKEND_ERROR,
+                "Bad Gateway: backend TLS " + (verification ? "verification failed" : "handshake failed") + " for '"
+                        + backend + "'",
+                "backend TLS " + (verification ? "verification" : "handshake") + " failure: " + f.failure());
     }
 
     /** An answer with no body (a CORS preflight). */

@@ -93,8 +93,8 @@ public final class ApiKeys implements Authenticator {
             }
         }
         if (presented.isEmpty()) {
-            return Authentication.unauthorized(challenge, "an API key is required (" + header
-                    + (bearer ? " or Authorization: Bearer" : "") + ")");
+            return Authentication.unauthorized(
+                    challenge, "an API key is required (" + header + (bearer ? " or Authorization: Bearer" : "") + ")");
         }
         String key = presented.get(0);
         for (int i = 1; i < presented.size(); i++) {
@@ -113,7 +113,8 @@ public final class ApiKeys implements Authenticator {
                 match = i;
             }
         }
-        return match < 0 ? Authentication.unauthorized(challenge, "invalid API key")
+        return match < 0
+                ? Authentication.unauthorized(challenge, "invalid API key")
                 : Authentication.success(names[match]);
     }
 
@@ -149,8 +150,8 @@ public final class ApiKeys implements Authenticator {
         public Builder key(String name, String plainKey) {
             requireNonNull(plainKey, "key of '" + name + "'");
             if (plainKey.isBlank() || !HeaderText.isValue(plainKey) || plainKey.length() > MAX_PRESENTED) {
-                throw new IllegalArgumentException("the API key of '" + name + "' must be 1 to " + MAX_PRESENTED
-                        + " visible ASCII characters");
+                throw new IllegalArgumentException(
+                        "the API key of '" + name + "' must be 1 to " + MAX_PRESENTED + " visible ASCII characters");
             }
             if (plainKey.trim().length() < SHORT_KEY) {
                 log.warn("the API key of '{}' is shorter than {} characters and may be guessable", name, SHORT_KEY);
@@ -192,8 +193,8 @@ public final class ApiKeys implements Authenticator {
             }
             for (int i = 0; i < hashes.size(); i++) {
                 if (MessageDigest.isEqual(hashes.get(i), hash)) {
-                    throw new IllegalArgumentException("the keys named '" + names.get(i) + "' and '" + name
-                            + "' are the same key");
+                    throw new IllegalArgumentException(
+                            "the keys named '" + names.get(i) + "' and '" + name + "' are the same key");
                 }
             }
             names.add(name);
@@ -205,8 +206,8 @@ public final class ApiKeys implements Authenticator {
         public Builder header(String name) {
             requireNonNull(name, "header");
             if (!HeaderText.isToken(name) || name.equalsIgnoreCase("Authorization")) {
-                throw new IllegalArgumentException("not a valid API key header name: '" + name
-                        + "' (for Authorization use bearer(true))");
+                throw new IllegalArgumentException(
+                        "not a valid API key header name: '" + name + "' (for Authorization use bearer(true))");
             }
             this.header = name;
             return this;

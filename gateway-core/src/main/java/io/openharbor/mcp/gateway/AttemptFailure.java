@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
-import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 
 /**
@@ -33,8 +33,8 @@ final class AttemptFailure extends IOException {
     /** Whether the backend had begun its response. */
     final boolean responseStarted;
 
-    AttemptFailure(IOException cause, Kind kind, boolean staleConnection, boolean requestSent,
-            boolean responseStarted) {
+    AttemptFailure(
+            IOException cause, Kind kind, boolean staleConnection, boolean requestSent, boolean responseStarted) {
         super(cause.toString(), cause);
         this.kind = kind;
         this.staleConnection = staleConnection;

@@ -1,7 +1,8 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of an {@link Authenticator}: a caller identity, or a refusal with its HTTP status and challenge.
@@ -13,7 +14,8 @@ public final class Authentication {
     private final @Nullable String challenge;
     private final @Nullable String message;
 
-    private Authentication(@Nullable String identity, int status, @Nullable String challenge, @Nullable String message) {
+    private Authentication(
+            @Nullable String identity, int status, @Nullable String challenge, @Nullable String message) {
         this.identity = identity;
         this.status = status;
         this.challenge = challenge;

@@ -99,18 +99,26 @@ public final class Backend {
 
     /** A builder initialised from this backend. */
     public Builder toBuilder() {
-        return new Builder(name, url).weight(weight).maxConnections(maxConnections).tlsPolicy(tlsPolicy)
-                .healthCheckPath(healthCheckPath).h2cPriorKnowledge(h2cPriorKnowledge);
+        return new Builder(name, url)
+                .weight(weight)
+                .maxConnections(maxConnections)
+                .tlsPolicy(tlsPolicy)
+                .healthCheckPath(healthCheckPath)
+                .h2cPriorKnowledge(h2cPriorKnowledge);
     }
 
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof Backend other)) return false;
-        
-        return weight == other.weight && maxConnections == other.maxConnections && name.equals(other.name)
-                && url.equals(other.url) && tlsPolicy.equals(other.tlsPolicy)
-                && healthCheckPath.equals(other.healthCheckPath) && h2cPriorKnowledge == other.h2cPriorKnowledge;
+
+        return weight == other.weight
+                && maxConnections == other.maxConnections
+                && name.equals(other.name)
+                && url.equals(other.url)
+                && tlsPolicy.equals(other.tlsPolicy)
+                && healthCheckPath.equals(other.healthCheckPath)
+                && h2cPriorKnowledge == other.h2cPriorKnowledge;
     }
 
     @Override
@@ -141,8 +149,8 @@ public final class Backend {
             }
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
             if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-                throw new IllegalArgumentException(
-                        "backend '" + name + "' url must be an absolute http:// or https:// URL with a host, was: " + url);
+                throw new IllegalArgumentException("backend '" + name
+                        + "' url must be an absolute http:// or https:// URL with a host, was: " + url);
             }
             if (url.getRawFragment() != null) {
                 throw new IllegalArgumentException("backend '" + name + "' url must not have a fragment, was: " + url);
@@ -163,7 +171,8 @@ public final class Backend {
         /** Concurrent request cap, 1 to 100000 (default {@value #DEFAULT_MAX_CONNECTIONS}). */
         public Builder maxConnections(int maxConnections) {
             if (maxConnections < 1 || maxConnections > 100_000) {
-                throw new IllegalArgumentException("maxConnections must be between 1 and 100000, was: " + maxConnections);
+                throw new IllegalArgumentException(
+                        "maxConnections must be between 1 and 100000, was: " + maxConnections);
             }
             this.maxConnections = maxConnections;
             return this;

@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import dev.failsafe.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live side of one {@link Backend}: the transport route that reaches it, and everything the gateway
@@ -27,6 +27,7 @@ final class BackendRuntime {
     static final double DECAY_NANOS = 10e9;
     /** Slow start begins at this share of the full weight (Envoy's {@code min_weight_percent} default). */
     static final double SLOW_START_MIN = 0.1;
+
     private static final long NO_RAMP = Long.MIN_VALUE;
 
     final Backend backend;
@@ -38,6 +39,7 @@ final class BackendRuntime {
      * SSE event ids on session-less streams so that a resumption GET with {@code Last-Event-ID} finds its backend.
      */
     final String eventTag;
+
     private final Ticker ticker;
     private final long slowStartNanos;
 
@@ -45,9 +47,11 @@ final class BackendRuntime {
     final AtomicInteger inFlight = new AtomicInteger();
     /** The latency EWMA and the time of its last sample: one immutable pair, so readers never mix two samples. */
     private record Ewma(double cost, long stamp) {}
+
     private final AtomicReference<Ewma> latency = new AtomicReference<>(new Ewma(0, 0));
     /** The success-rate EWMA, as the bits of a double. */
     private final AtomicLong successBits = new AtomicLong(Double.doubleToRawLongBits(1.0));
+
     private static long succeeded(long bits) {
         return Double.doubleToRawLongBits(Double.longBitsToDouble(bits) * 0.95 + 0.05);
     }
@@ -62,6 +66,7 @@ final class BackendRuntime {
 
     /** The Failsafe breaker, or null when the pool's policy disables breakers. Opening is timed with our ticker. */
     final @Nullable CircuitBreaker<Object> breaker;
+
     static final long NOT_STAMPED = Long.MIN_VALUE;
     /** When the breaker's open period began (our ticker), NOT_STAMPED outside one; stamped by whoever sees it first. */
     final AtomicLong breakerOpenedAt = new AtomicLong(NOT_STAMPED);
@@ -94,8 +99,14 @@ final class BackendRuntime {
     /** The MCP probe found a server without sessions (2026-07-28): probe it with server/discover first. */
     volatile boolean statelessProbe;
 
-    BackendRuntime(String poolName, Backend backend, int index, Transport.Route route, Ticker ticker,
-            Duration slowStart, @Nullable CircuitBreaker<Object> breaker) {
+    BackendRuntime(
+            String poolName,
+            Backend backend,
+            int index,
+            Transport.Route route,
+            Ticker ticker,
+            Duration slowStart,
+            @Nullable CircuitBreaker<Object> breaker) {
         this.backend = backend;
         this.index = index;
         this.route = route;
@@ -103,7 +114,8 @@ final class BackendRuntime {
         this.slowStartNanos = slowStart.toNanos();
         this.breaker = breaker;
         byte[] digest = SessionTokens.sha256((poolName + "\u0000" + backend.name()).getBytes(StandardCharsets.UTF_8));
-        this.eventTag = "g" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 10);
+        this.eventTag = "g"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 10);
     }
 
     // ---- load and the bulkhead ----
@@ -220,13 +232,10 @@ final class BackendRuntime {
             return CircuitState.CLOSED;
         }
         return switch (breaker.getState()) {
-  case OPEN -> 
-CircuitState.OPEN;
-  case HALF_OPEN -> 
-CircuitState.HALF_OPEN;
-  default -> 
-CircuitState.CLOSED;
-};
+            case OPEN -> CircuitState.OPEN;
+            case HALF_OPEN -> CircuitState.HALF_OPEN;
+            default -> CircuitState.CLOSED;
+        };
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /** The built-in strategies behind the {@link LoadBalancer} factories. Each is thread-safe and allocation-free. */
 final class Balancers {
@@ -134,8 +134,8 @@ final class Balancers {
         ConsistentHash(Function<GatewayRequest, String> keyFunction, double balanceFactor) {
             this.keyFunction = requireNonNull(keyFunction, "keyFunction");
             if (!(balanceFactor > 1.0 && balanceFactor <= 100)) {
-                throw new IllegalArgumentException("balanceFactor must be above 1.0 and at most 100, was: "
-                        + balanceFactor);
+                throw new IllegalArgumentException(
+                        "balanceFactor must be above 1.0 and at most 100, was: " + balanceFactor);
             }
             this.balanceFactor = balanceFactor;
         }

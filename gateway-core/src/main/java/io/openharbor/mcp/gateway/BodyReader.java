@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** The first stage of a POST: its body, read whole within the size limit (a JSON-RPC message must be peeked whole). */
 final class BodyReader {
@@ -58,7 +58,11 @@ final class BodyReader {
     }
 
     private byte @Nullable [] tooLarge(RequestState r) throws IOException {
-        answers.reject(r, 413, JsonRpcErrors.INVALID_REQUEST, "Request body exceeds the limit of " + limit + " bytes",
+        answers.reject(
+                r,
+                413,
+                JsonRpcErrors.INVALID_REQUEST,
+                "Request body exceeds the limit of " + limit + " bytes",
                 "body too large");
         return null;
     }

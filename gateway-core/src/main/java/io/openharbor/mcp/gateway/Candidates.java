@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.RandomAccess;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read-only list of backends a {@link LoadBalancer} chooses from, with the per-candidate numbers the built-in
@@ -53,7 +53,8 @@ abstract class Candidates extends AbstractList<Backend> implements RandomAccess 
 
         /** The runtime of {@code backend} among these candidates (an identity scan), or null. */
         @SuppressWarnings("ReferenceEquality") // the pool's own instance is asked for; identity is the question
-        @Nullable BackendRuntime find(Backend backend) {
+        @Nullable
+        BackendRuntime find(Backend backend) {
             for (BackendRuntime r : runtimes) {
                 if (r.backend == backend) return r;
             }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -8,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +34,18 @@ final class CertificateWatch {
     }
 
     /** For one of the host's own certificates, read from {@code source} whenever it is needed. */
-    CertificateWatch(String name, Supplier<X509Certificate> source, Clock clock, Duration warnBefore,
-            GatewayListener listener) {
+    CertificateWatch(
+            String name, Supplier<X509Certificate> source, Clock clock, Duration warnBefore, GatewayListener listener) {
         this(name, null, source, clock, warnBefore, listener);
     }
 
-    private CertificateWatch(String name, @Nullable Backend backend, @Nullable Supplier<X509Certificate> source, Clock clock,
-            Duration warnBefore, GatewayListener listener) {
+    private CertificateWatch(
+            String name,
+            @Nullable Backend backend,
+            @Nullable Supplier<X509Certificate> source,
+            Clock clock,
+            Duration warnBefore,
+            GatewayListener listener) {
         this.name = name;
         this.backend = backend;
         this.source = source;
@@ -65,19 +70,33 @@ final class CertificateWatch {
             }
         } else {
             current = leaf;
-            log.debug("{} {} presents {} (expires {})", backend != null ? "backend" : "certificate", name,
-                    leaf.getSubjectX500Principal().getName(), leaf.getNotAfter().toInstant());
+            log.debug(
+                    "{} {} presents {} (expires {})",
+                    backend != null ? "backend" : "certificate",
+                    name,
+                    leaf.getSubjectX500Principal().getName(),
+                    leaf.getNotAfter().toInstant());
         }
         HealthReport.CertificateInfo info = info(leaf);
         X509Certificate last = warned.get();
-        if (Duration.between(clock.instant(), info.notAfter()).compareTo(warnBefore) < 0 && !leaf.equals(last)
+        if (Duration.between(clock.instant(), info.notAfter()).compareTo(warnBefore) < 0
+                && !leaf.equals(last)
                 && warned.compareAndSet(last, leaf)) { // one thread warns, once per certificate
             if (info.daysLeft() < 0) {
-                log.warn("{} {}: certificate {} EXPIRED on {}", backend != null ? "backend" : "certificate", name,
-                        info.subject(), info.notAfter());
+                log.warn(
+                        "{} {}: certificate {} EXPIRED on {}",
+                        backend != null ? "backend" : "certificate",
+                        name,
+                        info.subject(),
+                        info.notAfter());
             } else {
-                log.warn("{} {}: certificate {} expires on {} ({} days left)", backend != null ? "backend"
-                        : "certificate", name, info.subject(), info.notAfter(), info.daysLeft());
+                log.warn(
+                        "{} {}: certificate {} expires on {} ({} days left)",
+                        backend != null ? "backend" : "certificate",
+                        name,
+                        info.subject(),
+                        info.notAfter(),
+                        info.daysLeft());
             }
             listener.certificateExpiring(info, backend);
         }
@@ -108,6 +127,7 @@ final class CertificateWatch {
         Instant notAfter = leaf.getNotAfter().toInstant();
         long seconds = Duration.between(clock.instant(), notAfter).toSeconds();
         long days = Math.floorDiv(seconds, 86_400L);
-        return new HealthReport.CertificateInfo(name, leaf.getSubjectX500Principal().getName(), notAfter, days);
+        return new HealthReport.CertificateInfo(
+                name, leaf.getSubjectX500Principal().getName(), notAfter, days);
     }
 }

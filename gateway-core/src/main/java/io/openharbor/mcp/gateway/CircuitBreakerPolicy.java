@@ -22,7 +22,8 @@ public final class CircuitBreakerPolicy {
     public static final Duration DEFAULT_OPEN_DURATION = Duration.ofMinutes(1);
 
     private static final CircuitBreakerPolicy DEFAULTS = builder().build();
-    private static final CircuitBreakerPolicy DISABLED = builder().enabled(false).build();
+    private static final CircuitBreakerPolicy DISABLED =
+            builder().enabled(false).build();
 
     private final boolean enabled;
     private final int failureThreshold;

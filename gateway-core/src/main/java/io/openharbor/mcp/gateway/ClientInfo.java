@@ -1,10 +1,10 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who the client is, as far as the gateway may believe: its address, whether it reached the edge over TLS, and the
@@ -31,8 +31,13 @@ final class ClientInfo {
     /** The {@code X-Forwarded-For} chain for the backend: believed entries plus the peer; null if not forwarding. */
     final @Nullable String forwardedFor;
 
-    private ClientInfo(String address, InetSocketAddress socketAddress, boolean secure, @Nullable String host,
-            boolean viaTrustedProxy, @Nullable String forwardedFor) {
+    private ClientInfo(
+            String address,
+            InetSocketAddress socketAddress,
+            boolean secure,
+            @Nullable String host,
+            boolean viaTrustedProxy,
+            @Nullable String forwardedFor) {
         this.address = address;
         this.socketAddress = socketAddress;
         this.secure = secure;
@@ -50,19 +55,19 @@ final class ClientInfo {
     static ClientInfo resolve(GatewayExchange ex, SecurityPolicy policy) {
         InetSocketAddress peer = ex.remoteAddress();
         byte[] peerBytes = IpRange.bytesOf(peer);
-        String peerText = peerBytes != null ? IpRange.format(peerBytes) : peer == null ? "unknown" : peer
-                .getHostString();
+        String peerText =
+                peerBytes != null ? IpRange.format(peerBytes) : peer == null ? "unknown" : peer.getHostString();
         boolean secure = ex.isSecure();
         String host = ex.requestHeader("Host");
         boolean trusted = policy.trustForwardedHeaders && isTrusted(peerBytes, policy.proxyRanges);
         if (!trusted) {
-            return new ClientInfo(peerText, peer, secure, host, false, policy.forwardedHeadersToBackend ? peerText
-                    : null);
+            return new ClientInfo(
+                    peerText, peer, secure, host, false, policy.forwardedHeadersToBackend ? peerText : null);
         }
         List<String[]> hops = chain(ex); // each: {for, proto, host}
         if (hops.isEmpty()) {
-            return new ClientInfo(peerText, peer, secure, host, true, policy.forwardedHeadersToBackend ? peerText
-                    : null);
+            return new ClientInfo(
+                    peerText, peer, secure, host, true, policy.forwardedHeadersToBackend ? peerText : null);
         }
         int chosen = 0;
         byte[] chosenBytes = null;
@@ -131,8 +136,11 @@ final class ClientInfo {
         }
         if (n == 0 && (!proto.isEmpty() || !hosts.isEmpty())) {
             // A proxy that sets only X-Forwarded-Proto (or -Host) and not -For: the peer is still the client.
-            out.add(new String[] {null, proto.isEmpty() ? null : proto.get(proto.size() - 1),
-                    hosts.isEmpty() ? null : hosts.get(hosts.size() - 1)});
+            out.add(new String[] {
+                null,
+                proto.isEmpty() ? null : proto.get(proto.size() - 1),
+                hosts.isEmpty() ? null : hosts.get(hosts.size() - 1)
+            });
         }
         return out;
     }
@@ -200,20 +208,20 @@ final class ClientInfo {
                 }
                 String val = value.toString().trim();
                 switch (key) {
-  case "for" -> {
-current[0] = val;
+                    case "for" -> {
+                        current[0] = val;
                         any = true;
-}
-  case "proto" -> {
-current[1] = val;
+                    }
+                    case "proto" -> {
+                        current[1] = val;
                         any = true;
-}
-  case "host" -> {
-current[2] = val;
+                    }
+                    case "host" -> {
+                        current[2] = val;
                         any = true;
-}
-  default -> {}
-}
+                    }
+                    default -> {}
+                }
                 i = j;
             }
             if (any && out.size() < MAX_HOPS) out.add(current);

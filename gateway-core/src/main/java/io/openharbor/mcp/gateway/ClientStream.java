@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's side of a relayed SSE stream: every write goes through here, so that a heartbeat can be slipped in
@@ -26,6 +26,7 @@ final class ClientStream extends OutputStream {
     private final ReentrantLock lock = new ReentrantLock();
     /** The last three bytes written, most recent in the low byte; starts as an event boundary. */
     private int tail = '\n' << 8 | '\n';
+
     private boolean wroteSinceBeat;
     private volatile boolean gone;
     private volatile boolean ended;

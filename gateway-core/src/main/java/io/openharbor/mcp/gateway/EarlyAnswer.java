@@ -1,11 +1,12 @@
 package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
-import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +44,11 @@ final class EarlyAnswer {
     private volatile int state = ARMED;
     /** Guarded by this: the committed stream and its heartbeat schedule. */
     private @Nullable ClientStream stream;
+
     private @Nullable ScheduledFuture<?> beating;
     /** Cancels the attempt in flight (the transport's), or null. */
     private volatile @Nullable Runnable current;
+
     private volatile boolean gone;
 
     private EarlyAnswer(GatewayExchange ex, Heartbeats heartbeats) {
@@ -108,8 +111,10 @@ final class EarlyAnswer {
             stream.onGone(this::clientGone);
             stream.beat(); // the first heartbeat at once: a client that left before now is found one interval sooner
             beating = heartbeats.watch(stream);
-            log.debug("{} {}: the backend has not answered yet; answering with a stream of the gateway's own",
-                    ex.method(), ex.path());
+            log.debug(
+                    "{} {}: the backend has not answered yet; answering with a stream of the gateway's own",
+                    ex.method(),
+                    ex.path());
         } catch (IOException | RuntimeException e) {
             stream = new ClientStream(OutputStream.nullOutputStream());
             clientGone();

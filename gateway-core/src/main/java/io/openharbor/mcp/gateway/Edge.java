@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +32,16 @@ final class Edge {
     private final Set<String> droppedRequestHeaders;
     /** Lower-case response headers the gateway owns: a backend's are dropped (security headers, CORS). */
     private final Set<String> ownedResponseHeaders;
+
     private final Set<String> corsAllowed;
     private final String exposeHeaders;
     private final String maxAge;
 
-    Edge(SecurityPolicy policy, @Nullable Authenticator authenticator, @Nullable RateLimiter rateLimiter, Answers answers) {
+    Edge(
+            SecurityPolicy policy,
+            @Nullable Authenticator authenticator,
+            @Nullable RateLimiter rateLimiter,
+            Answers answers) {
         this.answers = answers;
         this.policy = policy;
         this.authenticator = authenticator;
@@ -44,8 +49,13 @@ final class Edge {
         Map<String, String> headers = policy.responseHeaders;
         this.headerNames = headers.keySet().toArray(new String[0]);
         this.headerValues = headers.values().toArray(new String[0]);
-        Set<String> dropped = new HashSet<>(List.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
-                "x-forwarded-host", "x-forwarded-port", "x-real-ip"));
+        Set<String> dropped = new HashSet<>(List.of(
+                "forwarded",
+                "x-forwarded-for",
+                "x-forwarded-proto",
+                "x-forwarded-host",
+                "x-forwarded-port",
+                "x-real-ip"));
         if (authenticator != null) {
             for (String h : authenticator.credentialHeaders()) {
                 dropped.add(h.toLowerCase(Locale.ROOT));
@@ -97,14 +107,23 @@ final class Edge {
             return refuseInsecure(call, ex, client);
         }
         if (ex.requestHeaders("Host").size() > 1) {
-            answers.reject(call, 400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: more than one Host header", "several Host"
-                    + " headers");
+            answers.reject(
+                    call,
+                    400,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Bad Request: more than one Host header",
+                    "several Host" + " headers");
             return false;
         }
         if (!policy.hosts.isEmpty()) {
             if (!policy.hosts.matches(client.authority, client.scheme())) {
-                answers.rejectEdge(call, GatewayListener.Rejection.HOST_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                        "Forbidden: host not allowed", "Host " + HeaderText.printable(client.host) + " is not allowed");
+                answers.rejectEdge(
+                        call,
+                        GatewayListener.Rejection.HOST_NOT_ALLOWED,
+                        403,
+                        JsonRpcErrors.EDGE_FORBIDDEN,
+                        "Forbidden: host not allowed",
+                        "Host " + HeaderText.printable(client.host) + " is not allowed");
                 return false;
             }
         }
@@ -132,9 +151,15 @@ final class Edge {
         String value = origins.get(0);
         boolean ok = origins.size() == 1 && originMatches(value, client);
         if (!ok) {
-            answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                    "Forbidden: origin not allowed", (origins.size() > 1 ? "several Origin headers" : "Origin "
-                            + HeaderText.printable(value) + " is not allowed"));
+            answers.rejectEdge(
+                    call,
+                    GatewayListener.Rejection.ORIGIN_NOT_ALLOWED,
+                    403,
+                    JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: origin not allowed",
+                    (origins.size() > 1
+                            ? "several Origin headers"
+                            : "Origin " + HeaderText.printable(value) + " is not allowed"));
             return false;
         }
         ex.addResponseHeader("Access-Control-Allow-Origin", value.trim());
@@ -155,17 +180,27 @@ final class Edge {
         }
         String scheme = client.scheme();
         HeaderText.Authority host = client.authority;
-        return host != null && host.isLoopback() && origin.scheme.equals(scheme) && origin.authority.host.equals(
-                host.host) && origin.port() == host.port(scheme);
+        return host != null
+                && host.isLoopback()
+                && origin.scheme.equals(scheme)
+                && origin.authority.host.equals(host.host)
+                && origin.port() == host.port(scheme);
     }
 
     /** 308 to https:// (or 403) for a plain-HTTP request when HTTPS is required. */
     private boolean refuseInsecure(RequestState call, GatewayExchange ex, ClientInfo client) throws IOException {
         HeaderText.Authority host = client.authority;
         if (policy.httpsAction == SecurityPolicy.HttpsAction.REJECT || host == null) {
-            answers.rejectEdge(call, GatewayListener.Rejection.HTTPS_REQUIRED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                    "Forbidden: HTTPS is required", "plain HTTP refused" + (host == null && policy.httpsAction
-                            == SecurityPolicy.HttpsAction.REDIRECT ? " (no valid Host to redirect to)" : ""));
+            answers.rejectEdge(
+                    call,
+                    GatewayListener.Rejection.HTTPS_REQUIRED,
+                    403,
+                    JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: HTTPS is required",
+                    "plain HTTP refused"
+                            + (host == null && policy.httpsAction == SecurityPolicy.HttpsAction.REDIRECT
+                                    ? " (no valid Host to redirect to)"
+                                    : ""));
             return false;
         }
         StringBuilder url = new StringBuilder("https://").append(host.host);
@@ -178,12 +213,18 @@ final class Edge {
         }
         String location = url.toString();
         if (!HeaderText.isValue(location)) {
-            answers.reject(call, 400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: invalid request target", "bad target");
+            answers.reject(
+                    call, 400, JsonRpcErrors.INVALID_REQUEST, "Bad Request: invalid request target", "bad target");
             return false;
         }
         ex.addResponseHeader("Location", location);
-        answers.rejectEdge(call, GatewayListener.Rejection.HTTPS_REQUIRED, 308, JsonRpcErrors.EDGE_FORBIDDEN,
-                "HTTPS is required: " + location, "redirected to HTTPS");
+        answers.rejectEdge(
+                call,
+                GatewayListener.Rejection.HTTPS_REQUIRED,
+                308,
+                JsonRpcErrors.EDGE_FORBIDDEN,
+                "HTTPS is required: " + location,
+                "redirected to HTTPS");
         return false;
     }
 
@@ -197,9 +238,13 @@ final class Edge {
         }
         method = method.trim();
         if (!method.equals("GET") && !method.equals("POST") && !method.equals("DELETE")) {
-            answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
-                    "Forbidden: method " + HeaderText.printable(method) + " is not allowed", "preflight for method " + HeaderText.printable(
-                            method));
+            answers.rejectEdge(
+                    call,
+                    GatewayListener.Rejection.ORIGIN_NOT_ALLOWED,
+                    403,
+                    JsonRpcErrors.EDGE_FORBIDDEN,
+                    "Forbidden: method " + HeaderText.printable(method) + " is not allowed",
+                    "preflight for method " + HeaderText.printable(method));
             return;
         }
         StringBuilder allowed = new StringBuilder();
@@ -208,7 +253,11 @@ final class Edge {
                 String name = h.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) continue;
                 if (!corsAllowed.contains(name) && !(name.startsWith("mcp-") && HeaderText.isToken(name))) {
-                    answers.rejectEdge(call, GatewayListener.Rejection.ORIGIN_NOT_ALLOWED, 403, JsonRpcErrors.EDGE_FORBIDDEN,
+                    answers.rejectEdge(
+                            call,
+                            GatewayListener.Rejection.ORIGIN_NOT_ALLOWED,
+                            403,
+                            JsonRpcErrors.EDGE_FORBIDDEN,
                             "Forbidden: request header " + HeaderText.printable(name) + " is not allowed",
                             "preflight for header " + HeaderText.printable(name));
                     return;
@@ -229,7 +278,8 @@ final class Edge {
     private boolean authenticate(RequestState call, ClientInfo client) throws IOException {
         Authentication a;
         try {
-            a = requireNonNull(authenticator, "called only with an authenticator").authenticate(call);
+            a = requireNonNull(authenticator, "called only with an authenticator")
+                    .authenticate(call);
         } catch (RuntimeException e) {
             log.error("authenticator {} threw; refusing the request", authenticator, e);
             a = null;
@@ -250,9 +300,12 @@ final class Edge {
             call.ex.addResponseHeader("WWW-Authenticate", a.challenge());
         }
         boolean unauthorized = a.status() == 401;
-        answers.rejectEdge(call, unauthorized ? GatewayListener.Rejection.UNAUTHENTICATED
-                : GatewayListener.Rejection.FORBIDDEN, a.status(), unauthorized ? JsonRpcErrors.UNAUTHORIZED
-                        : JsonRpcErrors.FORBIDDEN, (unauthorized ? "Unauthorized: " : "Forbidden: ") + a.message(),
+        answers.rejectEdge(
+                call,
+                unauthorized ? GatewayListener.Rejection.UNAUTHENTICATED : GatewayListener.Rejection.FORBIDDEN,
+                a.status(),
+                unauthorized ? JsonRpcErrors.UNAUTHORIZED : JsonRpcErrors.FORBIDDEN,
+                (unauthorized ? "Unauthorized: " : "Forbidden: ") + a.message(),
                 "authentication failed from " + client.address + ": " + a.message());
         return false;
     }
@@ -262,7 +315,8 @@ final class Edge {
         GatewayExchange ex = call.ex;
         Duration wait;
         try {
-            wait = requireNonNull(rateLimiter, "called only with a rate limiter").acquire(key, tool);
+            wait = requireNonNull(rateLimiter, "called only with a rate limiter")
+                    .acquire(key, tool);
         } catch (RuntimeException e) {
             log.warn("rate limiter {} threw; request let through", rateLimiter, e);
             return true;
@@ -272,9 +326,8 @@ final class Edge {
         }
         long seconds = Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
         ex.addResponseHeader("Retry-After", String.valueOf(seconds));
-        answers.rateLimited(call, seconds, tool == null ? "rate limit of " + key : "rate limit of " + key + " for tool "
-                + tool);
+        answers.rateLimited(
+                call, seconds, tool == null ? "rate limit of " + key : "rate limit of " + key + " for tool " + tool);
         return false;
     }
-
 }

@@ -1,10 +1,10 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,17 @@ final class Forwarder {
     private final int maxAttempts;
     private final BooleanSupplier closed;
 
-    Forwarder(Router router, ResponseRelay relay, Answers answers, PoolRuntime pool, Edge edge, RetryBudget retryBudget,
-            GatewayListener listener, Ticker ticker, int maxAttempts, BooleanSupplier closed) {
+    Forwarder(
+            Router router,
+            ResponseRelay relay,
+            Answers answers,
+            PoolRuntime pool,
+            Edge edge,
+            RetryBudget retryBudget,
+            GatewayListener listener,
+            Ticker ticker,
+            int maxAttempts,
+            BooleanSupplier closed) {
         this.router = router;
         this.relay = relay;
         this.answers = answers;
@@ -83,16 +92,19 @@ final class Forwarder {
                     answer = call.execute();
                 } catch (AttemptFailure f) {
                     if (r.early != null && r.early.gone()) {
-                        throw new Relay.ClientGoneException(new IOException("a heartbeat of the early answer could not"
-                                + " be written", f.failure()));
+                        throw new Relay.ClientGoneException(new IOException(
+                                "a heartbeat of the early answer could not" + " be written", f.failure()));
                     }
-                    if (f.staleConnection && !lease.permit && staleRetries++ < MAX_STALE_RETRIES
+                    if (f.staleConnection
+                            && !lease.permit
+                            && staleRetries++ < MAX_STALE_RETRIES
                             && !closed.getAsBoolean()) {
                         // Provably unsent: the pooled connection had been closed by the backend, so its other idle
                         // connections are suspect too. Not a failure of the backend (it may just have closed an idle
                         // connection): the request goes out again, on a new connection, without counting an attempt.
-                        log.debug("backend {}: a pooled connection had been closed by the backend; nothing was sent;"
-                                + " its idle connections are dropped and the request is sent on a new one",
+                        log.debug(
+                                "backend {}: a pooled connection had been closed by the backend; nothing was sent;"
+                                        + " its idle connections are dropped and the request is sent on a new one",
                                 br.backend.name());
                         br.route.dropIdleConnections();
                         attempt--;
@@ -113,13 +125,24 @@ final class Forwarder {
     }
 
     private void unforwardable(RequestState r, IllegalArgumentException e) throws IOException {
-        answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid request header: " + e.getMessage(),
+        answers.reject(
+                r,
+                400,
+                JsonRpcErrors.INVALID_REQUEST,
+                "Invalid request header: " + e.getMessage(),
                 "unforwardable header");
     }
 
     /** Records a failed attempt; true when the request goes to another backend, false after answering. */
-    private boolean failed(RequestState r, BackendRuntime br, boolean permit, AttemptFailure f, int attempt,
-            boolean retrySafe, Router.Tried tried) throws IOException {
+    private boolean failed(
+            RequestState r,
+            BackendRuntime br,
+            boolean permit,
+            AttemptFailure f,
+            int attempt,
+            boolean retrySafe,
+            Router.Tried tried)
+            throws IOException {
         pool.recordOutcome(br, 0, 0, permit);
         boolean nothingSent = f.nothingSent();
         if (f.kind == AttemptFailure.Kind.CONNECTION) {
@@ -129,8 +152,11 @@ final class Forwarder {
             br.route.dropIdleConnections();
         }
         if (closed.getAsBoolean()) {
-            answers.unavailable(r, GatewayListener.Rejection.GATEWAY_CLOSED, "Service Unavailable: the gateway is"
-                    + " shutting down", "gateway closed during the call: " + f.failure());
+            answers.unavailable(
+                    r,
+                    GatewayListener.Rejection.GATEWAY_CLOSED,
+                    "Service Unavailable: the gateway is" + " shutting down",
+                    "gateway closed during the call: " + f.failure());
             return false;
         }
         boolean mayRetry = nothingSent || (retrySafe && !f.responseStarted);
@@ -140,12 +166,18 @@ final class Forwarder {
             tried.lastFailed = br;
             String before = nothingSent ? "any byte was sent" : "any answer";
             if (!router.candidateLeft(tried)) {
-                log.info("backend {} failed before {} and no other backend is left to try: {}", br.backend.name(),
-                        before, String.valueOf(f.failure()));
+                log.info(
+                        "backend {} failed before {} and no other backend is left to try: {}",
+                        br.backend.name(),
+                        before,
+                        String.valueOf(f.failure()));
                 return true; // the router answers 503 naming the failure
             }
             if (retryBudget.tryRetry()) {
-                log.info("backend {} failed before {}; trying another: {}", br.backend.name(), before,
+                log.info(
+                        "backend {} failed before {}; trying another: {}",
+                        br.backend.name(),
+                        before,
                         String.valueOf(f.failure()));
                 listener.retry(r, br.backend, attempt + 1, f.failure());
                 return true;
@@ -161,18 +193,29 @@ final class Forwarder {
         r.failure = f.failure();
         if (r.clientToken != null && f.nothingSent()) {
             // The session's replica is unreachable: a 404 makes a conforming client initialize again, elsewhere.
-            answers.sessionBackendGone(r, "backend {} of a session is unreachable ({}); answering 404 so the client"
-                    + " re-initializes", br.backend.name(), String.valueOf(f.failure()));
+            answers.sessionBackendGone(
+                    r,
+                    "backend {} of a session is unreachable ({}); answering 404 so the client" + " re-initializes",
+                    br.backend.name(),
+                    String.valueOf(f.failure()));
             return;
         }
         if (f.kind == AttemptFailure.Kind.TIMEOUT && !f.nothingSent()) {
-            answers.reject(r, 504, JsonRpcErrors.BACKEND_TIMEOUT, "Gateway Timeout: backend '" + br.backend.name()
-                    + "' did not answer in time", "backend timeout: " + f.failure());
+            answers.reject(
+                    r,
+                    504,
+                    JsonRpcErrors.BACKEND_TIMEOUT,
+                    "Gateway Timeout: backend '" + br.backend.name() + "' did not answer in time",
+                    "backend timeout: " + f.failure());
         } else if (f.tls()) {
             answers.tlsFailed(r, br.backend.name(), f);
         } else {
-            answers.reject(r, 502, JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '" + br.backend.name()
-                    + "' failed", "backend failure: " + f.failure());
+            answers.reject(
+                    r,
+                    502,
+                    JsonRpcErrors.BACKEND_ERROR,
+                    "Bad Gateway: backend '" + br.backend.name() + "' failed",
+                    "backend failure: " + f.failure());
         }
     }
 

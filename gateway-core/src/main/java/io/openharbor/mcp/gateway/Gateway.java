@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,17 +103,20 @@ public final class Gateway implements AutoCloseable {
 
     /** The pool as built: its name and policies (members change at run time: see {@link PoolRuntime#members()}). */
     private final BackendPool pool;
+
     final PoolRuntime poolRuntime;
     private final Transport transport;
     private final ExecutorService executor;
     final @Nullable HealthChecker healthChecker;
     /** Beats SSE streams to find clients that left, and commits early answers; null when heartbeats are off. */
     private final @Nullable Heartbeats heartbeats;
+
     private final RequestPath path;
     private final PoolHealth health;
     private final @Nullable String healthPath;
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
+
     private volatile @Nullable CompletableFuture<Void> idle;
     /** Set by {@link #close()}: requests get 503 and no failed call is retried on another backend. */
     private volatile boolean closed;
@@ -136,29 +139,68 @@ public final class Gateway implements AutoCloseable {
         SessionTokens tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
-        this.transport = new Transports(Transports.http1ForPlainBackends() ? new Http1Transport(Ticker.system(),
-                b.connectTimeout, b.responseTimeout, b.requestTimeout.toMillis(), b.backendKeepAlive.toMillis()) : null,
-                new OkHttpTransport(executor, b.connectTimeout, b.responseTimeout, b.requestTimeout.toMillis(),
+        this.transport = new Transports(
+                Transports.http1ForPlainBackends()
+                        ? new Http1Transport(
+                                Ticker.system(),
+                                b.connectTimeout,
+                                b.responseTimeout,
+                                b.requestTimeout.toMillis(),
+                                b.backendKeepAlive.toMillis())
+                        : null,
+                new OkHttpTransport(
+                        executor,
+                        b.connectTimeout,
+                        b.responseTimeout,
+                        b.requestTimeout.toMillis(),
                         b.backendKeepAlive.toMillis()));
-        this.heartbeats = b.streamHeartbeat.isZero() ? null : new Heartbeats(b.streamHeartbeat.toNanos(), executor,
-                b.ticker, pool.name(), transport::forEachEarlyAnswer);
+        this.heartbeats = b.streamHeartbeat.isZero()
+                ? null
+                : new Heartbeats(
+                        b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name(), transport::forEachEarlyAnswer);
         Duration warnBefore = b.certificateExpiryWarning;
-        this.poolRuntime = new PoolRuntime(pool, b.ticker, listener, backend -> transport.route(backend,
-                "https".equalsIgnoreCase(backend.url().getScheme()) && !backend.h2cPriorKnowledge()
-                        ? new CertificateWatch(backend, b.clock, warnBefore, listener) : null));
+        this.poolRuntime = new PoolRuntime(
+                pool,
+                b.ticker,
+                listener,
+                backend -> transport.route(
+                        backend,
+                        "https".equalsIgnoreCase(backend.url().getScheme()) && !backend.h2cPriorKnowledge()
+                                ? new CertificateWatch(backend, b.clock, warnBefore, listener)
+                                : null));
         this.health = new PoolHealth(poolRuntime, b.serviceName, pool.name(), b.clock, b.ticker, List.copyOf(server));
 
         Answers answers = new Answers(listener, RETRY_AFTER_SECONDS);
         Edge edge = new Edge(b.security, b.authenticator, b.rateLimiter, answers);
         SessionRoute sessions = new SessionRoute(tokens, poolRuntime, pool.name(), answers);
         ResponseRelay relay = new ResponseRelay(edge, sessions, tokens, heartbeats, b.streamIdleTimeout.toMillis());
-        Forwarder forwarder = new Forwarder(new Router(poolRuntime, pool, answers), relay, answers, poolRuntime, edge,
-                new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond), listener, b.ticker, b.maxAttempts,
+        Forwarder forwarder = new Forwarder(
+                new Router(poolRuntime, pool, answers),
+                relay,
+                answers,
+                poolRuntime,
+                edge,
+                new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond),
+                listener,
+                b.ticker,
+                b.maxAttempts,
                 () -> closed);
         McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
-                ? McpPeek.Limits.DEFAULT : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
-        this.path = new RequestPath(edge, new BodyReader(b.maxRequestBodyBytes, answers), jsonLimits, sessions,
-                forwarder, answers, listener, poolRuntime, b.random, b.healthPath, health::report, heartbeats);
+                ? McpPeek.Limits.DEFAULT
+                : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
+        this.path = new RequestPath(
+                edge,
+                new BodyReader(b.maxRequestBodyBytes, answers),
+                jsonLimits,
+                sessions,
+                forwarder,
+                answers,
+                listener,
+                poolRuntime,
+                b.random,
+                b.healthPath,
+                health::report,
+                heartbeats);
 
         if (pool.healthCheck().enabled()) {
             this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), b.clock, b.random, executor);
@@ -299,11 +341,12 @@ public final class Gateway implements AutoCloseable {
         if (active.get() == 0) {
             f.complete(null);
         } else {
-            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-                if (f.complete(null)) {
-                    log.warn("gateway closed at its deadline with {} exchanges still in flight", active.get());
-                }
-            });
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> {
+                        if (f.complete(null)) {
+                            log.warn("gateway closed at its deadline with {} exchanges still in flight", active.get());
+                        }
+                    });
         }
         return f.thenRun(this::close);
     }
@@ -361,7 +404,8 @@ public final class Gateway implements AutoCloseable {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private GatewayListener listener = GatewayListener.NONE;
         private Clock clock = Clock.systemUTC();
-        private RandomGenerator random = () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        private RandomGenerator random =
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
         private Ticker ticker = Ticker.system();
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private double retryRatio = DEFAULT_RETRY_RATIO;
@@ -370,6 +414,7 @@ public final class Gateway implements AutoCloseable {
         private String serviceName = DEFAULT_SERVICE_NAME;
         /** Tests in this package turn the health-check timer off and run checks by hand. */
         boolean autoHealthChecks = true;
+
         private SecureRandom secureRandom = new SecureRandom();
         private boolean virtualThreads = true;
         private Duration certificateExpiryWarning = DEFAULT_CERTIFICATE_EXPIRY_WARNING;

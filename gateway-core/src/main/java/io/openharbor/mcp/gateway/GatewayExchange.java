@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP request/response exchange, as the host's HTTP server sees it. This is the only thing a host adapter has to

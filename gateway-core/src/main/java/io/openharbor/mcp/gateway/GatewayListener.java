@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Callbacks on the life of each request, in the style of OkHttp's {@code EventListener}: extend it and override what

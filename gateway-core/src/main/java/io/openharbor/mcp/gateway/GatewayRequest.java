@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only view of one request the gateway is serving, given to {@link LoadBalancer}s (through
@@ -21,10 +21,12 @@ public interface GatewayRequest {
      * The JSON-RPC method of a single message ({@code tools/call}, {@code initialize}, ...), or {@code null} for GET and
      * DELETE requests, JSON-RPC responses, and batches.
      */
-    @Nullable String rpcMethod();
+    @Nullable
+    String rpcMethod();
 
     /** The tool name of a {@code tools/call} ({@code params.name}), or {@code null} for anything else. */
-    @Nullable String toolName();
+    @Nullable
+    String toolName();
 
     /** Whether the POST body is a JSON-RPC batch (an array; protocol revision 2025-03-26). */
     boolean isBatch();
@@ -33,7 +35,8 @@ public interface GatewayRequest {
     boolean hasSession();
 
     /** The first value of a request header (case-insensitive), or {@code null}. */
-    @Nullable String header(String name);
+    @Nullable
+    String header(String name);
 
     /** All values of a request header (case-insensitive), or an empty list. */
     default List<String> headers(String name) {

@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
-import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ final class HealthChecker implements AutoCloseable {
     static final String PROBE_PROTOCOL_VERSION = "2025-06-18";
     /** The revision without sessions, probed with {@link #DISCOVER} when a server refuses {@code initialize}. */
     static final String STATELESS_PROTOCOL_VERSION = "2026-07-28";
+
     static final String DISCOVER = "server/discover";
     private static final String INITIALIZE_REFUSED = "initialize refused: ";
 
@@ -73,10 +75,14 @@ final class HealthChecker implements AutoCloseable {
         try {
             // The future is not kept: close() shuts the timer down, and a check's failures are its own verdict.
             @SuppressWarnings("FutureReturnValueIgnored")
-            Object unused = requireNonNull(timer, "scheduled only once started").schedule(() -> executor.execute(() -> {
-                check(br);
-                schedule(br, nextDelayNanos());
-            }), delayNanos, TimeUnit.NANOSECONDS);
+            Object unused = requireNonNull(timer, "scheduled only once started")
+                    .schedule(
+                            () -> executor.execute(() -> {
+                                check(br);
+                                schedule(br, nextDelayNanos());
+                            }),
+                            delayNanos,
+                            TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // closing
         }
@@ -144,9 +150,11 @@ final class HealthChecker implements AutoCloseable {
                 return null;
             }
             String problem = "GET " + br.backend.healthCheckPath() + " answered " + r.code();
-            return r.code() == 404 ? problem + " (no health endpoint there: set the backend's health check path"
-                    + " (HealthCheckPath in a configuration file, Backend.Builder.healthCheckPath in code), or probe"
-                    + " with MCP (HealthCheck:Mode McpPing, HealthCheckPolicy.Mode.MCP_PING))" : problem;
+            return r.code() == 404
+                    ? problem + " (no health endpoint there: set the backend's health check path"
+                            + " (HealthCheckPath in a configuration file, Backend.Builder.healthCheckPath in code), or probe"
+                            + " with MCP (HealthCheck:Mode McpPing, HealthCheckPolicy.Mode.MCP_PING))"
+                    : problem;
         }
     }
 
@@ -178,8 +186,11 @@ final class HealthChecker implements AutoCloseable {
         String stateless = statelessCheck(br);
         if (stateless == null) {
             br.statelessProbe = true;
-            log.debug("backend {} refuses initialize and answers {}: probed as a {} server from now on",
-                    br.backend.name(), DISCOVER, STATELESS_PROTOCOL_VERSION);
+            log.debug(
+                    "backend {} refuses initialize and answers {}: probed as a {} server from now on",
+                    br.backend.name(),
+                    DISCOVER,
+                    STATELESS_PROTOCOL_VERSION);
             return null;
         }
         return problem + "; " + stateless;
@@ -188,7 +199,8 @@ final class HealthChecker implements AutoCloseable {
     /** server/discover, then tools/list in that mode, as a 2026-07-28 client sends them. */
     private @Nullable String statelessCheck(BackendRuntime br) throws IOException {
         String[] methods = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST
-                ? new String[] {DISCOVER, "tools/list"} : new String[] {DISCOVER};
+                ? new String[] {DISCOVER, "tools/list"}
+                : new String[] {DISCOVER};
         for (int i = 0; i < methods.length; i++) {
             String json = "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1) + ",\"method\":\"" + methods[i] + "\"}";
             Outbound request = post(json, null, STATELESS_PROTOCOL_VERSION).header("Mcp-Method", methods[i]);
@@ -213,30 +225,37 @@ final class HealthChecker implements AutoCloseable {
             ProbeAnswer a = ProbeAnswer.of(r, 1);
             if (a.problem != null) {
                 return ((r.code() >= 400 && r.code() < 500) || a.problem.startsWith("JSON-RPC error")
-                        ? INITIALIZE_REFUSED : "initialize: ") + a.problem;
+                                ? INITIALIZE_REFUSED
+                                : "initialize: ")
+                        + a.problem;
             }
             session = r.header("Mcp-Session-Id");
             version = a.protocolVersion != null ? a.protocolVersion : PROBE_PROTOCOL_VERSION;
         }
         try {
-            try (Transport.Inbound r = br.route.probe(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                    session, version), policy.timeout())) {
+            try (Transport.Inbound r = br.route.probe(
+                    post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", session, version),
+                    policy.timeout())) {
                 if (r.code() < 200 || r.code() >= 300) {
                     return "notifications/initialized answered " + r.code();
                 }
             }
             String method = policy.mode() == HealthCheckPolicy.Mode.MCP_TOOLS_LIST ? "tools/list" : "ping";
-            try (Transport.Inbound r = br.route.probe(post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}",
-                    session, version), policy.timeout())) {
+            try (Transport.Inbound r = br.route.probe(
+                    post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}", session, version),
+                    policy.timeout())) {
                 ProbeAnswer a = ProbeAnswer.of(r, 2);
                 return a.problem == null ? null : method + ": " + a.problem;
             }
         } finally {
             if (session != null) {
-                Outbound delete = new Outbound("DELETE", null, null, null, null, 2).header("Mcp-Session-Id", session)
+                Outbound delete = new Outbound("DELETE", null, null, null, null, 2)
+                        .header("Mcp-Session-Id", session)
                         .header("MCP-Protocol-Version", version);
                 try {
-                    br.route.probe(delete, policy.timeout()).close(); // any answer will do: a server may refuse with 405
+                    br.route
+                            .probe(delete, policy.timeout())
+                            .close(); // any answer will do: a server may refuse with 405
                 } catch (IOException e) {
                     log.debug("health probe could not end its session on {}: {}", br.backend.name(), e.toString());
                 }
@@ -281,7 +300,8 @@ final class HealthChecker implements AutoCloseable {
                     StringBuilder data = new StringBuilder();
                     for (String line : event.split("\r?\n", -1)) {
                         if (line.startsWith("data:")) {
-                            data.append(line.substring(line.startsWith("data: ") ? 6 : 5)).append('\n');
+                            data.append(line.substring(line.startsWith("data: ") ? 6 : 5))
+                                    .append('\n');
                         }
                     }
                     if (data.length() > 0) {

@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of a gateway's pool at one moment, from {@link Gateway#health()} and served as JSON at the gateway's
@@ -23,8 +23,14 @@ import java.util.Locale;
  * @param certificates the host's own certificates registered with
  *     {@link Gateway.Builder#serverCertificate(String, java.util.function.Supplier)}, with their expiry
  */
-public record HealthReport(Status status, String service, String pool, Instant timestamp, boolean panic,
-        List<BackendHealth> backends, List<CertificateInfo> certificates) {
+public record HealthReport(
+        Status status,
+        String service,
+        String pool,
+        Instant timestamp,
+        boolean panic,
+        List<BackendHealth> backends,
+        List<CertificateInfo> certificates) {
 
     /** The overall verdict. */
     public enum Status {
@@ -71,10 +77,25 @@ public record HealthReport(Status status, String service, String pool, Instant t
      * @param certificate the leaf certificate the backend presented on the latest TLS handshake, or null (plain
      *     {@code http}, or no connection made yet)
      */
-    public record BackendHealth(String name, boolean healthy, @Nullable Instant lastCheck, @Nullable String lastCheckProblem,
-            boolean available, boolean draining, CircuitState circuit, int inFlight, int maxConnections, Duration latency,
-            double successRate, int consecutiveFailures, boolean ejected, Duration ejectionRemaining,
-            int timesEjected, int weight, double effectiveWeight, @Nullable CertificateInfo certificate) {}
+    public record BackendHealth(
+            String name,
+            boolean healthy,
+            @Nullable Instant lastCheck,
+            @Nullable String lastCheckProblem,
+            boolean available,
+            boolean draining,
+            CircuitState circuit,
+            int inFlight,
+            int maxConnections,
+            Duration latency,
+            double successRate,
+            int consecutiveFailures,
+            boolean ejected,
+            Duration ejectionRemaining,
+            int timesEjected,
+            int weight,
+            double effectiveWeight,
+            @Nullable CertificateInfo certificate) {}
 
     /**
      * A certificate's identity and expiry, as of the report.
@@ -113,12 +134,19 @@ public record HealthReport(Status status, String service, String pool, Instant t
         StringBuilder sb = new StringBuilder(256 + 320 * backends.size());
         sb.append("{\"status\":\"").append(status.label()).append("\",\"service\":");
         JsonRpcErrors.quote(sb, service).append(",\"pool\":");
-        JsonRpcErrors.quote(sb, pool).append(",\"timestamp\":\"").append(timestamp).append("\",\"panic\":")
-                .append(panic).append(",\"backends\":[");
+        JsonRpcErrors.quote(sb, pool)
+                .append(",\"timestamp\":\"")
+                .append(timestamp)
+                .append("\",\"panic\":")
+                .append(panic)
+                .append(",\"backends\":[");
         for (int i = 0; i < backends.size(); i++) {
             BackendHealth b = backends.get(i);
             sb.append(i > 0 ? ",{\"name\":" : "{\"name\":");
-            JsonRpcErrors.quote(sb, b.name()).append(",\"healthy\":").append(b.healthy()).append(",\"lastCheck\":");
+            JsonRpcErrors.quote(sb, b.name())
+                    .append(",\"healthy\":")
+                    .append(b.healthy())
+                    .append(",\"lastCheck\":");
             if (b.lastCheck() == null) {
                 sb.append("null");
             } else {
@@ -130,18 +158,33 @@ public record HealthReport(Status status, String service, String pool, Instant t
             } else {
                 JsonRpcErrors.quote(sb, b.lastCheckProblem());
             }
-            sb.append(",\"available\":").append(b.available()).append(",\"draining\":").append(b.draining())
-                    .append(",\"circuit\":\"").append(b.circuit().name().toLowerCase(Locale.ROOT)).append('"')
-                    .append(",\"inFlight\":").append(b.inFlight())
-                    .append(",\"maxConnections\":").append(b.maxConnections())
-                    .append(",\"latencyMs\":").append(round(b.latency().toNanos() / 1e6))
-                    .append(",\"successRate\":").append(round(b.successRate()))
-                    .append(",\"consecutiveFailures\":").append(b.consecutiveFailures())
-                    .append(",\"ejected\":").append(b.ejected())
-                    .append(",\"ejectionRemainingMs\":").append(b.ejectionRemaining().toMillis())
-                    .append(",\"timesEjected\":").append(b.timesEjected())
-                    .append(",\"weight\":").append(b.weight())
-                    .append(",\"effectiveWeight\":").append(round(b.effectiveWeight()))
+            sb.append(",\"available\":")
+                    .append(b.available())
+                    .append(",\"draining\":")
+                    .append(b.draining())
+                    .append(",\"circuit\":\"")
+                    .append(b.circuit().name().toLowerCase(Locale.ROOT))
+                    .append('"')
+                    .append(",\"inFlight\":")
+                    .append(b.inFlight())
+                    .append(",\"maxConnections\":")
+                    .append(b.maxConnections())
+                    .append(",\"latencyMs\":")
+                    .append(round(b.latency().toNanos() / 1e6))
+                    .append(",\"successRate\":")
+                    .append(round(b.successRate()))
+                    .append(",\"consecutiveFailures\":")
+                    .append(b.consecutiveFailures())
+                    .append(",\"ejected\":")
+                    .append(b.ejected())
+                    .append(",\"ejectionRemainingMs\":")
+                    .append(b.ejectionRemaining().toMillis())
+                    .append(",\"timesEjected\":")
+                    .append(b.timesEjected())
+                    .append(",\"weight\":")
+                    .append(b.weight())
+                    .append(",\"effectiveWeight\":")
+                    .append(round(b.effectiveWeight()))
                     .append(",\"certificate\":");
             certificate(sb, b.certificate(), false).append('}');
         }
@@ -161,7 +204,10 @@ public record HealthReport(Status status, String service, String pool, Instant t
             JsonRpcErrors.quote(sb.append("\"name\":"), c.name()).append(',');
         }
         JsonRpcErrors.quote(sb.append("\"subject\":"), c.subject())
-                .append(",\"notAfter\":\"").append(c.notAfter()).append("\",\"daysLeft\":").append(c.daysLeft());
+                .append(",\"notAfter\":\"")
+                .append(c.notAfter())
+                .append("\",\"daysLeft\":")
+                .append(c.daysLeft());
         return sb.append('}');
     }
 

@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's heartbeat clock. It beats every open SSE stream ({@link ClientStream#beat()}) once per interval, and it
@@ -29,7 +29,11 @@ final class Heartbeats implements AutoCloseable {
     private volatile @Nullable ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
-    Heartbeats(long intervalNanos, Executor executor, Ticker ticker, String name,
+    Heartbeats(
+            long intervalNanos,
+            Executor executor,
+            Ticker ticker,
+            String name,
             Consumer<Consumer<EarlyAnswer>> inFlight) {
         this.intervalNanos = intervalNanos;
         this.executor = executor;
@@ -39,14 +43,15 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** A schedule that beats {@code stream} until it is cancelled; null once the gateway is closed. */
-    @Nullable ScheduledFuture<?> watch(ClientStream stream) {
+    @Nullable
+    ScheduledFuture<?> watch(ClientStream stream) {
         ScheduledThreadPoolExecutor t = timer();
         if (t == null) {
             return null;
         }
         try {
-            return t.scheduleWithFixedDelay(() -> run(stream::beat), intervalNanos, intervalNanos,
-                    TimeUnit.NANOSECONDS);
+            return t.scheduleWithFixedDelay(
+                    () -> run(stream::beat), intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }

@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code allowedHosts} list: {@code host}, {@code host:port}, {@code *.domain}, {@code *.domain:port}. */
 final class HostMatcher {

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
@@ -27,6 +26,7 @@ import okio.BufferedSource;
 import okio.Okio;
 import okio.Source;
 import okio.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Transport} for plain-HTTP/1.1 backends written for proxying: what a request costs is what the exchange
@@ -57,7 +57,11 @@ final class Http1Transport implements Transport {
     private volatile boolean closed;
 
     /** {@code ticker}: the clock of every deadline (the system's, except in tests, which run {@link #sweep} too). */
-    Http1Transport(Ticker ticker, Duration connectTimeout, Duration ioTimeout, long requestTimeoutMillis,
+    Http1Transport(
+            Ticker ticker,
+            Duration connectTimeout,
+            Duration ioTimeout,
+            long requestTimeoutMillis,
             long keepAliveMillis) {
         this.ticker = ticker;
         this.connectTimeoutNanos = connectTimeout.toNanos();
@@ -70,8 +74,8 @@ final class Http1Transport implements Transport {
             return t;
         });
         long shortest = Math.min(connectTimeoutNanos, Math.min(ioTimeoutNanos, requestTimeoutNanos));
-        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(100),
-                shortest / 20));
+        long tick =
+                Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(100), shortest / 20));
         this.sweeping = Threads.every(watchdog, tick, "HTTP/1.1 deadline sweep", this::sweep);
     }
 
@@ -144,6 +148,7 @@ final class Http1Transport implements Transport {
         final String hostHeader;
         /** The backend URL's raw path (never empty) and raw query (or null). */
         final String path;
+
         final String query;
         final URI url;
         final int maxIdle;
@@ -158,8 +163,8 @@ final class Http1Transport implements Transport {
             this.url = url;
             this.host = url.getHost();
             this.port = url.getPort() == -1 ? 80 : url.getPort();
-            this.hostHeader = url.getPort() == -1 || url.getPort() == 80 ? hostForHeader(host)
-                    : hostForHeader(host) + ":" + port;
+            this.hostHeader =
+                    url.getPort() == -1 || url.getPort() == 80 ? hostForHeader(host) : hostForHeader(host) + ":" + port;
             String p = url.getRawPath();
             this.path = p == null || p.isEmpty() ? "/" : p;
             this.query = url.getRawQuery();
@@ -297,10 +302,12 @@ final class Http1Transport implements Transport {
         ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
         /** When what the connection waits for times out (System.nanoTime), or 0. */
         volatile long deadline;
+
         volatile boolean timedOut;
         volatile boolean closed;
         /** The exchange using it, or null while idle. */
         volatile @Nullable Exchange1 current;
+
         volatile long idleSince;
 
         Conn(Route1 route) throws IOException {
@@ -417,9 +424,11 @@ final class Http1Transport implements Transport {
         private @Nullable String contentType;
         /** Bytes of the body left: for a fixed length, or of the current chunk; -1 reading until close. */
         private long remaining;
+
         private boolean chunked;
         /** A chunk's data has been read, its closing CRLF not yet. */
         private boolean afterChunk;
+
         private boolean done;
         private boolean reusable;
         private long idleNanos;
@@ -466,8 +475,8 @@ final class Http1Transport implements Transport {
         }
 
         private AttemptFailure failure(IOException e) {
-            AttemptFailure.Kind kind = AttemptFailure.isTimeout(e) ? AttemptFailure.Kind.TIMEOUT
-                    : AttemptFailure.Kind.CONNECTION;
+            AttemptFailure.Kind kind =
+                    AttemptFailure.isTimeout(e) ? AttemptFailure.Kind.TIMEOUT : AttemptFailure.Kind.CONNECTION;
             if (canceled && kind != AttemptFailure.Kind.TIMEOUT) {
                 e = new IOException("Canceled", e);
             }
@@ -603,8 +612,8 @@ final class Http1Transport implements Transport {
                     }
                 }
                 if (colon <= pos) {
-                    throw new ProtocolException("malformed response header: " + HeaderText.printable(latin1(in, pos,
-                            lineEnd)));
+                    throw new ProtocolException(
+                            "malformed response header: " + HeaderText.printable(latin1(in, pos, lineEnd)));
                 }
                 headers.add(latin1(in, pos, colon));
                 int v = colon + 1;
@@ -681,7 +690,9 @@ final class Http1Transport implements Transport {
         private String mediaType() {
             if (contentType == null) return "";
             int semi = contentType.indexOf(';');
-            return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+            return (semi < 0 ? contentType : contentType.substring(0, semi))
+                    .trim()
+                    .toLowerCase(java.util.Locale.ROOT);
         }
 
         @Override

@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Header rules of an HTTP intermediary (RFC 9110 §7.6.1) and the media-type checks of the MCP transport. */
 final class HttpRules {
@@ -11,11 +11,19 @@ final class HttpRules {
 
     /** Hop-by-hop headers: they describe one connection and are never forwarded, in either direction. */
     private static final Set<String> HOP_BY_HOP = Set.of(
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-            "proxy-authenticate", "proxy-authorization");
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "proxy-authenticate",
+            "proxy-authorization");
 
     /** Request headers the gateway sets itself (or that the host server has already consumed). */
     private static final Set<String> RESPONSE_OWNED = Set.of("content-length", "date", "server");
+
     private static final Set<String> REQUEST_OWNED = Set.of("host", "content-length", "expect", "http2-settings");
 
     /** Whether a request header (lower-case name) must not be copied to the backend. */

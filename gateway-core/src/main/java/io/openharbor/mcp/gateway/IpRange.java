@@ -1,10 +1,10 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IPv4 or IPv6 address range in CIDR form ({@code 10.0.0.0/8}, {@code fd00::/8}) or a single address. Parsing

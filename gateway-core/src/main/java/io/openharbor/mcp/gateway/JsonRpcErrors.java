@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON-RPC error codes the gateway answers with, and the body it writes. The HTTP status carries the transport
@@ -39,8 +39,11 @@ final class JsonRpcErrors {
      */
     static byte[] body(@Nullable String idJson, int code, String message, @Nullable String dataJson) {
         StringBuilder sb = new StringBuilder(96 + message.length());
-        sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(idJson == null ? "null" : idJson)
-                .append(",\"error\":{\"code\":").append(code).append(",\"message\":");
+        sb.append("{\"jsonrpc\":\"2.0\",\"id\":")
+                .append(idJson == null ? "null" : idJson)
+                .append(",\"error\":{\"code\":")
+                .append(code)
+                .append(",\"message\":");
         quote(sb, message);
         if (dataJson != null) {
             sb.append(",\"data\":").append(dataJson);

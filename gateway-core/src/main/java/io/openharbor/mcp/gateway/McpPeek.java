@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A peek at a JSON-RPC POST body with Jackson's streaming parser: it checks that the whole body is well-formed JSON
@@ -32,18 +32,22 @@ final class McpPeek {
     static final class Limits {
         /** Default nesting depth: deep enough for any real MCP message, shallow enough for recursive parsers. */
         static final int DEFAULT_DEPTH = 64;
+
         static final Limits DEFAULT = new Limits(DEFAULT_DEPTH, 0);
 
         final int maxDepth;
         /** Longest string (or member name) in characters; 0 for no limit but the body size. */
         final int maxStringLength;
+
         final JsonFactory factory;
 
         Limits(int maxDepth, int maxStringLength) {
             this.maxDepth = maxDepth;
             this.maxStringLength = maxStringLength;
             this.factory = JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(maxDepth)
+                            .build())
                     .build();
         }
     }
@@ -52,26 +56,40 @@ final class McpPeek {
     static boolean isReadOnly(String method) {
         if (method == null) return false;
         return switch (method) {
-  case "initialize", "server/discover", "ping", "tools/list", "prompts/list", "resources/list", "resources/templates/list" -> 
-true;
-  default -> 
-false;
-};
+            case "initialize",
+                    "server/discover",
+                    "ping",
+                    "tools/list",
+                    "prompts/list",
+                    "resources/list",
+                    "resources/templates/list" -> true;
+            default -> false;
+        };
     }
 
-    @Nullable Problem problem;
-    @Nullable String problemDetail;
+    @Nullable
+    Problem problem;
+
+    @Nullable
+    String problemDetail;
     /** The raw JSON of the id of a single request ({@code "abc"} with quotes, or {@code 7}), or null. */
-    @Nullable String idJson;
-    @Nullable String method;
-    @Nullable String toolName;
+    @Nullable
+    String idJson;
+
+    @Nullable
+    String method;
+
+    @Nullable
+    String toolName;
+
     boolean batch;
     /** Whether the body holds at least one request (a message with both method and id). */
     boolean hasRequest;
     /** Whether every request in the body is read-only. */
     boolean allReadOnly = true;
     /** The tool names of the {@code tools/call} requests in the body (several in a batch), or null when none. */
-    @Nullable List<String> tools;
+    @Nullable
+    List<String> tools;
     /** The string length limit to check, or 0 when no string in this body can pass it. */
     private int stringLimit;
 
@@ -124,8 +142,9 @@ false;
         } catch (StreamConstraintsException e) {
             peek.problem = Problem.TOO_COMPLEX;
             String m = String.valueOf(e.getOriginalMessage());
-            peek.problemDetail = m.contains("nesting depth") ? "JSON nested deeper than " + limits.maxDepth
-                    + " levels" : m.contains("Number") ? "a JSON number is too long" : "a JSON value is too long";
+            peek.problemDetail = m.contains("nesting depth")
+                    ? "JSON nested deeper than " + limits.maxDepth + " levels"
+                    : m.contains("Number") ? "a JSON number is too long" : "a JSON value is too long";
         } catch (TooLong e) {
             peek.problem = Problem.TOO_COMPLEX;
             peek.problemDetail = "a JSON string is longer than " + limits.maxStringLength + " characters";
@@ -206,10 +225,9 @@ false;
             if (stringLimit > 0 && field.length() > stringLimit) throw new TooLong();
             JsonToken v = p.nextToken();
             switch (field) {
-  case "jsonrpc" -> 
-versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(text(p));
-  case "id" -> {
-hasId = true;
+                case "jsonrpc" -> versionOk = v == JsonToken.VALUE_STRING && "2.0".equals(text(p));
+                case "id" -> {
+                    hasId = true;
                     if (v == JsonToken.VALUE_STRING) {
                         id = JsonRpcErrors.quote(new StringBuilder(), text(p)).toString();
                     } else if (v == JsonToken.VALUE_NUMBER_INT) {
@@ -220,30 +238,29 @@ hasId = true;
                         idValid = false;
                         skip(p);
                     }
-}
-  case "method" -> {
-if (v == JsonToken.VALUE_STRING) {
+                }
+                case "method" -> {
+                    if (v == JsonToken.VALUE_STRING) {
                         m = text(p);
                     } else {
                         m = null;
                         skip(p);
                         invalid("method is not a string");
                     }
-}
-  case "params" -> {
-if (v == JsonToken.START_OBJECT) {
+                }
+                case "params" -> {
+                    if (v == JsonToken.START_OBJECT) {
                         name = paramsName(p);
                     } else {
                         skip(p);
                     }
-}
-  case "result", "error" -> {
-hasResultOrError = true;
+                }
+                case "result", "error" -> {
+                    hasResultOrError = true;
                     skip(p);
-}
-  default -> 
-skip(p);
-}
+                }
+                default -> skip(p);
+            }
         }
         if (t != JsonToken.END_OBJECT) {
             throw new JsonParseFailure("unexpected token " + t);

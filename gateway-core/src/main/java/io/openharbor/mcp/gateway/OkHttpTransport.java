@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -37,6 +36,7 @@ import okhttp3.Response;
 import okhttp3.TlsVersion;
 import okio.AsyncTimeout;
 import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Transport} on OkHttp: one client for the gateway (its dispatcher tracks the calls in flight, on the
@@ -50,8 +50,12 @@ final class OkHttpTransport implements Transport {
     private final long requestTimeoutMillis;
     private final long keepAliveMillis;
 
-    OkHttpTransport(ExecutorService executor, Duration connectTimeout, Duration responseTimeout,
-            long requestTimeoutMillis, long keepAliveMillis) {
+    OkHttpTransport(
+            ExecutorService executor,
+            Duration connectTimeout,
+            Duration responseTimeout,
+            long requestTimeoutMillis,
+            long keepAliveMillis) {
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.keepAliveMillis = keepAliveMillis;
         this.client = new OkHttpClient.Builder()
@@ -71,8 +75,8 @@ final class OkHttpTransport implements Transport {
 
     @Override
     public Route route(Backend backend, @Nullable CertificateWatch certificates) {
-        OkHttpClient.Builder own = client.newBuilder().connectionPool(new ConnectionPool(backend.maxConnections(),
-                keepAliveMillis, TimeUnit.MILLISECONDS));
+        OkHttpClient.Builder own = client.newBuilder()
+                .connectionPool(new ConnectionPool(backend.maxConnections(), keepAliveMillis, TimeUnit.MILLISECONDS));
         if (backend.h2cPriorKnowledge()) {
             own.protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
         } else if ("https".equalsIgnoreCase(backend.url().getScheme())) {
@@ -151,19 +155,22 @@ final class OkHttpTransport implements Transport {
             }
             if (out.query != null && !out.query.isEmpty()) {
                 String existing = target.encodedQuery();
-                target = target.newBuilder().encodedQuery(existing == null ? out.query : existing + "&" + out.query)
+                target = target.newBuilder()
+                        .encodedQuery(existing == null ? out.query : existing + "&" + out.query)
                         .build();
             }
-            Request.Builder rb = new Request.Builder().url(target).headers(headers.build()).tag(Tracker.class, tracker)
+            Request.Builder rb = new Request.Builder()
+                    .url(target)
+                    .headers(headers.build())
+                    .tag(Tracker.class, tracker)
                     .tag(OkRoute.class, this);
             switch (out.method) {
-  case "POST" -> 
-rb.post(RequestBody.create(requireNonNull(out.body, "a POST has a body"), (MediaType) null, 0, out.body.length));
-  case "DELETE" -> 
-rb.delete(null);
-  default -> 
-rb.get();
-}
+                case "POST" ->
+                    rb.post(RequestBody.create(
+                            requireNonNull(out.body, "a POST has a body"), (MediaType) null, 0, out.body.length));
+                case "DELETE" -> rb.delete(null);
+                default -> rb.get();
+            }
             if (out.early != null) {
                 rb.tag(EarlyAnswer.class, out.early); // how the heartbeat sweep finds an exchange still waiting
             }
@@ -233,7 +240,8 @@ rb.get();
         AttemptFailure.Kind kind;
         if (e instanceof SSLException) {
             kind = e instanceof SSLPeerUnverifiedException || hasCause(e, CertificateException.class)
-                    ? AttemptFailure.Kind.TLS_VERIFICATION : AttemptFailure.Kind.TLS_HANDSHAKE;
+                    ? AttemptFailure.Kind.TLS_VERIFICATION
+                    : AttemptFailure.Kind.TLS_HANDSHAKE;
         } else if (AttemptFailure.isTimeout(e)) {
             kind = AttemptFailure.Kind.TIMEOUT;
         } else {
@@ -390,7 +398,8 @@ rb.get();
                 rawPending = false;
                 if (connection.socket() instanceof SSLSocket) {
                     try {
-                        Certificate[] chain = ((SSLSocket) connection.socket()).getSession().getPeerCertificates();
+                        Certificate[] chain =
+                                ((SSLSocket) connection.socket()).getSession().getPeerCertificates();
                         if (chain.length > 0 && certificates != null) {
                             certificates.presented(chain[0]);
                         }
@@ -399,7 +408,8 @@ rb.get();
                     }
                 }
             }
-            if (!connected && connection.protocol() == Protocol.HTTP_1_1
+            if (!connected
+                    && connection.protocol() == Protocol.HTTP_1_1
                     && ChannelSockets.peerClosed(connection.socket())) {
                 staleConnection = true;
                 try {

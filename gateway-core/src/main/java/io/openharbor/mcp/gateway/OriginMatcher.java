@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code AllowedOrigins} list: exact origins and {@code scheme://*.domain[:port]} patterns. */
 final class OriginMatcher {
@@ -11,6 +11,7 @@ final class OriginMatcher {
     private final List<String> schemes;
     /** Exact host, or the suffix {@code .domain} for a pattern. */
     private final List<String> hosts;
+
     private final List<Boolean> wildcard;
     private final int[] ports;
 
@@ -99,8 +100,8 @@ final class OriginMatcher {
             String scheme = v.substring(0, sep).toLowerCase(Locale.ROOT);
             for (int i = 0; i < scheme.length(); i++) {
                 char c = scheme.charAt(i);
-                if (!((c >= 'a' && c <= 'z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-'
-                        || c == '.')))) {
+                if (!((c >= 'a' && c <= 'z')
+                        || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) {
                     return null;
                 }
             }

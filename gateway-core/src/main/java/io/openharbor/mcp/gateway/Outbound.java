@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request as it is to leave the gateway, in the gateway's own terms: method, where on the backend, headers already
@@ -14,13 +14,21 @@ final class Outbound {
     final @Nullable String query;
     /** A path resolved against the backend URL instead of it (a health check path), or null. */
     final @Nullable String path;
+
     final byte @Nullable [] body;
     /** The early answer waiting for this request's response headers, or null. */
     final @Nullable EarlyAnswer early;
+
     private String[] headers;
     private int size;
 
-    Outbound(String method, @Nullable String query, @Nullable String path, byte @Nullable [] body, @Nullable EarlyAnswer early, int expectedHeaders) {
+    Outbound(
+            String method,
+            @Nullable String query,
+            @Nullable String path,
+            byte @Nullable [] body,
+            @Nullable EarlyAnswer early,
+            int expectedHeaders) {
         this.method = method;
         this.query = query;
         this.path = path;

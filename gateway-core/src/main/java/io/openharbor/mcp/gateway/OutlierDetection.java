@@ -111,8 +111,8 @@ public final class OutlierDetection {
 
         /** First ejection's length, 1 ms to 1 hour (default 30 s). */
         public Builder baseEjectionTime(Duration time) {
-            this.baseEjectionTime = Durations.between(time, "baseEjectionTime", Duration.ofMillis(1),
-                    Duration.ofHours(1));
+            this.baseEjectionTime =
+                    Durations.between(time, "baseEjectionTime", Duration.ofMillis(1), Duration.ofHours(1));
             return this;
         }
 

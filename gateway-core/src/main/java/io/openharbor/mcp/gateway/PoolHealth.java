@@ -14,7 +14,12 @@ final class PoolHealth {
     private final Ticker ticker;
     private final List<CertificateWatch> serverCertificates;
 
-    PoolHealth(PoolRuntime pool, String serviceName, String poolName, Clock clock, Ticker ticker,
+    PoolHealth(
+            PoolRuntime pool,
+            String serviceName,
+            String poolName,
+            Clock clock,
+            Ticker ticker,
             List<CertificateWatch> serverCertificates) {
         this.pool = pool;
         this.serviceName = serviceName;
@@ -32,12 +37,25 @@ final class PoolHealth {
         for (BackendRuntime br : members) {
             boolean ejected = br.ejected;
             CertificateWatch watch = br.route.certificates();
-            list.add(new HealthReport.BackendHealth(br.backend.name(), br.healthy, br.lastCheck, br.lastCheckProblem,
-                    snap.available.holds(br), br.draining, br.circuitState(), br.inFlight.get(),
-                    br.backend.maxConnections(), Duration.ofNanos((long) br.latencyNanos()), br.successRate(),
-                    br.consecutiveFailures.get(), ejected,
+            list.add(new HealthReport.BackendHealth(
+                    br.backend.name(),
+                    br.healthy,
+                    br.lastCheck,
+                    br.lastCheckProblem,
+                    snap.available.holds(br),
+                    br.draining,
+                    br.circuitState(),
+                    br.inFlight.get(),
+                    br.backend.maxConnections(),
+                    Duration.ofNanos((long) br.latencyNanos()),
+                    br.successRate(),
+                    br.consecutiveFailures.get(),
+                    ejected,
                     ejected ? Duration.ofNanos(Math.max(0, br.ejectedUntil - now)) : Duration.ZERO,
-                    br.timesEjected, br.backend.weight(), br.effectiveWeight(), watch == null ? null : watch.info()));
+                    br.timesEjected,
+                    br.backend.weight(),
+                    br.effectiveWeight(),
+                    watch == null ? null : watch.info()));
         }
         List<HealthReport.CertificateInfo> own = new ArrayList<>(serverCertificates.size());
         for (CertificateWatch w : serverCertificates) {
@@ -47,7 +65,8 @@ final class PoolHealth {
             }
         }
         int up = snap.available.size();
-        HealthReport.Status status = up > 0 && up == snap.all.size() ? HealthReport.Status.HEALTHY
+        HealthReport.Status status = up > 0 && up == snap.all.size()
+                ? HealthReport.Status.HEALTHY
                 : up > 0 ? HealthReport.Status.DEGRADED : HealthReport.Status.UNHEALTHY;
         return new HealthReport(status, serviceName, poolName, clock.instant(), snap.panic, list, own);
     }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import dev.failsafe.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +39,17 @@ final class PoolRuntime {
     private final AtomicInteger version = new AtomicInteger();
     /** Hands out {@link BackendRuntime#index}: never reused, so per-backend state keyed by it never mixes backends. */
     private int nextIndex;
+
     private volatile Members members;
     private volatile Snapshot snapshot;
     private boolean panic;
     /** Told when a backend joins or leaves (the health checker schedules it, its calls are cancelled). */
     private volatile Consumer<BackendRuntime> onJoin = br -> {};
+
     private volatile Consumer<BackendRuntime> onLeave = br -> {};
     /** Listener calls queued while a lock (ours, the health checker's or Failsafe's) is held; see {@link #dispatch}. */
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger dispatching = new AtomicInteger();
 
     /** The pool's members at one moment: copy-on-write, replaced whole when a backend joins or leaves. */
@@ -81,6 +84,7 @@ final class PoolRuntime {
         final Candidates.Live available;
         /** Every member not draining: where requests go in panic. */
         final Candidates.Live all;
+
         final boolean panic;
         final int version;
         final long validUntil;
@@ -109,8 +113,7 @@ final class PoolRuntime {
         }
     }
 
-    PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener,
-            Function<Backend, Transport.Route> routes) {
+    PoolRuntime(BackendPool pool, Ticker ticker, GatewayListener listener, Function<Backend, Transport.Route> routes) {
         this.ticker = ticker;
         this.listener = listener;
         this.routes = routes;
@@ -138,8 +141,8 @@ final class PoolRuntime {
                         .onClose(e -> circuitChanged(holder[0], CircuitState.CLOSED))
                         .build()
                 : null;
-        BackendRuntime br = new BackendRuntime(pool.name(), backend, nextIndex++, routes.apply(backend), ticker,
-                pool.slowStart(), breaker);
+        BackendRuntime br = new BackendRuntime(
+                pool.name(), backend, nextIndex++, routes.apply(backend), ticker, pool.slowStart(), breaker);
         holder[0] = br;
         return br;
     }
@@ -181,9 +184,10 @@ final class PoolRuntime {
             }
             for (BackendRuntime other : m.list) {
                 // a draining member may share it: that is how a backend is replaced under a new name
-                if (!other.draining && other.backend.url().normalize().equals(backend.url().normalize())) {
-                    throw new IllegalArgumentException("pool '" + m.pool.name() + "': backend '"
-                            + other.backend.name() + "' already has the URL " + backend.url());
+                if (!other.draining
+                        && other.backend.url().normalize().equals(backend.url().normalize())) {
+                    throw new IllegalArgumentException("pool '" + m.pool.name() + "': backend '" + other.backend.name()
+                            + "' already has the URL " + backend.url());
                 }
             }
             br = newRuntime(m.pool, backend);
@@ -205,7 +209,8 @@ final class PoolRuntime {
      *
      * @return the drain, or null if the pool has no member of that name
      */
-    @Nullable Drain drain(String name, Duration timeout) {
+    @Nullable
+    Drain drain(String name, Duration timeout) {
         Drain d;
         synchronized (this) {
             BackendRuntime br = members.byName.get(name);
@@ -220,14 +225,18 @@ final class PoolRuntime {
             br.draining = true;
             changed();
         }
-        log.info("backend {} draining: {} requests in flight, removed at the latest in {}", name,
-                d.br.inFlight.get(), timeout);
+        log.info(
+                "backend {} draining: {} requests in flight, removed at the latest in {}",
+                name,
+                d.br.inFlight.get(),
+                timeout);
         if (d.br.inFlight.get() == 0) {
             finish(d, false);
         } else if (timeout.isZero()) {
             finish(d, true);
         } else {
-            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> finish(d, true));
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> finish(d, true));
         }
         return d;
     }
@@ -251,8 +260,11 @@ final class PoolRuntime {
         }
         int left = br.inFlight.get();
         if (deadline && left > 0) {
-            log.warn("backend {} removed from pool {} at its drain deadline; cancelling {} requests still in flight",
-                    br.backend.name(), members.pool.name(), left);
+            log.warn(
+                    "backend {} removed from pool {} at its drain deadline; cancelling {} requests still in flight",
+                    br.backend.name(),
+                    members.pool.name(),
+                    left);
         } else {
             log.info("backend {} drained and removed from pool {}", br.backend.name(), members.pool.name());
         }
@@ -364,7 +376,11 @@ final class PoolRuntime {
         if (nowPanic != panic) {
             panic = nowPanic;
             if (nowPanic) {
-                log.warn("pool {} is in panic: {} of {} backends available; {}", pool.name(), available.size(), total,
+                log.warn(
+                        "pool {} is in panic: {} of {} backends available; {}",
+                        pool.name(),
+                        available.size(),
+                        total,
                         pool.failFastInPanic() ? "refusing new requests" : "spreading requests over all backends");
             } else {
                 log.info("pool {} left panic: {} of {} backends available", pool.name(), available.size(), total);
@@ -373,8 +389,12 @@ final class PoolRuntime {
             emit(() -> listener.panicModeChanged(pool.name(), nowPanic, n, total));
         }
         Candidates.Live all = new Candidates.Live(serving.toArray(new BackendRuntime[0]));
-        Snapshot s = new Snapshot(available.size() == total ? all
-                : new Candidates.Live(available.toArray(new BackendRuntime[0])), all, nowPanic, v, validUntil);
+        Snapshot s = new Snapshot(
+                available.size() == total ? all : new Candidates.Live(available.toArray(new BackendRuntime[0])),
+                all,
+                nowPanic,
+                v,
+                validUntil);
         snapshot = s;
         return s;
     }
@@ -399,8 +419,10 @@ final class PoolRuntime {
                 br.breaker.recordSuccess();
             }
         }
-        if (gatewayFailure && outliers.enabled()
-                && br.consecutiveGatewayFailures.get() >= outliers.consecutiveFailures() && !br.ejected) {
+        if (gatewayFailure
+                && outliers.enabled()
+                && br.consecutiveGatewayFailures.get() >= outliers.consecutiveFailures()
+                && !br.ejected) {
             tryEject(br);
         }
         dispatch(); // what Failsafe's listeners and tryEject queued
@@ -417,8 +439,12 @@ final class PoolRuntime {
         }
         int maxEjected = Math.max(1, list.length * outliers.maxEjectionPercent() / 100);
         if (ejectedNow >= maxEjected) {
-            log.info("backend {} failed {} times in a row but {} of {} backends are already ejected (the cap)",
-                    br.backend.name(), br.consecutiveGatewayFailures.get(), ejectedNow, list.length);
+            log.info(
+                    "backend {} failed {} times in a row but {} of {} backends are already ejected (the cap)",
+                    br.backend.name(),
+                    br.consecutiveGatewayFailures.get(),
+                    ejectedNow,
+                    list.length);
             return;
         }
         long now = ticker.read();
@@ -434,8 +460,12 @@ final class PoolRuntime {
         br.consecutiveGatewayFailures.set(0);
         changed();
         Duration d = Duration.ofNanos(duration);
-        log.warn("backend {} ejected for {} (ejection #{}) after {} gateway-side failures in a row", br.backend.name(),
-                d, br.timesEjected, outliers.consecutiveFailures());
+        log.warn(
+                "backend {} ejected for {} (ejection #{}) after {} gateway-side failures in a row",
+                br.backend.name(),
+                d,
+                br.timesEjected,
+                outliers.consecutiveFailures());
         int times = br.timesEjected;
         emit(() -> listener.backendEjected(br.backend, d, times));
     }
@@ -448,8 +478,10 @@ final class PoolRuntime {
             br.breakerOpenedAt.compareAndSet(BackendRuntime.NOT_STAMPED, ticker.read());
             log.warn("circuit of backend {} opened", br.backend.name());
         } else {
-            log.info("circuit of backend {} is {}", br.backend.name(), state == CircuitState.CLOSED ? "closed"
-                    : "half-open");
+            log.info(
+                    "circuit of backend {} is {}",
+                    br.backend.name(),
+                    state == CircuitState.CLOSED ? "closed" : "half-open");
             if (state == CircuitState.CLOSED) {
                 br.startRamp();
             }

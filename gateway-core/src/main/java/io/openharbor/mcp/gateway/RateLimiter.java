@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a caller may send a request now. The gateway calls {@link #acquire(String, String)} once per request

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -8,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-bucket rate limits per caller, the seed's {@code RateLimiting} ({@code RequestsPerMinute} 100,
@@ -57,12 +57,14 @@ public final class RateLimits implements RateLimiter {
         for (Limit l : tools.values()) {
             if (l.refillTime().compareTo(toolIdle) > 0) toolIdle = l.refillTime();
         }
-        this.toolBuckets = tools.isEmpty() ? null : Caffeine.newBuilder()
-                .maximumSize(b.maxCallers)
-                .expireAfterAccess(toolIdle)
-                .ticker(t::read)
-                .executor(Runnable::run)
-                .build();
+        this.toolBuckets = tools.isEmpty()
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(b.maxCallers)
+                        .expireAfterAccess(toolIdle)
+                        .ticker(t::read)
+                        .executor(Runnable::run)
+                        .build();
     }
 
     /** Starts a builder with the seed's defaults (100 per minute, burst 20) and no per-tool limits. */
@@ -79,7 +81,8 @@ public final class RateLimits implements RateLimiter {
     public Duration acquire(String caller, @Nullable String tool) {
         long now = ticker.read();
         if (tool == null) {
-            return waitOf(callers.get(caller, k -> new TokenBucket(perCaller, now)).take(now));
+            return waitOf(
+                    callers.get(caller, k -> new TokenBucket(perCaller, now)).take(now));
         }
         Limit limit = tools.get(tool);
         if (limit == null) {
@@ -87,7 +90,9 @@ public final class RateLimits implements RateLimiter {
         }
         String key = caller + '\u0000' + tool;
         // tools is not empty here (limit was found in it), so the tool buckets exist
-        return waitOf(requireNonNull(toolBuckets).get(key, k -> new TokenBucket(limit, now)).take(now));
+        return waitOf(requireNonNull(toolBuckets)
+                .get(key, k -> new TokenBucket(limit, now))
+                .take(now));
     }
 
     private static Duration waitOf(long nanos) {
@@ -111,9 +116,11 @@ public final class RateLimits implements RateLimiter {
         final int burst;
         /** One token's refill time is {@code tokenNanos + tokenRest / perMinute} nanoseconds, exactly. */
         final long tokenNanos;
+
         final long tokenRest;
         /** A full bucket's refill time, {@code burstNanos + burstRest / perMinute} nanoseconds. */
         final long burstNanos;
+
         final long burstRest;
 
         Limit(int perMinute, int burst) {
@@ -231,8 +238,8 @@ public final class RateLimits implements RateLimiter {
 
         private static Limit limit(int perMinute, int burst, String what) {
             if (perMinute < 1 || perMinute > 1_000_000) {
-                throw new IllegalArgumentException(what + ": requestsPerMinute must be between 1 and 1000000, was: "
-                        + perMinute);
+                throw new IllegalArgumentException(
+                        what + ": requestsPerMinute must be between 1 and 1000000, was: " + perMinute);
             }
             if (burst < 1 || burst > 1_000_000) {
                 throw new IllegalArgumentException(what + ": burst must be between 1 and 1000000, was: " + burst);

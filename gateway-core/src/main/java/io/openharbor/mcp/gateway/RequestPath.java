@@ -2,13 +2,13 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +37,19 @@ final class RequestPath {
     /** Set when the gateway closes: requests get 503. */
     volatile boolean closed;
 
-    RequestPath(Edge edge, BodyReader bodies, McpPeek.Limits jsonLimits, SessionRoute sessions, Forwarder forwarder,
-            Answers answers, GatewayListener listener, PoolRuntime pool, RandomGenerator random, @Nullable String healthPath,
-            Supplier<HealthReport> health, @Nullable Heartbeats heartbeats) {
+    RequestPath(
+            Edge edge,
+            BodyReader bodies,
+            McpPeek.Limits jsonLimits,
+            SessionRoute sessions,
+            Forwarder forwarder,
+            Answers answers,
+            GatewayListener listener,
+            PoolRuntime pool,
+            RandomGenerator random,
+            @Nullable String healthPath,
+            Supplier<HealthReport> health,
+            @Nullable Heartbeats heartbeats) {
         this.edge = edge;
         this.bodies = bodies;
         this.jsonLimits = jsonLimits;
@@ -68,32 +78,40 @@ final class RequestPath {
                 return;
             }
             if (closed) {
-                answers.unavailable(r, GatewayListener.Rejection.GATEWAY_CLOSED, "Service Unavailable: the gateway is"
-                        + " shutting down", "gateway closed");
+                answers.unavailable(
+                        r,
+                        GatewayListener.Rejection.GATEWAY_CLOSED,
+                        "Service Unavailable: the gateway is" + " shutting down",
+                        "gateway closed");
                 return;
             }
             if (!edge.admit(r)) {
                 return;
             }
             switch (ex.method()) {
-  case "POST" -> 
-post(r);
-  case "GET" -> 
-get(r);
-  case "DELETE" -> {
-if (sessions.session(r)) {
+                case "POST" -> post(r);
+                case "GET" -> get(r);
+                case "DELETE" -> {
+                    if (sessions.session(r)) {
                         forwarder.forward(r, null, false);
                     }
-}
-  default -> {
-ex.addResponseHeader("Allow", ALLOW);
-                    answers.reject(r, 405, JsonRpcErrors.INVALID_REQUEST, "HTTP method " + ex.method() + " is not"
-                            + " allowed; use " + ALLOW, "method not allowed");
-}
-}
+                }
+                default -> {
+                    ex.addResponseHeader("Allow", ALLOW);
+                    answers.reject(
+                            r,
+                            405,
+                            JsonRpcErrors.INVALID_REQUEST,
+                            "HTTP method " + ex.method() + " is not" + " allowed; use " + ALLOW,
+                            "method not allowed");
+                }
+            }
         } catch (Relay.ClientGoneException e) {
             r.failure = e;
-            log.debug("client went away during {} {}; its backend call is cancelled: {}", ex.method(), ex.path(),
+            log.debug(
+                    "client went away during {} {}; its backend call is cancelled: {}",
+                    ex.method(),
+                    ex.path(),
                     e.getMessage());
         } catch (Throwable t) {
             r.failure = t;
@@ -114,13 +132,21 @@ ex.addResponseHeader("Allow", ALLOW);
         GatewayExchange ex = r.ex;
         List<String> accept = ex.requestHeaders("Accept");
         if (!HttpRules.accepts(accept, "application", "json") || !HttpRules.accepts(accept, "text", "event-stream")) {
-            answers.reject(r, 406, JsonRpcErrors.INVALID_REQUEST,
-                    "Not Acceptable: Accept must list both application/json and text/event-stream", "bad Accept");
+            answers.reject(
+                    r,
+                    406,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Not Acceptable: Accept must list both application/json and text/event-stream",
+                    "bad Accept");
             return;
         }
         if (!HttpRules.isJson(ex.requestHeader("Content-Type"))) {
-            answers.reject(r, 415, JsonRpcErrors.INVALID_REQUEST,
-                    "Unsupported Media Type: Content-Type must be application/json", "bad Content-Type");
+            answers.reject(
+                    r,
+                    415,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Unsupported Media Type: Content-Type must be application/json",
+                    "bad Content-Type");
             return;
         }
         byte[] body = bodies.read(r);
@@ -130,7 +156,11 @@ ex.addResponseHeader("Allow", ALLOW);
         McpPeek peek = McpPeek.of(body, body.length, jsonLimits);
         r.peek = peek;
         if (peek.problem == McpPeek.Problem.TOO_COMPLEX) {
-            answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail,
+            answers.reject(
+                    r,
+                    400,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Invalid Request: " + peek.problemDetail,
                     "input limit: " + peek.problemDetail);
             return;
         }
@@ -139,8 +169,8 @@ ex.addResponseHeader("Allow", ALLOW);
             return;
         }
         if (peek.problem == McpPeek.Problem.INVALID_REQUEST) {
-            answers.reject(r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail,
-                    "not JSON-RPC");
+            answers.reject(
+                    r, 400, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: " + peek.problemDetail, "not JSON-RPC");
             return;
         }
         if (edge.rateLimiter != null && peek.tools != null) {
@@ -162,8 +192,12 @@ ex.addResponseHeader("Allow", ALLOW);
 
     private void get(RequestState r) throws IOException {
         if (!HttpRules.accepts(r.ex.requestHeaders("Accept"), "text", "event-stream")) {
-            answers.reject(r, 406, JsonRpcErrors.INVALID_REQUEST, "Not Acceptable: Accept must list"
-                    + " text/event-stream", "bad Accept");
+            answers.reject(
+                    r,
+                    406,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Not Acceptable: Accept must list" + " text/event-stream",
+                    "bad Accept");
             return;
         }
         if (!sessions.session(r)) {
@@ -193,8 +227,12 @@ ex.addResponseHeader("Allow", ALLOW);
         String method = r.ex.method();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             r.ex.addResponseHeader("Allow", "GET, HEAD");
-            answers.reject(r, 405, JsonRpcErrors.INVALID_REQUEST, "HTTP method " + method + " is not allowed on the"
-                    + " health endpoint; use GET", "method not allowed");
+            answers.reject(
+                    r,
+                    405,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "HTTP method " + method + " is not allowed on the" + " health endpoint; use GET",
+                    "method not allowed");
             return;
         }
         HealthReport report = health.get();

@@ -1,10 +1,10 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gateway knows about one request as the stages of the request path learn it: the client, the peeked
@@ -23,24 +23,32 @@ final class RequestState implements GatewayRequest, RoutingContext {
     private final RandomGenerator random;
 
     /** The peeked JSON-RPC message of a POST, or null. */
-    @Nullable McpPeek peek;
+    @Nullable
+    McpPeek peek;
     /** The identity the authenticator gave, or null without authentication. */
-    @Nullable String caller;
+    @Nullable
+    String caller;
     /** The client's session token as it came, or null without a session. */
-    @Nullable String clientToken;
+    @Nullable
+    String clientToken;
     /** The backend's own session id the token holds, or null. */
-    @Nullable String upstreamSession;
+    @Nullable
+    String upstreamSession;
     /** The backend the request must go to (from its session or its Last-Event-ID), or null to balance. */
-    @Nullable BackendRuntime pinned;
+    @Nullable
+    BackendRuntime pinned;
     /** The backend's own event id to resume from (from a sealed Last-Event-ID), or null. */
-    @Nullable String lastEventIdForBackend;
+    @Nullable
+    String lastEventIdForBackend;
     /** This request's early stream answer, armed for slow backends; or null. */
-    @Nullable EarlyAnswer early;
+    @Nullable
+    EarlyAnswer early;
 
     /** The status sent (or, inside an early answer, the one it stands for); 0 until then. */
     int status;
     /** What made the request fail, for the listener's {@code requestEnd}; or null. */
-    @Nullable Throwable failure;
+    @Nullable
+    Throwable failure;
 
     RequestState(GatewayExchange ex, ClientInfo client, PoolRuntime pool, RandomGenerator random) {
         this.ex = ex;
@@ -51,7 +59,8 @@ final class RequestState implements GatewayRequest, RoutingContext {
     }
 
     /** The JSON-RPC id of the request being answered (raw JSON), or null. */
-    @Nullable String idJson() {
+    @Nullable
+    String idJson() {
         return peek == null ? null : peek.idJson;
     }
 

@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.ByteString;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,11 @@ final class ResponseRelay {
     private final @Nullable Heartbeats heartbeats;
     private final long streamIdleMillis;
 
-    ResponseRelay(Edge edge, SessionRoute sessions, SessionTokens tokens, @Nullable Heartbeats heartbeats,
+    ResponseRelay(
+            Edge edge,
+            SessionRoute sessions,
+            SessionTokens tokens,
+            @Nullable Heartbeats heartbeats,
             long streamIdleMillis) {
         this.edge = edge;
         this.sessions = sessions;
@@ -41,8 +45,7 @@ final class ResponseRelay {
         this.streamIdleMillis = streamIdleMillis;
     }
 
-    void relay(RequestState r, BackendRuntime br, Transport.Attempt call, Transport.Inbound answer)
-            throws IOException {
+    void relay(RequestState r, BackendRuntime br, Transport.Attempt call, Transport.Inbound answer) throws IOException {
         if (r.early != null && !r.early.disarm()) {
             intoEarlyAnswer(r, br, call, answer);
             return;
@@ -121,7 +124,10 @@ final class ResponseRelay {
             }
             // The backend failed mid-body: the status is already sent, so all that is left is to end the stream.
             r.failure = e;
-            log.warn("backend {} failed while relaying a {} body: {}", br.backend.name(), sse ? "SSE" : "response",
+            log.warn(
+                    "backend {} failed while relaying a {} body: {}",
+                    br.backend.name(),
+                    sse ? "SSE" : "response",
                     e.toString());
         } finally {
             if (stream != null) {
@@ -162,8 +168,12 @@ final class ResponseRelay {
                 copyEventStream(br, source, out);
             } else if (r.peek == null) {
                 // a GET stream: no request to answer; ending the stream sends the client back to meet the answer
-                log.info("backend {} answered {} to {} {} after the gateway's stream was out; the stream ends",
-                        br.backend.name(), code, ex.method(), ex.path());
+                log.info(
+                        "backend {} answered {} to {} {} after the gateway's stream was out; the stream ends",
+                        br.backend.name(),
+                        code,
+                        ex.method(),
+                        ex.path());
             } else if (code == 200 && json && !encoded) {
                 Relay.copyAsSseEvent(source, out);
             } else {
@@ -172,12 +182,22 @@ final class ResponseRelay {
                 if (json && !encoded && smallBodyBuffered(source, length)) {
                     event.write(source.getBuffer(), length); // the backend's own JSON-RPC error
                 } else {
-                    event.write(JsonRpcErrors.body(r.idJson(), JsonRpcErrors.BACKEND_ERROR, "Bad Gateway: backend '"
-                            + br.backend.name() + "' answered HTTP " + code + (encoded ? " with a compressed body,"
-                                    + " which cannot go into the gateway's stream" : ""), null));
+                    event.write(JsonRpcErrors.body(
+                            r.idJson(),
+                            JsonRpcErrors.BACKEND_ERROR,
+                            "Bad Gateway: backend '"
+                                    + br.backend.name() + "' answered HTTP " + code
+                                    + (encoded
+                                            ? " with a compressed body," + " which cannot go into the gateway's stream"
+                                            : ""),
+                            null));
                 }
-                log.info("backend {} answered {} to {} {} after the gateway's stream was out; sent as an event",
-                        br.backend.name(), code, ex.method(), ex.path());
+                log.info(
+                        "backend {} answered {} to {} {} after the gateway's stream was out; sent as an event",
+                        br.backend.name(),
+                        code,
+                        ex.method(),
+                        ex.path());
                 Relay.copyAsSseEvent(event, out);
             }
         } catch (Relay.ClientGoneException e) {

@@ -2,9 +2,9 @@ package io.openharbor.mcp.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +47,12 @@ final class Router {
     /** What one request has tried: the backends it must not be sent to again, and its last failure. */
     static final class Tried {
         private boolean @Nullable [] excluded;
-        @Nullable AttemptFailure lastFailure;
-        @Nullable BackendRuntime lastFailed;
+
+        @Nullable
+        AttemptFailure lastFailure;
+
+        @Nullable
+        BackendRuntime lastFailed;
 
         void exclude(BackendRuntime br, int bound) {
             if (excluded == null || br.index >= excluded.length) {
@@ -73,7 +77,8 @@ final class Router {
     }
 
     /** The lease for the next attempt, or null after answering. */
-    @Nullable Lease next(RequestState r, Tried tried) throws IOException {
+    @Nullable
+    Lease next(RequestState r, Tried tried) throws IOException {
         return r.pinned != null ? pinned(r) : choose(r, tried);
     }
 
@@ -88,8 +93,10 @@ final class Router {
             return gone(r, br);
         }
         if (!br.tryAcquireSlot()) {
-            answers.full(r, "the session's backend " + br.backend.name() + " has " + br.backend.maxConnections()
-                    + " requests in flight");
+            answers.full(
+                    r,
+                    "the session's backend " + br.backend.name() + " has " + br.backend.maxConnections()
+                            + " requests in flight");
             return null;
         }
         if (br.draining) {
@@ -98,8 +105,11 @@ final class Router {
                 return gone(r, br);
             }
             // a resumption GET of a session-less stream: its backend is leaving, so the stream cannot be resumed
-            answers.unavailable(r, GatewayListener.Rejection.NO_BACKEND, "Service Unavailable: no backend is"
-                    + " available", "the stream's backend " + br.backend.name() + " is " + unavailableReason(br));
+            answers.unavailable(
+                    r,
+                    GatewayListener.Rejection.NO_BACKEND,
+                    "Service Unavailable: no backend is" + " available",
+                    "the stream's backend " + br.backend.name() + " is " + unavailableReason(br));
             return null;
         }
         // Half-open: a session request may be one of the trial requests; if none is left it goes anyway (it has
@@ -108,8 +118,13 @@ final class Router {
     }
 
     private @Nullable Lease gone(RequestState r, BackendRuntime br) throws IOException {
-        answers.sessionBackendGone(r, "404 for {} {}: the session's backend {} is unavailable ({}); the client will"
-                + " re-initialize", r.ex.method(), r.ex.path(), br.backend.name(), unavailableReason(br));
+        answers.sessionBackendGone(
+                r,
+                "404 for {} {}: the session's backend {} is unavailable ({}); the client will" + " re-initialize",
+                r.ex.method(),
+                r.ex.path(),
+                br.backend.name(),
+                unavailableReason(br));
         return null;
     }
 
@@ -120,8 +135,11 @@ final class Router {
     private @Nullable Lease choose(RequestState r, Tried tried) throws IOException {
         PoolRuntime.Snapshot snap = pool.snapshot();
         if (snap.panic && policy.failFastInPanic()) {
-            answers.unavailable(r, GatewayListener.Rejection.PANIC_FAIL_FAST,
-                    "Service Unavailable: no backend is available", "pool in panic, failing fast");
+            answers.unavailable(
+                    r,
+                    GatewayListener.Rejection.PANIC_FAIL_FAST,
+                    "Service Unavailable: no backend is available",
+                    "pool in panic, failing fast");
             return null;
         }
         Candidates.Live base = pool.routable(snap);
@@ -171,7 +189,10 @@ final class Router {
             answers.tlsFailed(r, tried.lastFailed.backend.name(), last);
             return;
         }
-        answers.unavailable(r, GatewayListener.Rejection.NO_BACKEND, "Service Unavailable: no backend is available",
+        answers.unavailable(
+                r,
+                GatewayListener.Rejection.NO_BACKEND,
+                "Service Unavailable: no backend is available",
                 last == null ? "no backend available" : "every backend failed: " + last.failure());
     }
 

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's edge rules: HTTPS enforcement, which proxies' forwarding headers to believe, the security headers on
@@ -42,11 +42,17 @@ public final class SecurityPolicy {
     public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of("127.0.0.0/8", "::1");
 
     /** The request headers a CORS preflight may ask for without configuration (plus any {@code Mcp-*} header). */
-    public static final List<String> CORS_ALLOWED_HEADERS = List.of("Content-Type", "Accept", "Authorization",
-            "X-API-Key", "Mcp-Session-Id", "MCP-Protocol-Version", "Last-Event-ID");
+    public static final List<String> CORS_ALLOWED_HEADERS = List.of(
+            "Content-Type",
+            "Accept",
+            "Authorization",
+            "X-API-Key",
+            "Mcp-Session-Id",
+            "MCP-Protocol-Version",
+            "Last-Event-ID");
     /** The response headers exposed to browser scripts by CORS. */
-    public static final List<String> CORS_EXPOSED_HEADERS = List.of("Mcp-Session-Id", "MCP-Protocol-Version",
-            "WWW-Authenticate", "Retry-After");
+    public static final List<String> CORS_EXPOSED_HEADERS =
+            List.of("Mcp-Session-Id", "MCP-Protocol-Version", "WWW-Authenticate", "Retry-After");
 
     private static final Map<String, String> DEFAULT_HEADERS;
 
@@ -56,8 +62,10 @@ public final class SecurityPolicy {
         h.put("X-Frame-Options", "DENY");
         h.put("X-Content-Type-Options", "nosniff");
         h.put("Referrer-Policy", "no-referrer");
-        h.put("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(),"
-                + " microphone=(), payment=(), usb=()");
+        h.put(
+                "Permissions-Policy",
+                "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(),"
+                        + " microphone=(), payment=(), usb=()");
         DEFAULT_HEADERS = Collections.unmodifiableMap(h);
     }
 
@@ -267,8 +275,8 @@ public final class SecurityPolicy {
                 throw new IllegalArgumentException("not a valid header name: '" + name + "'");
             }
             if (name.equalsIgnoreCase("Strict-Transport-Security")) {
-                throw new IllegalArgumentException("set Strict-Transport-Security with hsts(...): it is sent on HTTPS"
-                        + " answers only");
+                throw new IllegalArgumentException(
+                        "set Strict-Transport-Security with hsts(...): it is sent on HTTPS" + " answers only");
             }
             responseHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
             if (value != null) {
@@ -286,9 +294,11 @@ public final class SecurityPolicy {
          * to browser preload lists that only the domain's owner can make.
          */
         public Builder hsts(@Nullable String value) {
-            if (value != null && (!HeaderText.isValue(value) || !value.toLowerCase(Locale.ROOT).contains("max-age="))) {
-                throw new IllegalArgumentException("hsts must be a Strict-Transport-Security value with max-age=...,"
-                        + " was: '" + value + "'");
+            if (value != null
+                    && (!HeaderText.isValue(value)
+                            || !value.toLowerCase(Locale.ROOT).contains("max-age="))) {
+                throw new IllegalArgumentException(
+                        "hsts must be a Strict-Transport-Security value with max-age=...," + " was: '" + value + "'");
             }
             this.hsts = value;
             return this;

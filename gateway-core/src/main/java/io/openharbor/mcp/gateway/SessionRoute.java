@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -35,13 +34,15 @@ final class SessionRoute {
         try {
             s = tokens.decode(token, r.sessionCaller());
         } catch (SessionTokens.InvalidTokenException e) {
-            answers.sessionNotFound(r, "session token refused (" + e.failure.name().toLowerCase(Locale.ROOT) + ")");
+            answers.sessionNotFound(
+                    r, "session token refused (" + e.failure.name().toLowerCase(Locale.ROOT) + ")");
             return false;
         }
         BackendRuntime br = s.pool.equals(poolName) ? pool.members().byName.get(s.backend) : null;
         if (br == null) {
-            answers.sessionNotFound(r, "session names pool '" + s.pool + "' backend '" + s.backend + "', which this"
-                    + " gateway lacks");
+            answers.sessionNotFound(
+                    r,
+                    "session names pool '" + s.pool + "' backend '" + s.backend + "', which this" + " gateway lacks");
             return false;
         }
         r.clientToken = token;
@@ -76,7 +77,8 @@ final class SessionRoute {
     /** The token the client gets for the backend's session id {@code upstream} on {@code br}. */
     String token(RequestState r, BackendRuntime br, String upstream) {
         String current = r.clientToken;
-        return current != null && upstream.equals(r.upstreamSession) ? current
+        return current != null && upstream.equals(r.upstreamSession)
+                ? current
                 : tokens.encode(poolName, br.backend.name(), upstream, r.sessionCaller());
     }
 }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,6 +14,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stateless session tokens: the session id the gateway hands a client in place of the backend's own.
@@ -45,7 +45,12 @@ final class SessionTokens {
 
     /** Why a token was refused; every reason answers 404 to the client. */
     enum Failure {
-        MALFORMED, UNKNOWN_KEY, TAMPERED, EXPIRED, FROM_THE_FUTURE, OTHER_CALLER
+        MALFORMED,
+        UNKNOWN_KEY,
+        TAMPERED,
+        EXPIRED,
+        FROM_THE_FUTURE,
+        OTHER_CALLER
     }
 
     static final class InvalidTokenException extends Exception {
@@ -263,5 +268,4 @@ final class SessionTokens {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
     }
-
 }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +67,20 @@ final class Threads {
      * throws is otherwise silently never run again.
      */
     static ScheduledFuture<?> every(ScheduledExecutorService executor, long periodNanos, String what, Runnable task) {
-        return executor.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("{} failed; it runs again in {} ms", what, TimeUnit.NANOSECONDS.toMillis(periodNanos), e);
-            }
-        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        return executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.error(
+                                "{} failed; it runs again in {} ms",
+                                what,
+                                TimeUnit.NANOSECONDS.toMillis(periodNanos),
+                                e);
+                    }
+                },
+                periodNanos,
+                periodNanos,
+                TimeUnit.NANOSECONDS);
     }
 }

@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backend transport: how a request leaves the gateway and its answer comes back. This is the seam between the
@@ -45,7 +45,8 @@ interface Transport extends AutoCloseable {
         void cancelAll();
 
         /** The backend's certificate watch (https backends), or null. */
-        @Nullable CertificateWatch certificates();
+        @Nullable
+        CertificateWatch certificates();
 
         /** Connections to the backend that carry an exchange now (idle pooled ones are not counted). */
         int connectionsInUse();
@@ -75,7 +76,8 @@ interface Transport extends AutoCloseable {
         String headerValue(int index);
 
         /** The last value of a header, or null. */
-        @Nullable String header(String name);
+        @Nullable
+        String header(String name);
 
         List<String> headers(String name);
 

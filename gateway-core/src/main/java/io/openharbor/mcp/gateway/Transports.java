@@ -1,7 +1,7 @@
 package io.openharbor.mcp.gateway;
 
-import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's transport: plain-HTTP/1.1 backends go through {@link Http1Transport}, {@code https} and HTTP/2 ones
@@ -26,7 +26,8 @@ final class Transports implements Transport {
 
     @Override
     public Route route(Backend backend, @Nullable CertificateWatch certificates) {
-        return http1 != null && Http1Transport.serves(backend) ? http1.route(backend, certificates)
+        return http1 != null && Http1Transport.serves(backend)
+                ? http1.route(backend, certificates)
                 : okhttp.route(backend, certificates);
     }
 

@@ -54,8 +54,11 @@ class AbandonedStreamTest {
     @EnumSource(Hosts.Kind.class)
     void abandonedStreamsAreCancelledUpstreamAndReleaseTheirSlots(Hosts.Kind kind) throws Exception {
         Gateway gateway = Gateway.builder()
-                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                        .backend(Backend.builder("a", URI.create(backend.url())).maxConnections(2 * STREAMS).build())
+                .pool(BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.builder("a", URI.create(backend.url()))
+                                .maxConnections(2 * STREAMS)
+                                .build())
                         .build())
                 .streamHeartbeat(HEARTBEAT)
                 .build();
@@ -65,8 +68,10 @@ class AbandonedStreamTest {
         for (int i = 0; i < STREAMS; i++) {
             abandon(uri, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
             byte[] body = CALL.getBytes(StandardCharsets.UTF_8);
-            abandon(uri, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
+            abandon(
+                    uri,
+                    "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
         }
         assertThat(backend.opened.get()).isEqualTo(2 * STREAMS);
         long leftAt = System.nanoTime();
@@ -76,14 +81,19 @@ class AbandonedStreamTest {
             Thread.sleep(20);
         }
         long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
-        System.out.printf("%s: %d abandoned streams, %d backend streams cancelled, %d slots in flight after %d ms%n",
+        System.out.printf(
+                "%s: %d abandoned streams, %d backend streams cancelled, %d slots in flight after %d ms%n",
                 kind, 2 * STREAMS, backend.closedByGateway.get(), inFlight(gateway), releasedMillis);
         assertThat(inFlight(gateway)).as("slots still held").isZero();
-        assertThat(backend.closedByGateway.get()).as("backend streams the gateway closed").isEqualTo(2 * STREAMS);
+        assertThat(backend.closedByGateway.get())
+                .as("backend streams the gateway closed")
+                .isEqualTo(2 * STREAMS);
         // Detection takes two heartbeats (the first write after a close is still accepted); allow generous slack.
         assertThat(releasedMillis).isLessThan(HEARTBEAT.toMillis() * 2 + 5_000);
         assertThat(closeWait(uri.getPort())).as("host sockets in CLOSE-WAIT").isZero();
-        assertThat(closeWait(backend.port())).as("gateway-to-backend sockets in CLOSE-WAIT").isZero();
+        assertThat(closeWait(backend.port()))
+                .as("gateway-to-backend sockets in CLOSE-WAIT")
+                .isZero();
     }
 
     @ParameterizedTest
@@ -94,8 +104,11 @@ class AbandonedStreamTest {
         backend.close();
         backend = new SilentSseBackend(false);
         Gateway gateway = Gateway.builder()
-                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                        .backend(Backend.builder("a", URI.create(backend.url())).maxConnections(STREAMS).build())
+                .pool(BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.builder("a", URI.create(backend.url()))
+                                .maxConnections(STREAMS)
+                                .build())
                         .build())
                 .streamHeartbeat(HEARTBEAT)
                 .build();
@@ -103,12 +116,16 @@ class AbandonedStreamTest {
         URI uri = URI.create(host.url());
         byte[] body = CALL.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < STREAMS / 4; i++) {
-            abandon(uri, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
-                    + "Content-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
-                    + "Mcp-Name: slow\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
+            abandon(
+                    uri,
+                    "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                            + "Content-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
+                            + "Mcp-Name: slow\r\nContent-Length: " + body.length + "\r\n\r\n" + CALL);
             // the standalone GET stream of an SDK server, which sends its headers only with its first event
-            abandon(uri, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                    + "MCP-Protocol-Version: 2025-11-25\r\n\r\n");
+            abandon(
+                    uri,
+                    "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                            + "MCP-Protocol-Version: 2025-11-25\r\n\r\n");
         }
         long leftAt = System.nanoTime();
         long deadline = leftAt + Duration.ofSeconds(10).toNanos();
@@ -116,8 +133,10 @@ class AbandonedStreamTest {
             Thread.sleep(20);
         }
         long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
-        System.out.printf("%s: %d calls and GET streams abandoned before any answer, %d cancelled upstream, %d slots held"
-                + " after %d ms%n", kind, STREAMS / 2, backend.closedByGateway.get(), inFlight(gateway), releasedMillis);
+        System.out.printf(
+                "%s: %d calls and GET streams abandoned before any answer, %d cancelled upstream, %d slots held"
+                        + " after %d ms%n",
+                kind, STREAMS / 2, backend.closedByGateway.get(), inFlight(gateway), releasedMillis);
         assertThat(backend.opened.get()).isEqualTo(STREAMS / 2);
         assertThat(inFlight(gateway)).as("slots still held").isZero();
         assertThat(backend.closedByGateway.get()).as("backend calls cancelled").isEqualTo(STREAMS / 2);
@@ -148,7 +167,8 @@ class AbandonedStreamTest {
             if (b < 0) throw new IOException("connection closed in the response head: " + head);
             head.write(b);
             state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                    ? state + 1 : 0;
+                    ? state + 1
+                    : 0;
         }
         return head.toString(StandardCharsets.ISO_8859_1);
     }
@@ -233,7 +253,8 @@ class AbandonedStreamTest {
                 if (headers) {
                     OutputStream out = s.getOutputStream();
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                    + "Transfer-Encoding: chunked\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
                 if (in.read() < 0) { // silent until the gateway closes the connection

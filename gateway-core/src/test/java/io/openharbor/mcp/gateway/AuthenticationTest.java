@@ -27,16 +27,22 @@ class AuthenticationTest {
     }
 
     private void start(Hosts.Kind kind, UnaryOperator<Gateway.Builder> configure) throws Exception {
-        f = new EdgeFixture(kind, b -> configure.apply(b.listener(new GatewayListener() {
-            @Override
-            public void rejected(GatewayRequest request, Rejection reason) {
-                rejections.add(reason);
-            }
-        })));
+        f = new EdgeFixture(
+                kind,
+                b -> configure.apply(b.listener(new GatewayListener() {
+                    @Override
+                    public void rejected(GatewayRequest request, Rejection reason) {
+                        rejections.add(reason);
+                    }
+                })));
     }
 
     private static ApiKeys keys(boolean bearer) {
-        return ApiKeys.builder().key("alice", ALICE_KEY).keyHash("bob", sha256Hex(BOB_KEY)).bearer(bearer).build();
+        return ApiKeys.builder()
+                .key("alice", ALICE_KEY)
+                .keyHash("bob", sha256Hex(BOB_KEY))
+                .bearer(bearer)
+                .build();
     }
 
     static String sha256Hex(String s) {
@@ -54,17 +60,21 @@ class AuthenticationTest {
         RawHttp.Answer none = f.send(ping());
         assertThat(none.status).isEqualTo(401);
         assertThat(none.header("WWW-Authenticate")).isEqualTo("ApiKey realm=\"mcp-gateway\", header=\"X-API-Key\"");
-        assertThat(none.body).startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32021,")
+        assertThat(none.body)
+                .startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32021,")
                 .contains("an API key is required");
         RawHttp.Answer wrong = f.send(ping().header("X-API-Key", ALICE_KEY + "x"));
         assertThat(wrong.status).isEqualTo(401);
         assertThat(wrong.body).contains("invalid API key").doesNotContain(ALICE_KEY);
         assertThat(f.send(ping().header("Authorization", "Bearer " + ALICE_KEY)).status)
-                .as("bearer not accepted unless enabled").isEqualTo(401);
+                .as("bearer not accepted unless enabled")
+                .isEqualTo(401);
         assertThat(f.send(ping().header("X-API-Key", ALICE_KEY).header("X-API-Key", BOB_KEY)).status)
-                .as("two different keys").isEqualTo(401);
+                .as("two different keys")
+                .isEqualTo(401);
         assertThat(f.send(new RawHttp.Req("GET", "/mcp").header("Accept", "text/event-stream")).status)
-                .as("GET needs a key too").isEqualTo(401);
+                .as("GET needs a key too")
+                .isEqualTo(401);
         assertThat(f.send(new RawHttp.Req("DELETE", "/mcp")).status).isEqualTo(401);
         assertThat(f.backendRequests()).isZero();
         assertThat(rejections).containsOnly(GatewayListener.Rejection.UNAUTHENTICATED);
@@ -75,7 +85,8 @@ class AuthenticationTest {
     void validKeyIsForwardedWithoutTheSecret(Hosts.Kind kind) throws Exception {
         start(kind, b -> b.authenticator(keys(true)));
         assertThat(f.send(ping().header("X-API-Key", ALICE_KEY)).status).isEqualTo(200);
-        assertThat(f.send(ping().header("Authorization", "Bearer " + BOB_KEY)).status).isEqualTo(200);
+        assertThat(f.send(ping().header("Authorization", "Bearer " + BOB_KEY)).status)
+                .isEqualTo(200);
         for (int i = 0; i < 2; i++) {
             RecordedRequest seen = f.takeBackendRequest();
             assertThat(seen.getHeaders().get("X-API-Key")).isNull();
@@ -118,12 +129,14 @@ class AuthenticationTest {
                         + " certs=" + r.clientCertificates().size());
                 String token = r.header("X-Token");
                 if (token == null) {
-                    return Authentication.unauthorized("Bearer resource_metadata=\"https://mcp.example.com/.well-known"
-                            + "/oauth-protected-resource\"", "a token is required");
+                    return Authentication.unauthorized(
+                            "Bearer resource_metadata=\"https://mcp.example.com/.well-known"
+                                    + "/oauth-protected-resource\"",
+                            "a token is required");
                 }
                 if (token.equals("reader")) {
-                    return Authentication.forbidden("Bearer error=\"insufficient_scope\", scope=\"tools\"",
-                            "the token lacks scope tools");
+                    return Authentication.forbidden(
+                            "Bearer error=\"insufficient_scope\", scope=\"tools\"", "the token lacks scope tools");
                 }
                 return Authentication.success("user:" + token);
             }
@@ -145,18 +158,21 @@ class AuthenticationTest {
                 .isEqualTo(200);
         RecordedRequest forwarded = f.takeBackendRequest();
         assertThat(forwarded.getHeaders().get("X-Token")).isNull();
-        assertThat(forwarded.getHeaders().get("Authorization")).as("not a credential of this authenticator")
+        assertThat(forwarded.getHeaders().get("Authorization"))
+                .as("not a credential of this authenticator")
                 .isEqualTo("Basic eDp5");
         assertThat(seen).contains("POST 127.0.0.1 secure=false certs=0");
-        assertThat(rejections).containsExactly(GatewayListener.Rejection.UNAUTHENTICATED,
-                GatewayListener.Rejection.FORBIDDEN);
+        assertThat(rejections)
+                .containsExactly(GatewayListener.Rejection.UNAUTHENTICATED, GatewayListener.Rejection.FORBIDDEN);
     }
 
     @Test
     void anAuthenticatorThatThrowsRefusesWithoutAStackTrace() throws Exception {
-        start(Hosts.Kind.JDK, b -> b.authenticator(r -> {
-            throw new IllegalStateException("user store down");
-        }));
+        start(
+                Hosts.Kind.JDK,
+                b -> b.authenticator(r -> {
+                    throw new IllegalStateException("user store down");
+                }));
         RawHttp.Answer a = f.send(ping());
         assertThat(a.status).isEqualTo(500);
         assertThat(a.body).contains("-32603").doesNotContain("user store down").doesNotContain("Exception");
@@ -172,17 +188,23 @@ class AuthenticationTest {
     @Test
     void apiKeysBuilderValidates() {
         assertThatThrownBy(() -> ApiKeys.builder().build()).hasMessageContaining("at least one key");
-        assertThatThrownBy(() -> ApiKeys.builder().key("a", "k1-0123456789abcdef").key("a", "k2-0123456789abcdef"))
+        assertThatThrownBy(
+                        () -> ApiKeys.builder().key("a", "k1-0123456789abcdef").key("a", "k2-0123456789abcdef"))
                 .hasMessageContaining("two API keys are named 'a'");
-        assertThatThrownBy(() -> ApiKeys.builder().key("a", "same-0123456789abcdef")
-                .keyHash("b", sha256Hex("same-0123456789abcdef"))).hasMessageContaining("are the same key");
+        assertThatThrownBy(() -> ApiKeys.builder()
+                        .key("a", "same-0123456789abcdef")
+                        .keyHash("b", sha256Hex("same-0123456789abcdef")))
+                .hasMessageContaining("are the same key");
         assertThatThrownBy(() -> ApiKeys.builder().keyHash("a", "abc")).hasMessageContaining("64 hex digits");
         assertThatThrownBy(() -> ApiKeys.builder().header("Authorization")).hasMessageContaining("bearer(true)");
-        assertThatThrownBy(() -> ApiKeys.builder().key(" a", "0123456789abcdef0")).hasMessageContaining("name");
+        assertThatThrownBy(() -> ApiKeys.builder().key(" a", "0123456789abcdef0"))
+                .hasMessageContaining("name");
         assertThatThrownBy(() -> Authentication.success(" ")).hasMessageContaining("identity");
-        assertThatThrownBy(() -> Authentication.unauthorized("Bearer\r\nX: y", "m")).hasMessageContaining(
-                "WWW-Authenticate");
-        ApiKeys keys = ApiKeys.builder().keyHash("c", "sha256:" + sha256Hex("k").toUpperCase(Locale.ROOT)).build();
+        assertThatThrownBy(() -> Authentication.unauthorized("Bearer\r\nX: y", "m"))
+                .hasMessageContaining("WWW-Authenticate");
+        ApiKeys keys = ApiKeys.builder()
+                .keyHash("c", "sha256:" + sha256Hex("k").toUpperCase(Locale.ROOT))
+                .build();
         assertThat(keys.names()).containsExactly("c");
         assertThat(keys.toString()).doesNotContain(sha256Hex("k"));
     }

@@ -22,25 +22,73 @@ class BalancersTest {
     private final RandomGenerator random = new SplittableRandom(7);
 
     private final GatewayRequest request = new GatewayRequest() {
-        @Override public String httpMethod() { return "POST"; }
-        @Override public String rpcMethod() { return "tools/call"; }
-        @Override public String toolName() { return "t"; }
-        @Override public boolean isBatch() { return false; }
-        @Override public boolean hasSession() { return false; }
-        @Override public String header(String name) { return key; }
-        @Override public InetSocketAddress remoteAddress() { return null; }
+        @Override
+        public String httpMethod() {
+            return "POST";
+        }
+
+        @Override
+        public String rpcMethod() {
+            return "tools/call";
+        }
+
+        @Override
+        public String toolName() {
+            return "t";
+        }
+
+        @Override
+        public boolean isBatch() {
+            return false;
+        }
+
+        @Override
+        public boolean hasSession() {
+            return false;
+        }
+
+        @Override
+        public String header(String name) {
+            return key;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return null;
+        }
     };
 
     private final RoutingContext ctx = new RoutingContext() {
-        @Override public GatewayRequest request() { return request; }
-        @Override public int inFlight(Backend b) { return inFlight.getOrDefault(b.name(), 0); }
-        @Override public double latencyNanos(Backend b) { return latency.getOrDefault(b.name(), 0.0); }
-        @Override public double weight(Backend b) { return weight.getOrDefault(b.name(), (double) b.weight()); }
-        @Override public RandomGenerator random() { return random; }
+        @Override
+        public GatewayRequest request() {
+            return request;
+        }
+
+        @Override
+        public int inFlight(Backend b) {
+            return inFlight.getOrDefault(b.name(), 0);
+        }
+
+        @Override
+        public double latencyNanos(Backend b) {
+            return latency.getOrDefault(b.name(), 0.0);
+        }
+
+        @Override
+        public double weight(Backend b) {
+            return weight.getOrDefault(b.name(), (double) b.weight());
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
     };
 
     private static Backend backend(String name, int weight) {
-        return Backend.builder(name, URI.create("http://127.0.0.1:9/" + name)).weight(weight).build();
+        return Backend.builder(name, URI.create("http://127.0.0.1:9/" + name))
+                .weight(weight)
+                .build();
     }
 
     private static List<Backend> backends(String... names) {
@@ -77,7 +125,8 @@ class BalancersTest {
     void leastConnectionsPrefersTheLessLoadedOfTwo() {
         inFlight.put("a", 9);
         inFlight.put("b", 0);
-        assertThat(picks(LoadBalancer.leastConnections(), backends("a", "b"), 20)).isEqualTo("b".repeat(20));
+        assertThat(picks(LoadBalancer.leastConnections(), backends("a", "b"), 20))
+                .isEqualTo("b".repeat(20));
     }
 
     @Test
@@ -179,14 +228,18 @@ class BalancersTest {
     @Test
     void consistentHashRefusesABalanceFactorThatCannotWork() {
         assertThatThrownBy(() -> LoadBalancer.consistentHash(r -> "k", 1.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("balanceFactor");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("balanceFactor");
     }
 
     @Test
     void everyStrategyHandlesASingleCandidate() {
         List<Backend> one = backends("only");
-        for (LoadBalancer lb : List.of(LoadBalancer.roundRobin(), LoadBalancer.leastConnections(),
-                LoadBalancer.peakEwma(), LoadBalancer.consistentHash(r -> "k"))) {
+        for (LoadBalancer lb : List.of(
+                LoadBalancer.roundRobin(),
+                LoadBalancer.leastConnections(),
+                LoadBalancer.peakEwma(),
+                LoadBalancer.consistentHash(r -> "k"))) {
             assertThat(lb.pick(one, ctx).name()).isEqualTo("only");
         }
     }

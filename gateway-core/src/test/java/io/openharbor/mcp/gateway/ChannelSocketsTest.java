@@ -28,7 +28,9 @@ class ChannelSocketsTest {
             for (int i = 0; i < 100 && !ChannelSockets.peerClosed(client); i++) {
                 Thread.sleep(10); // the FIN crosses loopback
             }
-            assertThat(ChannelSockets.peerClosed(client)).as("closed by the peer").isTrue();
+            assertThat(ChannelSockets.peerClosed(client))
+                    .as("closed by the peer")
+                    .isTrue();
         }
     }
 

@@ -35,8 +35,10 @@ final class EdgeFixture implements AutoCloseable {
             public MockResponse dispatch(RecordedRequest request) {
                 String body = request.getBody() == null ? "" : request.getBody().utf8();
                 if ("GET".equals(request.getMethod())) {
-                    return new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                            .body("id: 1\ndata: {}\n\n").build();
+                    return new MockResponse.Builder()
+                            .addHeader("Content-Type", "text/event-stream")
+                            .body("id: 1\ndata: {}\n\n")
+                            .build();
                 }
                 MockResponse.Builder answer = new MockResponse.Builder()
                         .addHeader("Content-Type", "application/json")
@@ -50,10 +52,15 @@ final class EdgeFixture implements AutoCloseable {
             }
         });
         backend.start(InetAddress.getByName("127.0.0.1"), 0);
-        BackendPool pool = BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                .backend(Backend.of("a", "http://127.0.0.1:" + backend.getPort() + "/mcp")).build();
-        Gateway gateway = configure.apply(Gateway.builder().pool(pool)
-                .sessionKeys(List.of(SessionTokens.randomKey(new java.security.SecureRandom())))).build();
+        BackendPool pool = BackendPool.builder("p")
+                .healthCheck(HealthCheckPolicy.disabled())
+                .backend(Backend.of("a", "http://127.0.0.1:" + backend.getPort() + "/mcp"))
+                .build();
+        Gateway gateway = configure
+                .apply(Gateway.builder()
+                        .pool(pool)
+                        .sessionKeys(List.of(SessionTokens.randomKey(new java.security.SecureRandom()))))
+                .build();
         this.host = Hosts.start(kind, gateway);
         this.port = java.net.URI.create(host.url()).getPort();
     }

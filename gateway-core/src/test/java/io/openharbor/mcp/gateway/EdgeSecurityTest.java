@@ -55,7 +55,9 @@ class EdgeSecurityTest {
         assertThat(relayed.header("Referrer-Policy")).isEqualTo("no-referrer");
         assertThat(relayed.header("Permissions-Policy")).contains("camera=()");
         assertThat(relayed.header("Access-Control-Allow-Origin")).isNull(); // the backend's CORS header is dropped
-        assertThat(relayed.header("Strict-Transport-Security")).as("no HSTS over plain HTTP").isNull();
+        assertThat(relayed.header("Strict-Transport-Security"))
+                .as("no HSTS over plain HTTP")
+                .isNull();
 
         RawHttp.Answer own = f.send(new RawHttp.Req("PUT", "/mcp"));
         assertRefused(own, 405, -32600);
@@ -68,12 +70,14 @@ class EdgeSecurityTest {
 
     @Test
     void securityHeadersAreConfigurableAndHstsFollowsTrustedProto() throws Exception {
-        start(Hosts.Kind.JDK, SecurityPolicy.builder()
-                .responseHeader("Permissions-Policy", null)
-                .responseHeader("Cross-Origin-Resource-Policy", "same-origin")
-                .hsts("max-age=600")
-                .trustForwardedHeaders(true)
-                .build());
+        start(
+                Hosts.Kind.JDK,
+                SecurityPolicy.builder()
+                        .responseHeader("Permissions-Policy", null)
+                        .responseHeader("Cross-Origin-Resource-Policy", "same-origin")
+                        .hsts("max-age=600")
+                        .trustForwardedHeaders(true)
+                        .build());
         RawHttp.Answer viaTls = f.send(ping().header("X-Forwarded-Proto", "https"));
         assertThat(viaTls.status).isEqualTo(200);
         assertThat(viaTls.header("Strict-Transport-Security")).isEqualTo("max-age=600");
@@ -88,8 +92,10 @@ class EdgeSecurityTest {
     @EnumSource(Hosts.Kind.class)
     void plainHttpIsRedirectedWith308AndNothingIsForwarded(Hosts.Kind kind) throws Exception {
         start(kind, SecurityPolicy.builder().requireHttps(true).httpsPort(8443).build());
-        RawHttp.Answer a = f.send(new RawHttp.Req("POST", "/mcp?x=1").header("Host", "mcp.example.com:8080")
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        RawHttp.Answer a = f.send(new RawHttp.Req("POST", "/mcp?x=1")
+                .header("Host", "mcp.example.com:8080")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .body(EdgeFixture.PING));
         assertRefused(a, 308, -32020);
         assertThat(a.header("Location")).isEqualTo("https://mcp.example.com:8443/mcp?x=1");
@@ -98,8 +104,12 @@ class EdgeSecurityTest {
 
     @Test
     void plainHttpIsRefusedWith403WhenConfigured() throws Exception {
-        start(Hosts.Kind.JDK, SecurityPolicy.builder().requireHttps(true)
-                .httpsAction(SecurityPolicy.HttpsAction.REJECT).build());
+        start(
+                Hosts.Kind.JDK,
+                SecurityPolicy.builder()
+                        .requireHttps(true)
+                        .httpsAction(SecurityPolicy.HttpsAction.REJECT)
+                        .build());
         RawHttp.Answer a = f.send(ping());
         assertRefused(a, 403, -32020);
         assertThat(a.body).contains("HTTPS is required");
@@ -110,15 +120,26 @@ class EdgeSecurityTest {
     @Test
     void forwardedProtoCountsOnlyFromTrustedProxies() throws Exception {
         // Loopback (our peer) is trusted by default once forwarding headers are on.
-        start(Hosts.Kind.JDK, SecurityPolicy.builder().requireHttps(true).trustForwardedHeaders(true).build());
+        start(
+                Hosts.Kind.JDK,
+                SecurityPolicy.builder()
+                        .requireHttps(true)
+                        .trustForwardedHeaders(true)
+                        .build());
         assertThat(f.send(ping().header("X-Forwarded-Proto", "https")).status).isEqualTo(200);
-        assertThat(f.send(ping().header("Forwarded", "for=198.51.100.7;proto=https")).status).isEqualTo(200);
+        assertThat(f.send(ping().header("Forwarded", "for=198.51.100.7;proto=https")).status)
+                .isEqualTo(200);
         assertThat(f.send(ping().header("X-Forwarded-Proto", "http")).status).isEqualTo(308);
         f.close();
 
         // The same header from a peer that is not a trusted proxy is ignored.
-        start(Hosts.Kind.JDK, SecurityPolicy.builder().requireHttps(true).trustForwardedHeaders(true)
-                .trustedProxies(List.of("10.0.0.0/8")).build());
+        start(
+                Hosts.Kind.JDK,
+                SecurityPolicy.builder()
+                        .requireHttps(true)
+                        .trustForwardedHeaders(true)
+                        .trustedProxies(List.of("10.0.0.0/8"))
+                        .build());
         assertThat(f.send(ping().header("X-Forwarded-Proto", "https")).status).isEqualTo(308);
         f.close();
         start(Hosts.Kind.JDK, SecurityPolicy.builder().requireHttps(true).build()); // trust off
@@ -138,8 +159,11 @@ class EdgeSecurityTest {
     @EnumSource(Hosts.Kind.class)
     void untrustedForwardingHeadersAreReplacedBeforeForwarding(Hosts.Kind kind) throws Exception {
         start(kind, SecurityPolicy.defaults());
-        assertThat(f.send(ping().header("X-Forwarded-For", "6.6.6.6").header("Forwarded", "for=6.6.6.6")
-                .header("X-Real-IP", "6.6.6.6").header("X-Forwarded-Host", "evil.example.com")).status)
+        assertThat(f.send(ping().header("X-Forwarded-For", "6.6.6.6")
+                                .header("Forwarded", "for=6.6.6.6")
+                                .header("X-Real-IP", "6.6.6.6")
+                                .header("X-Forwarded-Host", "evil.example.com"))
+                        .status)
                 .isEqualTo(200);
         RecordedRequest seen = f.takeBackendRequest();
         assertThat(seen.getHeaders().values("X-Forwarded-For")).containsExactly("127.0.0.1");
@@ -152,15 +176,21 @@ class EdgeSecurityTest {
     @Test
     void trustedChainIsExtendedAndItsClientBelieved() throws Exception {
         List<String> seenClients = new java.util.concurrent.CopyOnWriteArrayList<>();
-        start(Hosts.Kind.JDK, b -> b.security(SecurityPolicy.builder().trustForwardedHeaders(true)
-                .trustedProxies(List.of("127.0.0.1", "10.0.0.0/8")).build())
-                .authenticator(r -> {
-                    seenClients.add(r.clientAddress().getHostString());
-                    return Authentication.success("anyone");
-                }));
+        start(
+                Hosts.Kind.JDK,
+                b -> b.security(SecurityPolicy.builder()
+                                .trustForwardedHeaders(true)
+                                .trustedProxies(List.of("127.0.0.1", "10.0.0.0/8"))
+                                .build())
+                        .authenticator(r -> {
+                            seenClients.add(r.clientAddress().getHostString());
+                            return Authentication.success("anyone");
+                        }));
         // spoofed by the client, then the client (203.0.113.9), then an inner proxy (10.1.2.3)
         assertThat(f.send(ping().header("X-Forwarded-For", "6.6.6.6, 203.0.113.9, 10.1.2.3")
-                .header("X-Forwarded-Host", "mcp.example.com")).status).isEqualTo(200);
+                                .header("X-Forwarded-Host", "mcp.example.com"))
+                        .status)
+                .isEqualTo(200);
         assertThat(seenClients).containsExactly("203.0.113.9");
         RecordedRequest seen = f.takeBackendRequest();
         assertThat(seen.getHeaders().get("X-Forwarded-For")).isEqualTo("6.6.6.6, 203.0.113.9, 10.1.2.3, 127.0.0.1");
@@ -169,7 +199,9 @@ class EdgeSecurityTest {
 
     @Test
     void forwardingHeadersToTheBackendCanBeTurnedOff() throws Exception {
-        start(Hosts.Kind.JDK, SecurityPolicy.builder().forwardedHeadersToBackend(false).build());
+        start(
+                Hosts.Kind.JDK,
+                SecurityPolicy.builder().forwardedHeadersToBackend(false).build());
         assertThat(f.send(ping().header("X-Forwarded-For", "6.6.6.6")).status).isEqualTo(200);
         RecordedRequest seen = f.takeBackendRequest();
         assertThat(seen.getHeaders().get("X-Forwarded-For")).isNull();
@@ -181,12 +213,17 @@ class EdgeSecurityTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void hostOutsideTheAllowListIsRefused(Hosts.Kind kind) throws Exception {
-        start(kind, SecurityPolicy.builder().allowedHosts(List.of("127.0.0.1", "*.example.com")).build());
+        start(
+                kind,
+                SecurityPolicy.builder()
+                        .allowedHosts(List.of("127.0.0.1", "*.example.com"))
+                        .build());
         assertRefused(f.send(ping().header("Host", "evil.example.org")), 403, -32020);
         assertRefused(f.send(ping().header("Host", "example.com")), 403, -32020);
         assertThat(f.backendRequests()).isZero();
         assertThat(f.send(ping()).status).isEqualTo(200);
-        assertThat(f.send(ping().header("Host", "mcp.eu.example.com:8080")).status).isEqualTo(200);
+        assertThat(f.send(ping().header("Host", "mcp.eu.example.com:8080")).status)
+                .isEqualTo(200);
     }
 
     // ---- Origin and CORS ----
@@ -194,33 +231,49 @@ class EdgeSecurityTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void allowedOriginsExactAndWildcard(Hosts.Kind kind) throws Exception {
-        start(kind, SecurityPolicy.builder()
-                .allowedOrigins(List.of("https://app.example.com", "https://*.tools.example.com")).build());
+        start(
+                kind,
+                SecurityPolicy.builder()
+                        .allowedOrigins(List.of("https://app.example.com", "https://*.tools.example.com"))
+                        .build());
         RawHttp.Answer ok = f.send(ping().header("Origin", "https://app.example.com"));
         assertThat(ok.status).isEqualTo(200);
         assertThat(ok.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
         assertThat(ok.header("Access-Control-Expose-Headers")).contains("Mcp-Session-Id");
         assertThat(ok.headers("Vary")).contains("Origin");
-        assertThat(f.send(ping().header("Origin", "https://app.example.com:443")).status).isEqualTo(200);
-        assertThat(f.send(ping().header("Origin", "https://a.b.tools.example.com")).status).isEqualTo(200);
+        assertThat(f.send(ping().header("Origin", "https://app.example.com:443")).status)
+                .isEqualTo(200);
+        assertThat(f.send(ping().header("Origin", "https://a.b.tools.example.com")).status)
+                .isEqualTo(200);
         int before = f.backendRequests();
-        for (String bad : List.of("http://app.example.com", "https://app.example.com:8443", "https://tools.example.com",
-                "https://evil.com", "null", "https://app.example.com.evil.com", "not an origin")) {
+        for (String bad : List.of(
+                "http://app.example.com",
+                "https://app.example.com:8443",
+                "https://tools.example.com",
+                "https://evil.com",
+                "null",
+                "https://app.example.com.evil.com",
+                "not an origin")) {
             assertRefused(f.send(ping().header("Origin", bad)), 403, -32020);
         }
-        assertRefused(f.send(ping().header("Origin", "https://app.example.com").header("Origin", "https://evil.com")),
-                403, -32020);
+        assertRefused(
+                f.send(ping().header("Origin", "https://app.example.com").header("Origin", "https://evil.com")),
+                403,
+                -32020);
         assertThat(f.backendRequests()).isEqualTo(before);
     }
 
     @Test
     void withoutAListOnlyTheGatewaysOwnLoopbackOriginIsAccepted() throws Exception {
         start(Hosts.Kind.JDK, SecurityPolicy.defaults());
-        assertThat(f.send(ping().header("Origin", "http://127.0.0.1:" + f.port)).status).isEqualTo(200);
+        assertThat(f.send(ping().header("Origin", "http://127.0.0.1:" + f.port)).status)
+                .isEqualTo(200);
         assertThat(f.send(ping()).status).as("no Origin: not a browser").isEqualTo(200);
         assertRefused(f.send(ping().header("Origin", "http://127.0.0.1:1")), 403, -32020);
         assertRefused(f.send(ping().header("Origin", "https://app.example.com")), 403, -32020);
-        assertRefused(f.send(ping().header("Host", "mcp.example.com").header("Origin", "http://mcp.example.com")), 403,
+        assertRefused(
+                f.send(ping().header("Host", "mcp.example.com").header("Origin", "http://mcp.example.com")),
+                403,
                 -32020);
     }
 
@@ -228,15 +281,20 @@ class EdgeSecurityTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void conformanceDnsRebindingProtection(Hosts.Kind kind) throws Exception {
-        for (SecurityPolicy policy : List.of(SecurityPolicy.defaults(), SecurityPolicy.builder()
-                .allowedHosts(List.of("127.0.0.1", "localhost", "[::1]")).build())) {
+        for (SecurityPolicy policy : List.of(
+                SecurityPolicy.defaults(),
+                SecurityPolicy.builder()
+                        .allowedHosts(List.of("127.0.0.1", "localhost", "[::1]"))
+                        .build())) {
             start(kind, policy);
             String self = "127.0.0.1:" + f.port;
-            RawHttp.Answer evil = f.send(RawHttp.Req.post("/mcp", EdgeFixture.INIT).header("Host", "evil.example.com")
+            RawHttp.Answer evil = f.send(RawHttp.Req.post("/mcp", EdgeFixture.INIT)
+                    .header("Host", "evil.example.com")
                     .header("Origin", "http://evil.example.com"));
             assertThat(evil.status).isBetween(400, 499);
             assertThat(f.backendRequests()).isZero();
-            RawHttp.Answer good = f.send(RawHttp.Req.post("/mcp", EdgeFixture.INIT).header("Host", self)
+            RawHttp.Answer good = f.send(RawHttp.Req.post("/mcp", EdgeFixture.INIT)
+                    .header("Host", self)
                     .header("Origin", "http://" + self));
             assertThat(good.status).isBetween(200, 299);
             f.close();
@@ -247,39 +305,68 @@ class EdgeSecurityTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void preflightIsAnsweredByTheGateway(Hosts.Kind kind) throws Exception {
-        start(kind, SecurityPolicy.builder().allowedOrigins(List.of("https://app.example.com"))
-                .corsMaxAge(java.time.Duration.ofSeconds(90)).build());
-        RawHttp.Answer a = f.send(new RawHttp.Req("OPTIONS", "/mcp").header("Origin", "https://app.example.com")
+        start(
+                kind,
+                SecurityPolicy.builder()
+                        .allowedOrigins(List.of("https://app.example.com"))
+                        .corsMaxAge(java.time.Duration.ofSeconds(90))
+                        .build());
+        RawHttp.Answer a = f.send(new RawHttp.Req("OPTIONS", "/mcp")
+                .header("Origin", "https://app.example.com")
                 .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "content-type, mcp-session-id, MCP-Protocol-Version,"
-                        + " last-event-id, authorization, x-api-key, mcp-method"));
+                .header(
+                        "Access-Control-Request-Headers",
+                        "content-type, mcp-session-id, MCP-Protocol-Version,"
+                                + " last-event-id, authorization, x-api-key, mcp-method"));
         assertThat(a.status).isEqualTo(204);
         assertThat(a.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
         assertThat(a.header("Access-Control-Allow-Methods")).isEqualTo("GET, POST, DELETE");
-        assertThat(a.header("Access-Control-Allow-Headers")).isEqualTo("content-type, mcp-session-id,"
-                + " mcp-protocol-version, last-event-id, authorization, x-api-key, mcp-method");
+        assertThat(a.header("Access-Control-Allow-Headers"))
+                .isEqualTo("content-type, mcp-session-id,"
+                        + " mcp-protocol-version, last-event-id, authorization, x-api-key, mcp-method");
         assertThat(a.header("Access-Control-Max-Age")).isEqualTo("90");
         assertThat(a.header("Access-Control-Expose-Headers")).contains("Mcp-Session-Id");
 
-        assertRefused(f.send(new RawHttp.Req("OPTIONS", "/mcp").header("Origin", "https://app.example.com")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "x-evil")), 403, -32020);
-        assertRefused(f.send(new RawHttp.Req("OPTIONS", "/mcp").header("Origin", "https://app.example.com")
-                .header("Access-Control-Request-Method", "PUT")), 403, -32020);
-        assertRefused(f.send(new RawHttp.Req("OPTIONS", "/mcp").header("Origin", "https://evil.com")
-                .header("Access-Control-Request-Method", "POST")), 403, -32020);
+        assertRefused(
+                f.send(new RawHttp.Req("OPTIONS", "/mcp")
+                        .header("Origin", "https://app.example.com")
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "x-evil")),
+                403,
+                -32020);
+        assertRefused(
+                f.send(new RawHttp.Req("OPTIONS", "/mcp")
+                        .header("Origin", "https://app.example.com")
+                        .header("Access-Control-Request-Method", "PUT")),
+                403,
+                -32020);
+        assertRefused(
+                f.send(new RawHttp.Req("OPTIONS", "/mcp")
+                        .header("Origin", "https://evil.com")
+                        .header("Access-Control-Request-Method", "POST")),
+                403,
+                -32020);
         assertThat(f.backendRequests()).isZero();
     }
 
     @Test
     void preflightNeedsNoCredentialsAndExposesTheSessionOnTheRealRequest() throws Exception {
-        start(Hosts.Kind.JDK, b -> b.security(SecurityPolicy.builder()
-                .allowedOrigins(List.of("https://app.example.com")).build())
-                .authenticator(ApiKeys.builder().key("web", "0123456789abcdef0123").build()));
-        assertThat(f.send(new RawHttp.Req("OPTIONS", "/mcp").header("Origin", "https://app.example.com")
-                .header("Access-Control-Request-Method", "POST")).status).isEqualTo(204);
+        start(
+                Hosts.Kind.JDK,
+                b -> b.security(SecurityPolicy.builder()
+                                .allowedOrigins(List.of("https://app.example.com"))
+                                .build())
+                        .authenticator(ApiKeys.builder()
+                                .key("web", "0123456789abcdef0123")
+                                .build()));
+        assertThat(f.send(new RawHttp.Req("OPTIONS", "/mcp")
+                                .header("Origin", "https://app.example.com")
+                                .header("Access-Control-Request-Method", "POST"))
+                        .status)
+                .isEqualTo(204);
         RawHttp.Answer init = f.send(RawHttp.Req.post("/mcp", EdgeFixture.INIT)
-                .header("Origin", "https://app.example.com").header("X-API-Key", "0123456789abcdef0123"));
+                .header("Origin", "https://app.example.com")
+                .header("X-API-Key", "0123456789abcdef0123"));
         assertThat(init.status).isEqualTo(200);
         assertThat(init.header("Mcp-Session-Id")).isNotBlank();
         assertThat(init.header("Access-Control-Expose-Headers")).contains("Mcp-Session-Id");
@@ -295,19 +382,26 @@ class EdgeSecurityTest {
 
     @Test
     void policyValidation() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder()
-                .trustedProxies(List.of("10.0.0.0/33"))).hasMessageContaining("10.0.0.0/33");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder()
-                .trustedProxies(List.of("proxy.internal"))).hasMessageContaining("proxy.internal");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder()
-                .allowedOrigins(List.of("https://app.example.com/path"))).hasMessageContaining("allowedOrigins[0]");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder()
-                .allowedHosts(List.of("a b"))).hasMessageContaining("allowedHosts[0]");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder()
-                .responseHeader("X-Bad", "a\r\nb")).hasMessageContaining("X-Bad");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder().hsts("1 year"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().trustedProxies(List.of("10.0.0.0/33")))
+                .hasMessageContaining("10.0.0.0/33");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().trustedProxies(List.of("proxy.internal")))
+                .hasMessageContaining("proxy.internal");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().allowedOrigins(List.of("https://app.example.com/path")))
+                .hasMessageContaining("allowedOrigins[0]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().allowedHosts(List.of("a b")))
+                .hasMessageContaining("allowedHosts[0]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().responseHeader("X-Bad", "a\r\nb"))
+                .hasMessageContaining("X-Bad");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().hsts("1 year"))
                 .hasMessageContaining("max-age");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityPolicy.builder().httpsPort(0))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SecurityPolicy.builder().httpsPort(0))
                 .hasMessageContaining("httpsPort");
     }
 }

@@ -18,6 +18,7 @@ class FieldDefectsTest {
 
     @RegisterExtension
     final LoopbackBackend loopback = new LoopbackBackend();
+
     private final MockWebServer backend = loopback.server;
     private final List<String> events = new CopyOnWriteArrayList<>();
     private Hosts.Host host;
@@ -43,8 +44,10 @@ class FieldDefectsTest {
     @Test
     void aDuplicateBackendUrlIsRefused() {
         String url = backend.url("/mcp").toString();
-        assertThatThrownBy(() -> BackendPool.builder("p").backend(Backend.of("a", url)).backend(Backend.of("b",
-                url.replace("127.0.0.1", "127.0.0.1").replace("/mcp", "/./mcp"))))
+        assertThatThrownBy(() -> BackendPool.builder("p")
+                        .backend(Backend.of("a", url))
+                        .backend(Backend.of(
+                                "b", url.replace("127.0.0.1", "127.0.0.1").replace("/mcp", "/./mcp"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("backends 'a' and 'b' have the same URL");
     }
@@ -54,12 +57,14 @@ class FieldDefectsTest {
         String url = backend.url("/mcp").toString();
         host = loopback.closing(Hosts.jdk(gateway(url).build()));
         assertThatThrownBy(() -> host.gateway().addBackend(Backend.of("again", url)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has the URL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already has the URL");
     }
 
     @Test
     void aClosedGatewayAnswers503WithRetryAfter() throws Exception {
-        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
+        host = loopback.closing(
+                Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         host.gateway().close();
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", CALL));
         assertThat(a.status).isEqualTo(503);
@@ -84,10 +89,15 @@ class FieldDefectsTest {
 
     @Test
     void wildcardAcceptRangesGetTheGatewaysOwn406() throws Exception {
-        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
+        host = loopback.closing(
+                Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         for (String accept : List.of("*/*", "application/*, text/*", "application/json, */*")) {
-            RawHttp.Answer post = RawHttp.send(host.url(), new RawHttp.Req("POST", "/mcp")
-                    .header("Content-Type", "application/json").header("Accept", accept).body(CALL));
+            RawHttp.Answer post = RawHttp.send(
+                    host.url(),
+                    new RawHttp.Req("POST", "/mcp")
+                            .header("Content-Type", "application/json")
+                            .header("Accept", accept)
+                            .body(CALL));
             assertThat(post.status).as("POST Accept: " + accept).isEqualTo(406);
             assertThat(post.body).contains("-32600").contains("Not Acceptable");
         }
@@ -103,15 +113,22 @@ class FieldDefectsTest {
             gz.writeUtf8("data: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n");
         }
         byte[] expected = gzipped.readByteArray();
-        backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .addHeader("Content-Encoding", "gzip").bodyDelay(500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .body(new okio.Buffer().write(expected)).build());
+        backend.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .addHeader("Content-Encoding", "gzip")
+                .bodyDelay(500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .body(new okio.Buffer().write(expected))
+                .build());
         host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString())
-                .streamHeartbeat(java.time.Duration.ofMillis(100)).build()));
+                .streamHeartbeat(java.time.Duration.ofMillis(100))
+                .build()));
         okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().build();
-        okhttp3.Request request = new okhttp3.Request.Builder().url(host.url())
-                .header("Accept", "application/json, text/event-stream").header("Accept-Encoding", "gzip")
-                .post(okhttp3.RequestBody.create(CALL, okhttp3.MediaType.get("application/json"))).build();
+        okhttp3.Request request = new okhttp3.Request.Builder()
+                .url(host.url())
+                .header("Accept", "application/json, text/event-stream")
+                .header("Accept-Encoding", "gzip")
+                .post(okhttp3.RequestBody.create(CALL, okhttp3.MediaType.get("application/json")))
+                .build();
         try (okhttp3.Response r = client.newCall(request).execute()) {
             assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
             assertThat(r.body().bytes()).isEqualTo(expected);
@@ -120,23 +137,31 @@ class FieldDefectsTest {
 
     @Test
     void aTruncatedBodyIsAParseErrorWithoutJacksonInternals() throws Exception {
-        host = loopback.closing(Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
+        host = loopback.closing(
+                Hosts.jdk(gateway(backend.url("/mcp").toString()).build()));
         RawHttp.Answer a = RawHttp.send(host.url(), RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,"));
         assertThat(a.status).isEqualTo(400);
-        assertThat(a.body).contains("-32700").doesNotContain("Source").doesNotContain("REDACTED")
+        assertThat(a.body)
+                .contains("-32700")
+                .doesNotContain("Source")
+                .doesNotContain("REDACTED")
                 .doesNotContain("StreamReadFeature");
     }
 
     @Test
     void theHealthCheckProblemNamesTheConfigurationKeyAsWellAsTheBuilder() throws Exception {
         backend.enqueue(new MockResponse.Builder().code(404).build());
-        Gateway.Builder b = Gateway.builder().pool(BackendPool.builder("p")
-                .backend(Backend.of("a", backend.url("/mcp").toString())).build());
+        Gateway.Builder b = Gateway.builder()
+                .pool(BackendPool.builder("p")
+                        .backend(Backend.of("a", backend.url("/mcp").toString()))
+                        .build());
         b.autoHealthChecks = false;
         try (Gateway gateway = b.build()) {
             gateway.healthChecker.checkAll();
-            assertThat(gateway.health().backends().get(0).lastCheckProblem()).contains("GET /health answered 404")
-                    .contains("HealthCheckPath").contains("HealthCheck:Mode McpPing")
+            assertThat(gateway.health().backends().get(0).lastCheckProblem())
+                    .contains("GET /health answered 404")
+                    .contains("HealthCheckPath")
+                    .contains("HealthCheck:Mode McpPing")
                     .contains("Backend.Builder.healthCheckPath");
         }
     }

@@ -26,9 +26,11 @@ class HealthCheckTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final List<String> headers = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger initStatus = new java.util.concurrent.atomic.AtomicInteger(200);
+    private final java.util.concurrent.atomic.AtomicInteger initStatus =
+            new java.util.concurrent.atomic.AtomicInteger(200);
     /** What the backend answers: a health status code, or for MCP probes the body of the ping answer. */
     private final AtomicReference<MockResponse> healthAnswer = new AtomicReference<>(ok());
+
     private final AtomicReference<String> pingAnswer =
             new AtomicReference<>("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
     private final AtomicReference<String> initContentType = new AtomicReference<>("application/json");
@@ -64,15 +66,19 @@ class HealthCheckTest {
                     String result = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-03-26\","
                             + "\"capabilities\":{},\"serverInfo\":{\"name\":\"m\",\"version\":\"1\"}}}";
                     boolean sse = initContentType.get().equals("text/event-stream");
-                    return new MockResponse.Builder().addHeader("Content-Type", initContentType.get())
+                    return new MockResponse.Builder()
+                            .addHeader("Content-Type", initContentType.get())
                             .addHeader("Mcp-Session-Id", "s-1")
-                            .body(sse ? "event: message\ndata: " + result + "\n\n" : result).build();
+                            .body(sse ? "event: message\ndata: " + result + "\n\n" : result)
+                            .build();
                 }
                 if (body.contains("notifications/initialized")) {
                     return new MockResponse.Builder().code(202).build();
                 }
-                return new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                        .body(pingAnswer.get()).build();
+                return new MockResponse.Builder()
+                        .addHeader("Content-Type", "application/json")
+                        .body(pingAnswer.get())
+                        .build();
             }
         });
         server.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -88,7 +94,8 @@ class HealthCheckTest {
         Gateway.Builder b = Gateway.builder()
                 .pool(BackendPool.builder("p")
                         .backend(Backend.of("a", server.url("/mcp").toString()))
-                        .healthCheck(policy).build())
+                        .healthCheck(policy)
+                        .build())
                 .clock(java.time.Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC))
                 .listener(new GatewayListener() {
                     @Override
@@ -111,7 +118,10 @@ class HealthCheckTest {
 
     @Test
     void firstCheckDecidesThenThresholdsApply() {
-        gateway(HealthCheckPolicy.builder().unhealthyThreshold(3).healthyThreshold(2).build());
+        gateway(HealthCheckPolicy.builder()
+                .unhealthyThreshold(3)
+                .healthyThreshold(2)
+                .build());
         assertThat(healthy()).as("healthy until the first check says otherwise").isTrue();
         assertThat(gateway.health().backends().get(0).lastCheck()).isNull();
 
@@ -140,8 +150,8 @@ class HealthCheckTest {
         check();
         assertThat(healthy()).isFalse();
 
-        assertThat(events).containsExactly("a down: GET /health answered 503", "a up",
-                "a down: GET /health answered 500");
+        assertThat(events)
+                .containsExactly("a down: GET /health answered 503", "a up", "a down: GET /health answered 500");
         HealthReport.BackendHealth report = gateway.health().backends().get(0);
         assertThat(report.lastCheck()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
         assertThat(report.lastCheckProblem()).isEqualTo("GET /health answered 500");
@@ -151,9 +161,12 @@ class HealthCheckTest {
     @Test
     void healthCheckPathIsResolvedOnTheBackendsOrigin() {
         gateway = null;
-        Gateway.Builder b = Gateway.builder().pool(BackendPool.builder("p")
-                .backend(Backend.builder("a", server.url("/deep/mcp").uri()).healthCheckPath("/ready?full=1").build())
-                .build());
+        Gateway.Builder b = Gateway.builder()
+                .pool(BackendPool.builder("p")
+                        .backend(Backend.builder("a", server.url("/deep/mcp").uri())
+                                .healthCheckPath("/ready?full=1")
+                                .build())
+                        .build());
         b.autoHealthChecks = false;
         gateway = b.build();
         check();
@@ -162,7 +175,9 @@ class HealthCheckTest {
 
     @Test
     void mcpProbeInitializesPingsAndEndsItsSession() {
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                .build());
         check();
         assertThat(healthy()).isTrue();
         assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem).isNull();
@@ -175,19 +190,25 @@ class HealthCheckTest {
 
     @Test
     void mcpProbeMarksABackendAnsweringHttp200WithAJsonRpcErrorAsDown() {
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                .build());
         pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32603,\"message\":\"db down\"}}");
         check();
         assertThat(healthy()).isFalse();
         assertThat(events).containsExactly("a down: ping: JSON-RPC error -32603 db down");
-        assertThat(seen.get(seen.size() - 1)).as("the probe's session is ended even so").isEqualTo("DELETE /mcp ");
+        assertThat(seen.get(seen.size() - 1))
+                .as("the probe's session is ended even so")
+                .isEqualTo("DELETE /mcp ");
     }
 
     @Test
     void mcpToolsListProbeReadsAnSseAnswer() {
         initContentType.set("text/event-stream");
         pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[]}}");
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_TOOLS_LIST).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_TOOLS_LIST)
+                .build());
         check();
         assertThat(healthy()).isTrue();
         assertThat(seen.get(2)).contains("\"tools/list\"");
@@ -195,7 +216,9 @@ class HealthCheckTest {
 
     @Test
     void mcpProbeFailsOnAnInitializeError() {
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                .build());
         pingAnswer.set("not json");
         check();
         assertThat(healthy()).isFalse();
@@ -207,9 +230,13 @@ class HealthCheckTest {
         // A 2026-07-28 server: initialize is refused with 400, server/discover answers.
         initStatus.set(400);
         pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"supportedVersions\":[\"2026-07-28\"]}}");
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                .build());
         check();
-        assertThat(healthy()).as(String.valueOf(gateway.poolRuntime.members().list[0].lastCheckProblem)).isTrue();
+        assertThat(healthy())
+                .as(String.valueOf(gateway.poolRuntime.members().list[0].lastCheckProblem))
+                .isTrue();
         assertThat(seen).hasSize(2);
         assertThat(seen.get(0)).contains("\"initialize\"");
         assertThat(seen.get(1)).contains("\"server/discover\"");
@@ -226,7 +253,9 @@ class HealthCheckTest {
     void aServerRefusingBothHandshakesIsDown() {
         initStatus.set(400);
         pingAnswer.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"no\"}}");
-        gateway(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build());
+        gateway(HealthCheckPolicy.builder()
+                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                .build());
         check();
         assertThat(healthy()).isFalse();
         assertThat(gateway.poolRuntime.members().list[0].lastCheckProblem)
@@ -244,7 +273,10 @@ class HealthCheckTest {
 
     @Test
     void jitterStaysWithinItsFraction() {
-        gateway(HealthCheckPolicy.builder().interval(java.time.Duration.ofSeconds(30)).jitter(0.1).build());
+        gateway(HealthCheckPolicy.builder()
+                .interval(java.time.Duration.ofSeconds(30))
+                .jitter(0.1)
+                .build());
         for (int i = 0; i < 1000; i++) {
             long d = gateway.healthChecker.nextDelayNanos();
             assertThat(d).isBetween(27_000_000_000L, 33_000_000_000L);

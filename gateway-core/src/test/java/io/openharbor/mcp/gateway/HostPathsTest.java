@@ -20,6 +20,7 @@ class HostPathsTest {
 
     @RegisterExtension
     final LoopbackBackend loopback = new LoopbackBackend();
+
     private final MockWebServer backend = loopback.server;
     private Hosts.Host host;
 
@@ -32,7 +33,10 @@ class HostPathsTest {
             RawHttp.Answer a = RawHttp.send(base, RawHttp.Req.post(path, PING));
             if (kind == Hosts.Kind.JDK) {
                 assertThat(a.status).as("POST " + path).isEqualTo(404);
-                assertThat(a.body).as("POST " + path).contains("\"code\":-32600").contains("Not Found");
+                assertThat(a.body)
+                        .as("POST " + path)
+                        .contains("\"code\":-32600")
+                        .contains("Not Found");
             } else {
                 // not the servlet's: Jetty's default servlet answers (405 for a POST)
                 assertThat(a.status).as("POST " + path).isIn(404, 405);
@@ -44,8 +48,10 @@ class HostPathsTest {
         }
         assertThat(backend.getRequestCount()).isZero();
         // the mounted paths still work
-        backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        backend.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
         assertThat(RawHttp.send(base, RawHttp.Req.post("/mcp", PING)).status).isEqualTo(200);
         assertThat(RawHttp.send(base, new RawHttp.Req("GET", "/health")).status).isEqualTo(200);
     }
@@ -84,8 +90,10 @@ class HostPathsTest {
 
     private Gateway gateway() {
         return Gateway.builder()
-                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                        .backend(Backend.of("a", backend.url("/mcp").toString())).build())
+                .pool(BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.of("a", backend.url("/mcp").toString()))
+                        .build())
                 .build();
     }
 }

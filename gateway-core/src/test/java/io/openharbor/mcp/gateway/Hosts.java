@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway;
 
-import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -31,7 +31,10 @@ final class Hosts {
         void close();
     }
 
-    enum Kind { JDK, JETTY }
+    enum Kind {
+        JDK,
+        JETTY
+    }
 
     static Host start(Kind kind, Gateway gateway) throws Exception {
         return kind == Kind.JDK ? jdk(gateway) : jetty(gateway);
@@ -48,15 +51,18 @@ final class Hosts {
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
         return new Host() {
-            @Override public String url() {
+            @Override
+            public String url() {
                 return url;
             }
 
-            @Override public Gateway gateway() {
+            @Override
+            public Gateway gateway() {
                 return gateway;
             }
 
-            @Override public void close() {
+            @Override
+            public void close() {
                 server.stop(0);
                 executor.shutdownNow();
                 gateway.close();
@@ -79,15 +85,18 @@ final class Hosts {
         server.start();
         String url = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
         return new Host() {
-            @Override public String url() {
+            @Override
+            public String url() {
                 return url;
             }
 
-            @Override public Gateway gateway() {
+            @Override
+            public Gateway gateway() {
                 return gateway;
             }
 
-            @Override public void close() {
+            @Override
+            public void close() {
                 try {
                     server.stop();
                 } catch (Exception e) {

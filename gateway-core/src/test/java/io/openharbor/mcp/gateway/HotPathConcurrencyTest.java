@@ -52,8 +52,11 @@ class HotPathConcurrencyTest {
 
     private PoolRuntime pool(int backends, BackendPool.Builder b, GatewayListener listener) {
         for (int i = 0; i < backends; i++) b.backend(Backend.of("b" + i, "http://127.0.0.1:9/mcp" + i));
-        gateway = Gateway.builder().pool(b.healthCheck(HealthCheckPolicy.disabled()).build()).ticker(ticker)
-                .listener(listener).build();
+        gateway = Gateway.builder()
+                .pool(b.healthCheck(HealthCheckPolicy.disabled()).build())
+                .ticker(ticker)
+                .listener(listener)
+                .build();
         return gateway.poolRuntime;
     }
 
@@ -81,10 +84,26 @@ class HotPathConcurrencyTest {
                 Object s = failsafeState.get();
                 if (s != null && Thread.holdsLock(s)) held.add(what + " under Failsafe's state lock");
             }
-            @Override public void circuitStateChanged(Backend b, CircuitState s) { check("circuit " + s); }
-            @Override public void backendEjected(Backend b, Duration d, int n) { check("ejected"); }
-            @Override public void backendRestored(Backend b) { check("restored"); }
-            @Override public void panicModeChanged(String p, boolean on, int a, int t) { check("panic " + on); }
+
+            @Override
+            public void circuitStateChanged(Backend b, CircuitState s) {
+                check("circuit " + s);
+            }
+
+            @Override
+            public void backendEjected(Backend b, Duration d, int n) {
+                check("ejected");
+            }
+
+            @Override
+            public void backendRestored(Backend b) {
+                check("restored");
+            }
+
+            @Override
+            public void panicModeChanged(String p, boolean on, int a, int t) {
+                check("panic " + on);
+            }
         };
         PoolRuntime pool = pool(2, BackendPool.builder("p"), l);
         self.set(pool);
@@ -103,10 +122,13 @@ class HotPathConcurrencyTest {
     void theRetryBudgetTakesNoMonitorAndNeverOverspends() throws Exception {
         AtomicReference<RetryBudget> self = new AtomicReference<>();
         AtomicInteger underLock = new AtomicInteger();
-        RetryBudget budget = new RetryBudget(() -> {
-            if (self.get() != null && Thread.holdsLock(self.get())) underLock.incrementAndGet();
-            return 5_000_000_000L;
-        }, 0.2, 10);
+        RetryBudget budget = new RetryBudget(
+                () -> {
+                    if (self.get() != null && Thread.holdsLock(self.get())) underLock.incrementAndGet();
+                    return 5_000_000_000L;
+                },
+                0.2,
+                10);
         self.set(budget);
         for (int i = 0; i < 1000; i++) budget.onRequest();
         AtomicInteger granted = new AtomicInteger();
@@ -119,7 +141,9 @@ class HotPathConcurrencyTest {
         }
         for (Thread t : threads) t.join();
         assertThat(granted.get()).as("0.2 x 1000 requests + 10/s x 10 s").isEqualTo(300);
-        assertThat(underLock.get()).as("ticker reads under the budget's monitor").isZero();
+        assertThat(underLock.get())
+                .as("ticker reads under the budget's monitor")
+                .isZero();
     }
 
     @Test
@@ -162,13 +186,15 @@ class HotPathConcurrencyTest {
         br.recordLatency(10_000_000); // blended: ~19.5 ms
         ticker.release.countDown();
         reader.join();
-        assertThat(seen.get()).as("the old pair (~10 ms) or the new one (~19.5 ms), never 200 ms").isLessThan(50e6);
+        assertThat(seen.get())
+                .as("the old pair (~10 ms) or the new one (~19.5 ms), never 200 ms")
+                .isLessThan(50e6);
     }
 
     @Test
     void aBreakerThatJustOpenedIsNotHalfOpenedBeforeItsOpenPeriod() throws Exception {
-        PoolRuntime pool = pool(2, BackendPool.builder("p").outlierDetection(OutlierDetection.disabled()),
-                GatewayListener.NONE);
+        PoolRuntime pool =
+                pool(2, BackendPool.builder("p").outlierDetection(OutlierDetection.disabled()), GatewayListener.NONE);
         BackendRuntime br = pool.members().list[0];
         ticker.advance(Duration.ofHours(1));
         for (int i = 0; i < 4; i++) pool.recordOutcome(br, 0, 0, true);
@@ -185,11 +211,15 @@ class HotPathConcurrencyTest {
     void healthChangedRunsOutsideTheHealthCheckersLock() {
         AtomicReference<Object> checker = new AtomicReference<>();
         List<Boolean> held = new CopyOnWriteArrayList<>();
-        Gateway.Builder b = Gateway.builder().ticker(ticker)
-                .pool(BackendPool.builder("p").backend(Backend.of("a", "http://127.0.0.1:9/mcp"))
-                        .healthCheck(HealthCheckPolicy.defaults()).build())
+        Gateway.Builder b = Gateway.builder()
+                .ticker(ticker)
+                .pool(BackendPool.builder("p")
+                        .backend(Backend.of("a", "http://127.0.0.1:9/mcp"))
+                        .healthCheck(HealthCheckPolicy.defaults())
+                        .build())
                 .listener(new GatewayListener() {
-                    @Override public void healthChanged(Backend backend, boolean healthy, String reason) {
+                    @Override
+                    public void healthChanged(Backend backend, boolean healthy, String reason) {
                         held.add(Thread.holdsLock(checker.get()));
                     }
                 });

@@ -120,7 +120,8 @@ class Http1TransportTest {
 
     private static Outbound post(String json) {
         return new Outbound("POST", "q=2", null, json.getBytes(StandardCharsets.UTF_8), null, 2)
-                .header("Content-Type", "application/json").header("X-Name", "caf\u00e9");
+                .header("Content-Type", "application/json")
+                .header("X-Name", "caf\u00e9");
     }
 
     private static String body(Transport.Inbound in) throws IOException {
@@ -147,19 +148,25 @@ class Http1TransportTest {
             }
         }
         assertThat(connections).hasValue(1);
-        assertThat(requests.get(0)).startsWith("POST /mcp?fixed=1&q=2 HTTP/1.1\r\nHost: 127.0.0.1:")
-                .contains("\r\nContent-Type: application/json\r\n", "\r\nX-Name: caf\u00e9\r\n",
+        assertThat(requests.get(0))
+                .startsWith("POST /mcp?fixed=1&q=2 HTTP/1.1\r\nHost: 127.0.0.1:")
+                .contains(
+                        "\r\nContent-Type: application/json\r\n",
+                        "\r\nX-Name: caf\u00e9\r\n",
                         "\r\nContent-Length: 7\r\n\r\n{\"a\":0}")
-                .doesNotContainIgnoringCase("user-agent").doesNotContainIgnoringCase("connection:");
+                .doesNotContainIgnoringCase("user-agent")
+                .doesNotContainIgnoringCase("connection:");
     }
 
     @Test
     void readsChunkedBodiesSkipsInformationalAnswersAndKeepsTheConnection() throws Exception {
         URI url = backend((in, out, n) -> {
             while (readRequest(in) != null) {
-                write(out, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
-                        + "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + "5;ext=1\r\nevent\r\n3\r\n: x\r\n0\r\nTrailer: t\r\n\r\n");
+                write(
+                        out,
+                        "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+                                + "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "5;ext=1\r\nevent\r\n3\r\n: x\r\n0\r\nTrailer: t\r\n\r\n");
             }
         });
         try (Http1Transport t = transport(Duration.ofSeconds(2), 5_000)) {
@@ -184,15 +191,17 @@ class Http1TransportTest {
         open.add(delivered::countDown);
         URI url = backend((in, out, n) -> {
             readRequest(in);
-            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "8\r\nprogress");
+            write(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "8\r\nprogress");
             await(delivered);
             write(out, "\r\n6\r\nresult\r\n0\r\n\r\n");
         });
         try (Http1Transport t = transport(Duration.ofSeconds(2), 5_000)) {
             Transport.Inbound answer = route(t, url).attempt(post("{}")).execute();
-            java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> {
+            java.util.concurrent.CompletableFuture<String> first =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                         try {
                             return answer.body().readUtf8(8);
                         } catch (IOException e) {
@@ -210,8 +219,11 @@ class Http1TransportTest {
     void aBodyUntilCloseAndConnectionCloseAreNotReused() throws Exception {
         URI url = backend((in, out, n) -> {
             readRequest(in);
-            write(out, n == 1 ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na"
-                    : "HTTP/1.1 200 OK\r\n\r\nuntil the end");
+            write(
+                    out,
+                    n == 1
+                            ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na"
+                            : "HTTP/1.1 200 OK\r\n\r\nuntil the end");
         });
         try (Http1Transport t = transport(Duration.ofSeconds(2), 5_000)) {
             Transport.Route r = route(t, url);
@@ -296,8 +308,10 @@ class Http1TransportTest {
         open.add(release::countDown);
         URI url = backend((in, out, n) -> {
             readRequest(in);
-            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "6\r\ndata:1\r\n");
+            write(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "6\r\ndata:1\r\n");
             await(more);
             write(out, "6\r\ndata:2\r\n");
             await(release);
@@ -312,7 +326,8 @@ class Http1TransportTest {
             more.countDown();
             assertThat(answer.body().readUtf8(6)).isEqualTo("data:2");
             attempt.cancel();
-            assertThatThrownBy(() -> answer.body().readByte()).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> answer.body().readByte())
+                    .isInstanceOf(IOException.class)
                     .hasMessageContaining("Canceled");
             answer.close();
         }
@@ -352,7 +367,9 @@ class Http1TransportTest {
     private static void awaitWaiting(Http1Transport t) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (t.waitingWithDeadline() == 0) {
-            assertThat(System.nanoTime()).as("a connection waiting with a deadline").isLessThan(until);
+            assertThat(System.nanoTime())
+                    .as("a connection waiting with a deadline")
+                    .isLessThan(until);
             Thread.sleep(1);
         }
     }

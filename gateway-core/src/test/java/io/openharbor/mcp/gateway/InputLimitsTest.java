@@ -29,8 +29,9 @@ class InputLimitsTest {
         assertThat(f.send(RawHttp.Req.post("/mcp", nested(8))).status).isEqualTo(200);
         RawHttp.Answer deep = f.send(RawHttp.Req.post("/mcp", nested(9)));
         assertThat(deep.status).isEqualTo(400);
-        assertThat(deep.body).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":"
-                + "\"Invalid Request: JSON nested deeper than 10 levels\"}}");
+        assertThat(deep.body)
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":"
+                        + "\"Invalid Request: JSON nested deeper than 10 levels\"}}");
         assertThat(f.backendRequests()).isEqualTo(1);
     }
 
@@ -53,7 +54,8 @@ class InputLimitsTest {
             ok.replace("x".repeat(100), "x".repeat(101)),
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + "m".repeat(101) + "\"}",
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"" + "k".repeat(101) + "\":1}}",
-            "{\"jsonrpc\":\"2.0\",\"id\":\"" + "i".repeat(101) + "\",\"method\":\"ping\"}"}) {
+            "{\"jsonrpc\":\"2.0\",\"id\":\"" + "i".repeat(101) + "\",\"method\":\"ping\"}"
+        }) {
             RawHttp.Answer a = f.send(RawHttp.Req.post("/mcp", tooLong));
             assertThat(a.status).as(tooLong).isEqualTo(400);
             assertThat(a.body).contains("longer than 100 characters").contains("\"id\":null");
@@ -65,8 +67,8 @@ class InputLimitsTest {
     @ValueSource(strings = {"1.5", "{}", "[]", "true", "null", "1e3"})
     void requestIdsMustBeStringsOrIntegers(String id) throws Exception {
         f = new EdgeFixture(Hosts.Kind.JDK, b -> b);
-        RawHttp.Answer a = f.send(RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":" + id
-                + ",\"method\":\"ping\"}"));
+        RawHttp.Answer a =
+                f.send(RawHttp.Req.post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}"));
         assertThat(a.status).isEqualTo(400);
         assertThat(a.body).contains("-32600");
         assertThat(f.backendRequests()).isZero();

@@ -73,7 +73,8 @@ class KillUnderLoadTest {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             futures.add(clients.submit(() -> {
@@ -81,11 +82,13 @@ class KillUnderLoadTest {
                     String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":"
                             + "{\"name\":\"once\",\"arguments\":{}}}";
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
-                                .timeout(Duration.ofSeconds(20))
-                                .header("Content-Type", "application/json")
-                                .header("Accept", "application/json, text/event-stream")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse<String> r = http.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(20))
+                                        .header("Content-Type", "application/json")
+                                        .header("Accept", "application/json, text/event-stream")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         outcome.put(id, r.statusCode());
                     } catch (IOException | InterruptedException e) {
@@ -133,9 +136,10 @@ class KillUnderLoadTest {
                 failedNowhere++;
             }
         }
-        System.out.printf("kill under load: %d calls, %d kills: executed twice %d, lost %d, ok but not executed %d,"
-                + " failed while executing (in flight at a kill) %d, failed but executed nowhere %d%n", CALLS, KILLS,
-                twice, lost, okNotExecuted, failedExecuted, failedNowhere);
+        System.out.printf(
+                "kill under load: %d calls, %d kills: executed twice %d, lost %d, ok but not executed %d,"
+                        + " failed while executing (in flight at a kill) %d, failed but executed nowhere %d%n",
+                CALLS, KILLS, twice, lost, okNotExecuted, failedExecuted, failedNowhere);
         assertThat(twice).as("executed twice").isZero();
         assertThat(lost).as("lost (no answer)").isZero();
         assertThat(okNotExecuted).as("answered 200 but executed nowhere").isZero();
@@ -217,8 +221,9 @@ class KillUnderLoadTest {
                     if (dead) return; // killed while executing: no answer
                     byte[] answer = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"content\":[]}}")
                             .getBytes(StandardCharsets.UTF_8);
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                            + answer.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + answer.length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.write(answer);
                     out.flush();
                 }

@@ -3,9 +3,9 @@ package io.openharbor.mcp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class McpPeekTest {
     private static McpPeek peek(String json) {
@@ -28,7 +28,8 @@ class McpPeekTest {
     @Test
     void serverDiscoverIsReadOnlyAndMayBeRetriedElsewhere() {
         // 2026-07-28's discovery request changes nothing on the server, as initialize did before it
-        assertThat(peek("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\"}").allReadOnly).isTrue();
+        assertThat(peek("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\"}").allReadOnly)
+                .isTrue();
     }
 
     @Test
@@ -43,26 +44,28 @@ class McpPeekTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}|OK",
-        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}|OK",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}|OK",
-        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-1,\"message\":\"x\"}}|OK",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"|PARSE_ERROR",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing|PARSE_ERROR",
-        "''|PARSE_ERROR",
-        "not json|PARSE_ERROR",
-        "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}|INVALID_REQUEST",
-        "{\"id\":1,\"method\":\"ping\"}|INVALID_REQUEST",
-        "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}|INVALID_REQUEST",
-        "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}|INVALID_REQUEST",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}|INVALID_REQUEST",
-        "{\"jsonrpc\":\"2.0\",\"id\":1}|INVALID_REQUEST",
-        "[]|INVALID_REQUEST",
-        "[1,2]|INVALID_REQUEST",
-        "\"just a string\"|INVALID_REQUEST",
-        "42|INVALID_REQUEST",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}|OK",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}|OK",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}|OK",
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-1,\"message\":\"x\"}}|OK",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"|PARSE_ERROR",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} trailing|PARSE_ERROR",
+                "''|PARSE_ERROR",
+                "not json|PARSE_ERROR",
+                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}|INVALID_REQUEST",
+                "{\"id\":1,\"method\":\"ping\"}|INVALID_REQUEST",
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}|INVALID_REQUEST",
+                "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}|INVALID_REQUEST",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}|INVALID_REQUEST",
+                "{\"jsonrpc\":\"2.0\",\"id\":1}|INVALID_REQUEST",
+                "[]|INVALID_REQUEST",
+                "[1,2]|INVALID_REQUEST",
+                "\"just a string\"|INVALID_REQUEST",
+                "42|INVALID_REQUEST",
+            })
     void classifiesBodies(String json, String expected) {
         McpPeek p = peek(json);
         assertThat(p.problem == null ? "OK" : p.problem.name()).isEqualTo(expected);

@@ -39,8 +39,10 @@ class MembershipTest {
 
     /** Every id any backend received, with how often: a duplicated request would show as 2. */
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+
     private final List<FakeBackend> backends = new ArrayList<>();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Hosts.Host host;
 
     /** A tiny MCP-ish server: answers each request with its id and its own name; "hold" requests wait on a latch. */
@@ -72,7 +74,8 @@ class MembershipTest {
                     ex.getResponseHeaders().add("Mcp-Session-Id", "session-of-" + name);
                 }
                 byte[] answer = ("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"result\":{\"backend\":\"" + name
-                        + "\"}}").getBytes(StandardCharsets.UTF_8);
+                                + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, answer.length);
                 try (OutputStream out = ex.getResponseBody()) {
@@ -129,8 +132,8 @@ class MembershipTest {
     }
 
     private static String call(String id, String extra) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"t\""
-                + extra + "}}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"t\"" + extra
+                + "}}";
     }
 
     @ParameterizedTest
@@ -184,27 +187,38 @@ class MembershipTest {
             }
             assertThat(halfway.await(20, TimeUnit.SECONDS)).isTrue();
             int aBefore = a.requests.get();
-            int inFlightOnA = gw.poolRuntime.members().byName.get("a").inFlight.get(); // the held one, and load that already picked a
+            int inFlightOnA = gw.poolRuntime
+                    .members()
+                    .byName
+                    .get("a")
+                    .inFlight
+                    .get(); // the held one, and load that already picked a
             var drained = gw.drainBackend("a", Duration.ofSeconds(30));
             gw.addBackend(d.backend());
-            assertThat(gw.health().backends()).filteredOn(h -> h.name().equals("a"))
-                    .singleElement().satisfies(h -> {
+            assertThat(gw.health().backends())
+                    .filteredOn(h -> h.name().equals("a"))
+                    .singleElement()
+                    .satisfies(h -> {
                         assertThat(h.draining()).isTrue();
                         assertThat(h.available()).isFalse();
                         assertThat(h.inFlight()).isPositive();
                     });
             assertThat(gw.drainBackend("a", Duration.ofSeconds(30)).isDone())
-                    .as("a drain in progress is returned again, still waiting for the held request").isFalse();
+                    .as("a drain in progress is returned again, still waiting for the held request")
+                    .isFalse();
 
             List<String> problems = new ArrayList<>();
             for (Future<List<String>> f : load) {
                 problems.addAll(f.get(60, TimeUnit.SECONDS));
             }
             assertThat(problems).isEmpty();
-            assertThat(a.requests.get() - aBefore).as("only requests already in flight reached the draining backend")
+            assertThat(a.requests.get() - aBefore)
+                    .as("only requests already in flight reached the draining backend")
                     .isLessThanOrEqualTo(inFlightOnA - 1);
             assertThat(d.requests.get()).as("the added backend took work").isPositive();
-            assertThat(drained.isDone()).as("the held request is still in flight").isFalse();
+            assertThat(drained.isDone())
+                    .as("the held request is still in flight")
+                    .isFalse();
 
             a.release.countDown();
             assertThat(held.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -212,11 +226,14 @@ class MembershipTest {
         } finally {
             clients.shutdownNow();
         }
-        assertThat(gw.health().backends()).extracting(HealthReport.BackendHealth::name)
+        assertThat(gw.health().backends())
+                .extracting(HealthReport.BackendHealth::name)
                 .containsExactly("b", "c", "d");
         assertThat(gw.pool().backends()).extracting(Backend::name).containsExactly("b", "c", "d");
-        assertThat(received.values()).allSatisfy(n -> assertThat(n.get()).as("no request reached a backend twice")
-                .isEqualTo(1));
+        assertThat(received.values())
+                .allSatisfy(n -> assertThat(n.get())
+                        .as("no request reached a backend twice")
+                        .isEqualTo(1));
         assertThat(received.keySet()).filteredOn(id -> id.startsWith("load-")).hasSize(8 * 60);
     }
 
@@ -231,16 +248,26 @@ class MembershipTest {
         // The balancer runs after the availability snapshot and before the bulkhead slot: the exact window in which
         // a drain can find the backend idle, remove it, and still be picked.
         LoadBalancer drainingWhilePicking = (candidates, ctx) -> {
-            Backend first = candidates.stream().filter(x -> x.name().equals("a")).findFirst().orElse(candidates.get(0));
+            Backend first = candidates.stream()
+                    .filter(x -> x.name().equals("a"))
+                    .findFirst()
+                    .orElse(candidates.get(0));
             if (first.name().equals("a") && once.compareAndSet(false, true)) {
-                assertThat(self[0].drainBackend("a", Duration.ofSeconds(5))).as("a was idle: removed at once")
+                assertThat(self[0].drainBackend("a", Duration.ofSeconds(5)))
+                        .as("a was idle: removed at once")
                         .isCompleted();
             }
             return first;
         };
-        Gateway gw = Gateway.builder().pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                .slowStart(Duration.ZERO).loadBalancer(drainingWhilePicking)
-                .backend(a.backend()).backend(b.backend()).build()).build();
+        Gateway gw = Gateway.builder()
+                .pool(BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .slowStart(Duration.ZERO)
+                        .loadBalancer(drainingWhilePicking)
+                        .backend(a.backend())
+                        .backend(b.backend())
+                        .build())
+                .build();
         self[0] = gw;
         host = Hosts.jdk(gw);
         HttpResponse<String> r = post(call("race", ""), null);
@@ -272,7 +299,10 @@ class MembershipTest {
         HttpResponse<String> again = post(init.replace("i1", "i2"), null);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).doesNotContain("\"backend\":\"" + owner + "\"");
-        assertThat(post(call("s3", ""), again.headers().firstValue("Mcp-Session-Id").orElseThrow()).statusCode())
+        assertThat(post(
+                                call("s3", ""),
+                                again.headers().firstValue("Mcp-Session-Id").orElseThrow())
+                        .statusCode())
                 .isEqualTo(200);
 
         // the same name may join again once the drain is over; the old session's token still finds no session there
@@ -306,11 +336,13 @@ class MembershipTest {
         assertThat(none.statusCode()).isEqualTo(503);
         assertThat(host.gateway().health().status()).isEqualTo(HealthReport.Status.UNHEALTHY);
 
-        assertThatThrownBy(() -> host.gateway().removeBackend("a")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> host.gateway().removeBackend("a"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no backend named 'a'");
         host.gateway().addBackend(b.backend());
         assertThatThrownBy(() -> host.gateway().addBackend(b.backend()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has a backend named 'b'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already has a backend named 'b'");
         assertThat(post(call("back", ""), null).statusCode()).isEqualTo(200);
         host.gateway().removeBackend("b");
         assertThat(host.gateway().pool().backends()).isEmpty();

@@ -10,22 +10,68 @@ final class PoolRoutes {
     private PoolRoutes() {}
 
     static final GatewayRequest REQUEST = new GatewayRequest() {
-        @Override public String httpMethod() { return "POST"; }
-        @Override public String rpcMethod() { return "tools/list"; }
-        @Override public String toolName() { return null; }
-        @Override public boolean isBatch() { return false; }
-        @Override public boolean hasSession() { return false; }
-        @Override public String header(String name) { return null; }
-        @Override public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
+        @Override
+        public String httpMethod() {
+            return "POST";
+        }
+
+        @Override
+        public String rpcMethod() {
+            return "tools/list";
+        }
+
+        @Override
+        public String toolName() {
+            return null;
+        }
+
+        @Override
+        public boolean isBatch() {
+            return false;
+        }
+
+        @Override
+        public boolean hasSession() {
+            return false;
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return new InetSocketAddress("127.0.0.1", 1);
+        }
     };
 
     static RoutingContext context(RandomGenerator random, GatewayRequest request) {
         return new RoutingContext() {
-            @Override public GatewayRequest request() { return request; }
-            @Override public int inFlight(Backend backend) { return 0; }
-            @Override public double latencyNanos(Backend backend) { return 0; }
-            @Override public double weight(Backend backend) { return backend.weight(); }
-            @Override public RandomGenerator random() { return random; }
+            @Override
+            public GatewayRequest request() {
+                return request;
+            }
+
+            @Override
+            public int inFlight(Backend backend) {
+                return 0;
+            }
+
+            @Override
+            public double latencyNanos(Backend backend) {
+                return 0;
+            }
+
+            @Override
+            public double weight(Backend backend) {
+                return backend.weight();
+            }
+
+            @Override
+            public RandomGenerator random() {
+                return random;
+            }
         };
     }
 
@@ -35,7 +81,10 @@ final class PoolRoutes {
         RoutingContext ctx = context(new java.util.SplittableRandom(42), REQUEST);
         for (int i = 0; i < n; i++) {
             PoolRuntime.Snapshot s = gw.poolRuntime.snapshot();
-            out.add(gw.pool().loadBalancer().pick(gw.poolRuntime.routable(s), ctx).name());
+            out.add(gw.pool()
+                    .loadBalancer()
+                    .pick(gw.poolRuntime.routable(s), ctx)
+                    .name());
         }
         return out;
     }

@@ -1,8 +1,8 @@
 package io.openharbor.mcp.gateway;
 
-import io.openharbor.mcp.gateway.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +50,11 @@ class PoolStateTest {
         for (int i = 0; i < backends; i++) {
             settings.backend(Backend.of("b" + i, "http://127.0.0.1:9/mcp" + i));
         }
-        gateway = Gateway.builder().pool(settings.healthCheck(HealthCheckPolicy.disabled()).build())
-                .ticker(ticker).listener(listener).build();
+        gateway = Gateway.builder()
+                .pool(settings.healthCheck(HealthCheckPolicy.disabled()).build())
+                .ticker(ticker)
+                .listener(listener)
+                .build();
         return gateway.poolRuntime;
     }
 
@@ -63,7 +66,8 @@ class PoolStateTest {
 
     private static void fail(PoolRuntime pool, BackendRuntime br, int times, int status) {
         for (int i = 0; i < times; i++) {
-            assertThat(br.breaker == null || !br.breaker.isClosed() || br.breaker.tryAcquirePermit()).isTrue();
+            assertThat(br.breaker == null || !br.breaker.isClosed() || br.breaker.tryAcquirePermit())
+                    .isTrue();
             pool.recordOutcome(br, status, 1_000_000, true);
         }
     }
@@ -141,8 +145,13 @@ class PoolStateTest {
             ticker.advance(Duration.ofMillis(1));
             assertThat(names(pool)).as("back after %ss", seconds).contains("b0");
         }
-        assertThat(events).contains("b0 ejected 30s #1", "b0 ejected 60s #2", "b0 ejected 300s #10",
-                "b0 ejected 300s #11", "b0 restored");
+        assertThat(events)
+                .contains(
+                        "b0 ejected 30s #1",
+                        "b0 ejected 60s #2",
+                        "b0 ejected 300s #10",
+                        "b0 ejected 300s #11",
+                        "b0 restored");
     }
 
     @Test
@@ -167,12 +176,16 @@ class PoolStateTest {
         fail(ten, ten.members().list[0], 5, 0);
         fail(ten, ten.members().list[1], 5, 0);
         assertThat(ten.members().list[0].ejected).isTrue();
-        assertThat(ten.members().list[1].ejected).as("a second ejection would exceed 10 % of 10").isFalse();
+        assertThat(ten.members().list[1].ejected)
+                .as("a second ejection would exceed 10 % of 10")
+                .isFalse();
         gateway.close();
 
         PoolRuntime three = pool(3, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled()));
         fail(three, three.members().list[2], 5, 504);
-        assertThat(three.members().list[2].ejected).as("10 % of 3 rounds down, but one may always go").isTrue();
+        assertThat(three.members().list[2].ejected)
+                .as("10 % of 3 rounds down, but one may always go")
+                .isTrue();
         fail(three, three.members().list[1], 5, 504);
         assertThat(three.members().list[1].ejected).isFalse();
         assertThat(names(three)).containsExactly("b0", "b1");
@@ -181,8 +194,14 @@ class PoolStateTest {
 
     @Test
     void panicSpreadsOverAllBackendsWhenFewerThanHalfAreAvailable() throws Exception {
-        PoolRuntime pool = pool(4, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
-                .loadBalancer(LoadBalancer.roundRobin()).outlierDetection(OutlierDetection.builder().maxEjectionPercent(100).build()));
+        PoolRuntime pool = pool(
+                4,
+                BackendPool.builder("p")
+                        .circuitBreaker(CircuitBreakerPolicy.disabled())
+                        .loadBalancer(LoadBalancer.roundRobin())
+                        .outlierDetection(OutlierDetection.builder()
+                                .maxEjectionPercent(100)
+                                .build()));
         fail(pool, pool.members().list[0], 5, 0);
         fail(pool, pool.members().list[1], 5, 0);
         assertThat(pool.snapshot().panic).as("2 of 4 is not fewer than half").isFalse();
@@ -201,10 +220,15 @@ class PoolStateTest {
 
     @Test
     void slowStartRampsAReturningBackendsWeightFromTenPercent() {
-        PoolRuntime pool = pool(10, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
-                .slowStart(Duration.ofSeconds(30)));
+        PoolRuntime pool = pool(
+                10,
+                BackendPool.builder("p")
+                        .circuitBreaker(CircuitBreakerPolicy.disabled())
+                        .slowStart(Duration.ofSeconds(30)));
         BackendRuntime b0 = pool.members().list[0];
-        assertThat(b0.effectiveWeight()).as("backends present at start are not ramped").isEqualTo(1.0);
+        assertThat(b0.effectiveWeight())
+                .as("backends present at start are not ramped")
+                .isEqualTo(1.0);
         fail(pool, b0, 5, 0);
         ticker.advance(Duration.ofSeconds(30));
         names(pool); // restored
@@ -219,15 +243,20 @@ class PoolStateTest {
 
     @Test
     void slowStartShrinksTheShareRoundRobinGivesTheReturningBackend() {
-        PoolRuntime pool = pool(2, BackendPool.builder("p").circuitBreaker(CircuitBreakerPolicy.disabled())
-                .loadBalancer(LoadBalancer.roundRobin()).slowStart(Duration.ofSeconds(60)));
+        PoolRuntime pool = pool(
+                2,
+                BackendPool.builder("p")
+                        .circuitBreaker(CircuitBreakerPolicy.disabled())
+                        .loadBalancer(LoadBalancer.roundRobin())
+                        .slowStart(Duration.ofSeconds(60)));
         fail(pool, pool.members().list[0], 5, 0);
         ticker.advance(Duration.ofSeconds(30));
         List<String> picks = PoolRoutes.pickMany(gateway, 110);
         long early = picks.stream().filter("b0"::equals).count();
         assertThat(early).as("about 10 of 110 at 10 %% weight").isBetween(9L, 11L);
         ticker.advance(Duration.ofSeconds(60));
-        long later = PoolRoutes.pickMany(gateway, 100).stream().filter("b0"::equals).count();
+        long later =
+                PoolRoutes.pickMany(gateway, 100).stream().filter("b0"::equals).count();
         assertThat(later).isEqualTo(50);
     }
 
@@ -241,12 +270,13 @@ class PoolStateTest {
         b.recordLatency(200_000_000);
         assertThat(b.latencyNanos()).as("a peak is taken at once").isEqualTo(200_000_000);
         ticker.advance(Duration.ofSeconds(10));
-        assertThat(b.latencyNanos()).as("decayed by e after tau").isCloseTo(200_000_000 / Math.E,
-                org.assertj.core.data.Offset.offset(1.0));
+        assertThat(b.latencyNanos())
+                .as("decayed by e after tau")
+                .isCloseTo(200_000_000 / Math.E, org.assertj.core.data.Offset.offset(1.0));
         b.recordLatency(10_000_000);
         // Finagle's blend: w = exp(-10 s / 10 s) of the old average, the rest from the new sample.
         double w = 1 / Math.E;
-        assertThat(b.latencyNanos()).isCloseTo(200_000_000 * w + 10_000_000 * (1 - w),
-                org.assertj.core.data.Offset.offset(1.0));
+        assertThat(b.latencyNanos())
+                .isCloseTo(200_000_000 * w + 10_000_000 * (1 - w), org.assertj.core.data.Offset.offset(1.0));
     }
 }

@@ -40,6 +40,7 @@ class ProxyTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     /** Released once per finished request: requestEnd runs after the client may already have read the answer. */
     private final java.util.concurrent.Semaphore ended = new java.util.concurrent.Semaphore(0);
+
     private final byte[] key = SessionTokens.randomKey(new java.security.SecureRandom());
     private final OkHttpClient client = new OkHttpClient.Builder()
             .retryOnConnectionFailure(false)
@@ -70,14 +71,16 @@ class ProxyTest {
 
         @Override
         public void requestEnd(GatewayRequest request, int status, Duration elapsed, Throwable failure) {
-            events.add("end " + status + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
+            events.add("end " + status
+                    + (failure == null ? "" : " " + failure.getClass().getSimpleName()));
             ended.release();
         }
     };
 
     private Gateway.Builder gateway(String... urls) {
         // Scripted backends answer only what a test queues: no health-check traffic, a predictable rotation.
-        BackendPool.Builder pool = BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+        BackendPool.Builder pool = BackendPool.builder("p")
+                .healthCheck(HealthCheckPolicy.disabled())
                 .loadBalancer(LoadBalancer.roundRobin());
         char name = 'a';
         for (String url : urls) {
@@ -87,7 +90,9 @@ class ProxyTest {
     }
 
     private void awaitRequestEnd() throws InterruptedException {
-        assertThat(ended.tryAcquire(10, TimeUnit.SECONDS)).as("requestEnd reported").isTrue();
+        assertThat(ended.tryAcquire(10, TimeUnit.SECONDS))
+                .as("requestEnd reported")
+                .isTrue();
     }
 
     private String start(Gateway.Builder builder) throws Exception {
@@ -106,7 +111,10 @@ class ProxyTest {
     }
 
     private static MockResponse json(String body) {
-        return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     // ---- headers ----
@@ -175,7 +183,8 @@ class ProxyTest {
         a.enqueue(new MockResponse.Builder().code(202).build());
         String url = start(gateway(a.url("/mcp").toString()));
         try (Response r = client.newCall(post(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
-                .build()).execute()) {
+                        .build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(202);
             assertThat(r.body().bytes()).isEmpty();
         }
@@ -185,7 +194,8 @@ class ProxyTest {
     void batchReachesTheBackendIntactAndOnce() throws Exception {
         String batch = "[ {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},\n"
                 + "  {\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}, {\"jsonrpc\":\"2.0\",\"id\":\"z\",\"method\":\"ping\"} ]";
-        a.enqueue(json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}},{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"result\":{}}]"));
+        a.enqueue(json(
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}},{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"result\":{}}]"));
         String url = start(gateway(a.url("/mcp").toString()));
         try (Response r = client.newCall(post(url, batch).build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
@@ -198,28 +208,44 @@ class ProxyTest {
     @Test
     void sseWithASessionIsRelayedByteForByteWithItsEventIdsSealed() throws Exception {
         // The backend's event ids embed its session id, as some servers' do: the client must see neither.
-        String sse = "id: up-1_e1\ndata: \n\nevent: message\nid: up-1_e2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n"
-                + "retry: 1000\r\nid: up-1_e3\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\r\n\r\n";
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .chunkedBody(new Buffer().writeUtf8(sse), 7).build());
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body("id: up-1_e4\ndata: {}\n\n").build());
+        String sse =
+                "id: up-1_e1\ndata: \n\nevent: message\nid: up-1_e2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n"
+                        + "retry: 1000\r\nid: up-1_e3\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\r\n\r\n";
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .chunkedBody(new Buffer().writeUtf8(sse), 7)
+                .build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body("id: up-1_e4\ndata: {}\n\n")
+                .build());
         String url = start(gateway(a.url("/mcp").toString()));
         String token = initialize(url);
         String body;
-        try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", token).build()).execute()) {
+        try (Response r = client.newCall(
+                        post(url, CALL).header("Mcp-Session-Id", token).build())
+                .execute()) {
             assertThat(r.header("Content-Type")).isEqualTo("text/event-stream");
             body = r.body().string();
         }
         assertThat(body).doesNotContain("up-1");
         // every byte but the id values as the backend sent them
-        assertThat(body.replaceAll("id: [A-Za-z0-9_-]{40,}", "id: X")).isEqualTo(sse.replaceAll("id: up-1_e\\d", "id: X"));
+        assertThat(body.replaceAll("id: [A-Za-z0-9_-]{40,}", "id: X"))
+                .isEqualTo(sse.replaceAll("id: up-1_e\\d", "id: X"));
         String sealed = body.split("\n", -1)[4].substring("id: ".length());
         // resumption on the session: the backend gets its own id back
-        Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
-                .header("Mcp-Session-Id", token).header("Last-Event-ID", sealed).get().build();
+        Request resume = new Request.Builder()
+                .url(url)
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", token)
+                .header("Last-Event-ID", sealed)
+                .get()
+                .build();
         try (Response r = client.newCall(resume).execute()) {
             assertThat(r.body().string()).startsWith("id: ").doesNotContain("up-1");
         }
@@ -232,15 +258,22 @@ class ProxyTest {
 
     @Test
     void aBackendErrorNamingItsSessionIdNamesTheClientsTokenInstead() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-7f3a").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-7f3a")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .build());
-        a.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+        a.enqueue(new MockResponse.Builder()
+                .code(404)
+                .addHeader("Content-Type", "application/json")
                 .body("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32001,\"message\":\"Session not found:"
-                        + " up-7f3a\"}}").build());
+                        + " up-7f3a\"}}")
+                .build());
         String url = start(gateway(a.url("/mcp").toString()));
         String token = initialize(url);
-        try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", token).build()).execute()) {
+        try (Response r = client.newCall(
+                        post(url, CALL).header("Mcp-Session-Id", token).build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(404);
             String body = r.body().string();
             assertThat(body).doesNotContain("up-7f3a").contains("Session not found: " + token);
@@ -249,25 +282,40 @@ class ProxyTest {
 
     @Test
     void sessionlessSseEventIdsNameTheirBackendSoResumptionFindsIt() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body("id: s1-1\ndata: \n\nid:s1-2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n").build());
-        b.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body("data: never used\n\n").build());
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body("id: s1-3\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body("id: s1-1\ndata: \n\nid:s1-2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n")
+                .build());
+        b.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body("data: never used\n\n")
+                .build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body("id: s1-3\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n")
+                .build());
         String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         String body;
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
             body = r.body().string();
         }
-        assertThat(body).matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: \n\nid: [A-Za-z0-9_-]{40,}\ndata: .*")
-                .doesNotContain("s1-1").doesNotContain("s1-2");
+        assertThat(body)
+                .matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: \n\nid: [A-Za-z0-9_-]{40,}\ndata: .*")
+                .doesNotContain("s1-1")
+                .doesNotContain("s1-2");
         String lastId = body.split("\n", -1)[3].substring("id: ".length());
         // Round robin would send the next request to b; the Last-Event-ID sends it back to a, with a's own id.
-        Request resume = new Request.Builder().url(url).header("Accept", "text/event-stream")
-                .header("Last-Event-ID", lastId).get().build();
+        Request resume = new Request.Builder()
+                .url(url)
+                .header("Accept", "text/event-stream")
+                .header("Last-Event-ID", lastId)
+                .get()
+                .build();
         try (Response r = client.newCall(resume).execute()) {
-            assertThat(r.body().string()).startsWith("id: ").doesNotContain("s1-3").contains("\ndata: {\"jsonrpc\"");
+            assertThat(r.body().string())
+                    .startsWith("id: ")
+                    .doesNotContain("s1-3")
+                    .contains("\ndata: {\"jsonrpc\"");
         }
         a.takeRequest(5, TimeUnit.SECONDS);
         RecordedRequest resumed = a.takeRequest(5, TimeUnit.SECONDS);
@@ -290,16 +338,24 @@ class ProxyTest {
 
     @Test
     void sessionTokenPinsTheBackendAndCarriesTheUpstreamId() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
         for (int i = 0; i < 3; i++) {
-            a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                    .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}").build());
+            a.enqueue(new MockResponse.Builder()
+                    .addHeader("Content-Type", "application/json")
+                    .addHeader("Mcp-Session-Id", "up-1")
+                    .body("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}")
+                    .build());
         }
         String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         String token = initialize(url);
         for (int i = 0; i < 3; i++) {
-            try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", token).build()).execute()) {
+            try (Response r = client.newCall(
+                            post(url, CALL).header("Mcp-Session-Id", token).build())
+                    .execute()) {
                 assertThat(r.code()).isEqualTo(200);
                 // A backend that echoes its session id on every answer: the client keeps seeing its own token.
                 assertThat(r.header("Mcp-Session-Id")).isEqualTo(token);
@@ -307,28 +363,43 @@ class ProxyTest {
         }
         a.takeRequest(5, TimeUnit.SECONDS);
         for (int i = 0; i < 3; i++) {
-            assertThat(a.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Mcp-Session-Id")).isEqualTo("up-1");
+            assertThat(a.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Mcp-Session-Id"))
+                    .isEqualTo("up-1");
         }
         assertThat(b.getRequestCount()).isZero();
     }
 
     @Test
     void getStreamAndDeleteOfASessionGoToItsBackendWithTheUpstreamId() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body("id: 9\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body("id: 9\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n")
+                .build());
         a.enqueue(new MockResponse.Builder().code(200).build());
         String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         String token = initialize(url);
-        Request get = new Request.Builder().url(url).header("Accept", "text/event-stream")
-                .header("Mcp-Session-Id", token).header("Last-Event-ID", "8").get().build();
+        Request get = new Request.Builder()
+                .url(url)
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", token)
+                .header("Last-Event-ID", "8")
+                .get()
+                .build();
         try (Response r = client.newCall(get).execute()) {
             assertThat(r.code()).isEqualTo(200);
             // On a session's stream too the event ids are sealed: the client never sees the backend's own.
             assertThat(r.body().string()).matches("(?s)id: [A-Za-z0-9_-]{40,}\ndata: .*");
         }
-        Request delete = new Request.Builder().url(url).header("Mcp-Session-Id", token).delete().build();
+        Request delete = new Request.Builder()
+                .url(url)
+                .header("Mcp-Session-Id", token)
+                .delete()
+                .build();
         try (Response r = client.newCall(delete).execute()) {
             assertThat(r.code()).isEqualTo(200);
         }
@@ -345,32 +416,45 @@ class ProxyTest {
 
     @Test
     void aSecondGatewayWithTheSameKeyServesTheSession() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
         a.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}"));
         String first = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         String token = initialize(first);
-        try (Hosts.Host second = Hosts.jetty(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()).build())) {
-            try (Response r = client.newCall(post(second.url(), CALL).header("Mcp-Session-Id", token).build())
+        try (Hosts.Host second = Hosts.jetty(
+                gateway(a.url("/mcp").toString(), b.url("/mcp").toString()).build())) {
+            try (Response r = client.newCall(post(second.url(), CALL)
+                            .header("Mcp-Session-Id", token)
+                            .build())
                     .execute()) {
                 assertThat(r.code()).isEqualTo(200);
             }
         }
         a.takeRequest(5, TimeUnit.SECONDS);
-        assertThat(a.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Mcp-Session-Id")).isEqualTo("up-1");
+        assertThat(a.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Mcp-Session-Id"))
+                .isEqualTo("up-1");
         assertThat(b.getRequestCount()).isZero();
     }
 
     @Test
     void tokensOfAnotherKeyOrForgedOnesGet404AndReachNoBackend() throws Exception {
         String url = start(gateway(a.url("/mcp").toString()));
-        SessionTokens otherKey = new SessionTokens(List.of(SessionTokens.randomKey(new java.security.SecureRandom())),
-                java.time.Clock.systemUTC(), Duration.ofHours(1), new java.security.SecureRandom());
+        SessionTokens otherKey = new SessionTokens(
+                List.of(SessionTokens.randomKey(new java.security.SecureRandom())),
+                java.time.Clock.systemUTC(),
+                Duration.ofHours(1),
+                new java.security.SecureRandom());
         for (String token : List.of("forged", otherKey.encode("p", "a", "up", ""))) {
-            try (Response r = client.newCall(post(url, PING).header("Mcp-Session-Id", token).build()).execute()) {
+            try (Response r = client.newCall(
+                            post(url, PING).header("Mcp-Session-Id", token).build())
+                    .execute()) {
                 assertThat(r.code()).isEqualTo(404);
                 assertThat(r.body().string())
-                        .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
+                        .isEqualTo(
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
             }
         }
         assertThat(a.getRequestCount()).isZero();
@@ -378,12 +462,14 @@ class ProxyTest {
 
     @Test
     void tokenPinnedToABackendThatIsGoneGets404() throws Exception {
-        SessionTokens sameKey = new SessionTokens(List.of(key), java.time.Clock.systemUTC(), Duration.ofHours(1),
-                new java.security.SecureRandom());
+        SessionTokens sameKey = new SessionTokens(
+                List.of(key), java.time.Clock.systemUTC(), Duration.ofHours(1), new java.security.SecureRandom());
         String url = start(gateway(a.url("/mcp").toString()));
-        for (String token : List.of(sameKey.encode("p", "removed-replica", "up", ""),
-                sameKey.encode("other-pool", "a", "up", ""))) {
-            try (Response r = client.newCall(post(url, PING).header("Mcp-Session-Id", token).build()).execute()) {
+        for (String token : List.of(
+                sameKey.encode("p", "removed-replica", "up", ""), sameKey.encode("other-pool", "a", "up", ""))) {
+            try (Response r = client.newCall(
+                            post(url, PING).header("Mcp-Session-Id", token).build())
+                    .execute()) {
                 assertThat(r.code()).isEqualTo(404);
             }
         }
@@ -393,12 +479,17 @@ class ProxyTest {
     @Test
     void expiredTokenGets404() throws Exception {
         SessionTokensTest.MutableClock clock = new SessionTokensTest.MutableClock(java.time.Instant.now());
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .build());
         String url = start(gateway(a.url("/mcp").toString()).clock(clock).sessionTtl(Duration.ofMinutes(30)));
         String token = initialize(url);
         clock.advance(Duration.ofMinutes(31));
-        try (Response r = client.newCall(post(url, PING).header("Mcp-Session-Id", token).build()).execute()) {
+        try (Response r = client.newCall(
+                        post(url, PING).header("Mcp-Session-Id", token).build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(404);
         }
         assertThat(a.getRequestCount()).isEqualTo(1);
@@ -407,11 +498,13 @@ class ProxyTest {
     @Test
     void sessionWhoseBackendIsDownGets404SoTheClientReinitializes() throws Exception {
         String dead = deadUrl();
-        SessionTokens sameKey = new SessionTokens(List.of(key), java.time.Clock.systemUTC(), Duration.ofHours(1),
-                new java.security.SecureRandom());
+        SessionTokens sameKey = new SessionTokens(
+                List.of(key), java.time.Clock.systemUTC(), Duration.ofHours(1), new java.security.SecureRandom());
         String url = start(gateway(dead, a.url("/mcp").toString()));
-        try (Response r = client.newCall(post(url, CALL).header("Mcp-Session-Id", sameKey.encode("p", "a", "up", ""))
-                .build()).execute()) {
+        try (Response r = client.newCall(post(url, CALL)
+                        .header("Mcp-Session-Id", sameKey.encode("p", "a", "up", ""))
+                        .build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(404);
             assertThat(r.body().string()).contains("-32001");
         }
@@ -433,7 +526,9 @@ class ProxyTest {
 
     @Test
     void toolsCallIsNeverRetriedAfterTheConnectionDropped() throws Exception {
-        a.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+        a.enqueue(new MockResponse.Builder()
+                .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
         b.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}"));
         String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
@@ -447,7 +542,9 @@ class ProxyTest {
 
     @Test
     void readOnlyRequestIsRetriedWhenTheConnectionDroppedBeforeAnyAnswer() throws Exception {
-        a.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+        a.enqueue(new MockResponse.Builder()
+                .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
         b.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"tools\":[]}}"));
         String url = start(gateway(a.url("/mcp").toString(), b.url("/mcp").toString()));
         try (Response r = client.newCall(post(url, LIST).build()).execute()) {
@@ -483,7 +580,10 @@ class ProxyTest {
 
     @Test
     void backendTooSlowToAnswerMeans504() throws Exception {
-        a.enqueue(new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("{}").build());
+        a.enqueue(new MockResponse.Builder()
+                .headersDelay(5, TimeUnit.SECONDS)
+                .body("{}")
+                .build());
         String url = start(gateway(a.url("/mcp").toString()).responseTimeout(Duration.ofMillis(300)));
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
             assertThat(r.code()).isEqualTo(504);
@@ -494,10 +594,12 @@ class ProxyTest {
 
     @Test
     void sseStreamSilentForLongerThanTheIdleTimeoutIsEnded() throws Exception {
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
                 .addHeader("Mcp-Session-Id", "up-1")
                 .body("id: 1\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n")
-                .bodyDelay(5, TimeUnit.SECONDS).build());
+                .bodyDelay(5, TimeUnit.SECONDS)
+                .build());
         String url = start(gateway(a.url("/mcp").toString()).streamIdleTimeout(Duration.ofMillis(300)));
         try (Response r = client.newCall(post(url, CALL).build()).execute()) {
             // The headers arrive; then the backend stays silent past the idle timeout and the gateway ends the stream.
@@ -513,9 +615,12 @@ class ProxyTest {
     void clientDisconnectClosesTheUpstreamCallAndIsNotRetried() throws Exception {
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 400; i++) many.append("data: {\"n\":").append(i).append("}\n\n");
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
                 .addHeader("Mcp-Session-Id", "up-1")
-                .body(many.toString()).throttleBody(64, 50, TimeUnit.MILLISECONDS).build());
+                .body(many.toString())
+                .throttleBody(64, 50, TimeUnit.MILLISECONDS)
+                .build());
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         host = Hosts.jdk(gateway(a.url("/mcp").toString(), b.url("/mcp").toString())
@@ -525,7 +630,8 @@ class ProxyTest {
                         failure.set(f);
                         ended.countDown();
                     }
-                }).build());
+                })
+                .build());
         Response r = client.newCall(post(host.url(), CALL).build()).execute();
         assertThat(r.body().source().readUtf8Line()).startsWith("data: {\"n\":0}");
         r.close();
@@ -548,30 +654,62 @@ class ProxyTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void badInputGetsTheRightStatusAndAJsonRpcErrorAndReachesNoBackend(Hosts.Kind kind) throws Exception {
-        host = Hosts.start(kind, gateway(a.url("/mcp").toString()).maxRequestBodyBytes(2048).build());
+        host = Hosts.start(
+                kind,
+                gateway(a.url("/mcp").toString()).maxRequestBodyBytes(2048).build());
         String url = host.url();
-        assertRejected(post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,").build(), 400,
+        assertRejected(
+                post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,").build(),
+                400,
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error");
-        assertRejected(post(url, "{\"id\":3,\"method\":\"ping\"}").build(), 400,
+        assertRejected(
+                post(url, "{\"id\":3,\"method\":\"ping\"}").build(),
+                400,
                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32600,\"message\":\"Invalid Request");
-        assertRejected(post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
-                + "x".repeat(4096) + "\"}}").build(), 413,
+        assertRejected(
+                post(
+                                url,
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                                        + "x".repeat(4096) + "\"}}")
+                        .build(),
+                413,
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Request body exceeds the limit of 2048 bytes");
-        assertRejected(new Request.Builder().url(url).header("Accept", ACCEPT)
-                .post(RequestBody.create(PING, MediaType.get("text/plain"))).build(), 415,
+        assertRejected(
+                new Request.Builder()
+                        .url(url)
+                        .header("Accept", ACCEPT)
+                        .post(RequestBody.create(PING, MediaType.get("text/plain")))
+                        .build(),
+                415,
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Unsupported Media Type");
-        assertRejected(new Request.Builder().url(url).header("Accept", "application/json")
-                .post(RequestBody.create(PING, JSON)).build(), 406,
+        assertRejected(
+                new Request.Builder()
+                        .url(url)
+                        .header("Accept", "application/json")
+                        .post(RequestBody.create(PING, JSON))
+                        .build(),
+                406,
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Not Acceptable");
-        assertRejected(new Request.Builder().url(url).header("Accept", "application/json").get().build(), 406,
+        assertRejected(
+                new Request.Builder()
+                        .url(url)
+                        .header("Accept", "application/json")
+                        .get()
+                        .build(),
+                406,
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600");
-        try (Response r = client.newCall(new Request.Builder().url(url).put(RequestBody.create(PING, JSON)).build())
+        try (Response r = client.newCall(new Request.Builder()
+                        .url(url)
+                        .put(RequestBody.create(PING, JSON))
+                        .build())
                 .execute()) {
             assertThat(r.code()).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, POST, DELETE");
             assertThat(r.body().string()).contains("-32600");
         }
-        assertRejected(post(url, PING).header("Mcp-Session-Id", "nope").build(), 404,
+        assertRejected(
+                post(url, PING).header("Mcp-Session-Id", "nope").build(),
+                404,
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001");
         assertThat(a.getRequestCount()).isZero();
     }
@@ -581,8 +719,14 @@ class ProxyTest {
         String url = start(gateway(a.url("/mcp").toString()).maxRequestBodyBytes(1024));
         byte[] big = new byte[64 * 1024];
         java.util.Arrays.fill(big, (byte) ' ');
-        assertRejected(new Request.Builder().url(url).header("Accept", ACCEPT)
-                .post(RequestBody.create(big, JSON)).build(), 413, "{\"jsonrpc\":\"2.0\",\"id\":null");
+        assertRejected(
+                new Request.Builder()
+                        .url(url)
+                        .header("Accept", ACCEPT)
+                        .post(RequestBody.create(big, JSON))
+                        .build(),
+                413,
+                "{\"jsonrpc\":\"2.0\",\"id\":null");
         assertThat(a.getRequestCount()).isZero();
     }
 
@@ -591,8 +735,11 @@ class ProxyTest {
         a.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"));
         Backend stranger = Backend.of("stranger", "http://127.0.0.1:1/mcp");
         String url = start(Gateway.builder()
-                .pool(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled()).backend(Backend.of("a", a.url("/mcp").toString()))
-                        .loadBalancer((candidates, ctx) -> stranger).build())
+                .pool(BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .backend(Backend.of("a", a.url("/mcp").toString()))
+                        .loadBalancer((candidates, ctx) -> stranger)
+                        .build())
                 .listener(new GatewayListener() {
                     @Override
                     public void requestStart(GatewayRequest request) {

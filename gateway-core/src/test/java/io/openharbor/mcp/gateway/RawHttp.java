@@ -75,8 +75,10 @@ final class RawHttp {
 
         /** A POST as an MCP client sends it. */
         static Req post(String path, String json) {
-            return new Req("POST", path).header("Content-Type", "application/json")
-                    .header("Accept", "application/json, text/event-stream").body(json);
+            return new Req("POST", path)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .body(json);
         }
 
         byte[] bytes(int port, boolean withHost) {
@@ -90,7 +92,8 @@ final class RawHttp {
             for (String[] h : headers) {
                 sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
             }
-            if (body != null && contentLength) sb.append("Content-Length: ").append(body.length).append("\r\n");
+            if (body != null && contentLength)
+                sb.append("Content-Length: ").append(body.length).append("\r\n");
             sb.append("Connection: close\r\n\r\n");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 
 /** The SSE relay that seals event ids: correct at every split of the input, linear and bounded on huge lines. */
 class RelayTest {
-    private static final String IN = "id: 1\ndata: x\n\nid:2\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n"
-            + "data: {\"id\":3}\n\n";
-    private static final String OUT = "id: <1>\ndata: x\n\nid: <2>\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n"
-            + "data: {\"id\":3}\n\n";
+    private static final String IN =
+            "id: 1\ndata: x\n\nid:2\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n" + "data: {\"id\":3}\n\n";
+    private static final String OUT =
+            "id: <1>\ndata: x\n\nid: <2>\r\ndata: y\r\n\r\nid:\n\n: note\nidle: no\nid: \n" + "data: {\"id\":3}\n\n";
 
     @Test
     void tagsIdFieldsAndCopiesEverythingElseVerbatim() throws IOException {
-        assertThat(relay(IN.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE).output).isEqualTo(OUT);
+        assertThat(relay(IN.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE).output)
+                .isEqualTo(OUT);
     }
 
     @Test
@@ -87,8 +88,8 @@ class RelayTest {
         };
         self[0] = Okio.buffer(source);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Relay.copySseSealingIds(self[0], out, (id, off, len) -> "<" + new String(id, off, len, StandardCharsets.UTF_8)
-                + ">");
+        Relay.copySseSealingIds(
+                self[0], out, (id, off, len) -> "<" + new String(id, off, len, StandardCharsets.UTF_8) + ">");
         r.output = out.toString(StandardCharsets.UTF_8);
         return r;
     }

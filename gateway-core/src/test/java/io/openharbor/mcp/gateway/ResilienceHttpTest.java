@@ -39,8 +39,10 @@ class ResilienceHttpTest {
     private final List<MockWebServer> servers = new ArrayList<>();
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false)
-            .readTimeout(Duration.ofSeconds(20)).build();
+    private final OkHttpClient client = new OkHttpClient.Builder()
+            .retryOnConnectionFailure(false)
+            .readTimeout(Duration.ofSeconds(20))
+            .build();
     private Hosts.Host host;
 
     private final GatewayListener listener = new GatewayListener() {
@@ -81,8 +83,11 @@ class ResilienceHttpTest {
             @Override
             public MockResponse dispatch(RecordedRequest r) {
                 served.get(name).incrementAndGet();
-                return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
-                        .body("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"from\":\"" + name + "\"}}").build();
+                return new MockResponse.Builder()
+                        .code(code)
+                        .addHeader("Content-Type", "application/json")
+                        .body("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"from\":\"" + name + "\"}}")
+                        .build();
             }
         });
         s.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -91,7 +96,8 @@ class ResilienceHttpTest {
     }
 
     private BackendPool.Builder pool() {
-        return BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
+        return BackendPool.builder("p")
+                .healthCheck(HealthCheckPolicy.disabled())
                 .loadBalancer(LoadBalancer.roundRobin());
     }
 
@@ -101,8 +107,12 @@ class ResilienceHttpTest {
     }
 
     private Response post(String url, String body) throws IOException {
-        return client.newCall(new Request.Builder().url(url).header("Accept", ACCEPT)
-                .post(RequestBody.create(body, JSON)).build()).execute();
+        return client.newCall(new Request.Builder()
+                        .url(url)
+                        .header("Accept", ACCEPT)
+                        .post(RequestBody.create(body, JSON))
+                        .build())
+                .execute();
     }
 
     @Test
@@ -110,9 +120,11 @@ class ResilienceHttpTest {
         MockWebServer a = backend("a", 200);
         MockWebServer b = backend("b", 200);
         MockWebServer c = backend("c", 200);
-        String url = start(pool().backend(Backend.of("a", a.url("/mcp").toString()))
-                .backend(Backend.of("b", b.url("/mcp").toString()))
-                .backend(Backend.of("c", c.url("/mcp").toString())), Gateway.builder());
+        String url = start(
+                pool().backend(Backend.of("a", a.url("/mcp").toString()))
+                        .backend(Backend.of("b", b.url("/mcp").toString()))
+                        .backend(Backend.of("c", c.url("/mcp").toString())),
+                Gateway.builder());
         for (int i = 0; i < 30; i++) {
             try (Response r = post(url, i % 2 == 0 ? LIST : CALL)) {
                 assertThat(r.code()).isEqualTo(200);
@@ -141,15 +153,19 @@ class ResilienceHttpTest {
     void aBackendAnswering500OpensItsCircuitAndTrafficMovesAway() throws Exception {
         MockWebServer a = backend("a", 500);
         MockWebServer b = backend("b", 200);
-        String url = start(pool().backend(Backend.of("a", a.url("/mcp").toString()))
-                .backend(Backend.of("b", b.url("/mcp").toString())), Gateway.builder());
+        String url = start(
+                pool().backend(Backend.of("a", a.url("/mcp").toString()))
+                        .backend(Backend.of("b", b.url("/mcp").toString())),
+                Gateway.builder());
         int errors = 0;
         for (int i = 0; i < 30; i++) {
             try (Response r = post(url, CALL)) {
                 if (r.code() == 500) errors++;
             }
         }
-        assertThat(errors).as("the backend's own 500s are relayed, five of them").isEqualTo(5);
+        assertThat(errors)
+                .as("the backend's own 500s are relayed, five of them")
+                .isEqualTo(5);
         assertThat(served.get("a").get()).isEqualTo(5);
         assertThat(events).contains("a OPEN").doesNotContain("a ejected"); // 500 is not a gateway-side failure
     }
@@ -166,16 +182,22 @@ class ResilienceHttpTest {
                 served.get("slow").incrementAndGet();
                 holding.countDown();
                 release.await(20, TimeUnit.SECONDS);
-                return new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{}").build();
+                return new MockResponse.Builder()
+                        .addHeader("Content-Type", "application/json")
+                        .body("{}")
+                        .build();
             }
         });
         slow.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(slow);
-        String url = start(pool().backend(Backend.builder("slow", slow.url("/mcp").uri()).maxConnections(1).build()),
+        String url = start(
+                pool().backend(Backend.builder("slow", slow.url("/mcp").uri())
+                        .maxConnections(1)
+                        .build()),
                 Gateway.builder());
 
-        java.util.concurrent.CompletableFuture<Integer> first = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
+        java.util.concurrent.CompletableFuture<Integer> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try (Response r = post(url, CALL)) {
                         return r.code();
                     } catch (IOException e) {
@@ -188,7 +210,9 @@ class ResilienceHttpTest {
             assertThat(r.header("Retry-After")).isEqualTo("1");
             assertThat(r.body().string()).contains("\"id\":7", "-32010", "connection limit");
         }
-        assertThat(first).as("the 503 came while the first request is still held").isNotDone();
+        assertThat(first)
+                .as("the 503 came while the first request is still held")
+                .isNotDone();
         assertThat(served.get("slow").get()).isEqualTo(1);
         assertThat(events).contains("rejected BULKHEAD_FULL");
         release.countDown();
@@ -205,14 +229,21 @@ class ResilienceHttpTest {
             public MockResponse dispatch(RecordedRequest r) throws InterruptedException {
                 holding.countDown();
                 release.await(20, TimeUnit.SECONDS);
-                return new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{}").build();
+                return new MockResponse.Builder()
+                        .addHeader("Content-Type", "application/json")
+                        .body("{}")
+                        .build();
             }
         });
         slow.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(slow);
         MockWebServer b = backend("b", 200);
-        String url = start(pool().backend(Backend.builder("slow", slow.url("/mcp").uri()).maxConnections(1).build())
-                .backend(Backend.of("b", b.url("/mcp").toString())), Gateway.builder());
+        String url = start(
+                pool().backend(Backend.builder("slow", slow.url("/mcp").uri())
+                                .maxConnections(1)
+                                .build())
+                        .backend(Backend.of("b", b.url("/mcp").toString())),
+                Gateway.builder());
         var first = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try (Response r = post(url, CALL)) {
                 assertThat(r.code()).isEqualTo(200);
@@ -234,11 +265,15 @@ class ResilienceHttpTest {
     @Test
     void aJsonAnswerLateBeyondTheRequestTimeoutIs504() throws Exception {
         MockWebServer a = new MockWebServer();
-        a.enqueue(new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS)
-                .addHeader("Content-Type", "application/json").body("{}").build());
+        a.enqueue(new MockResponse.Builder()
+                .headersDelay(3, TimeUnit.SECONDS)
+                .addHeader("Content-Type", "application/json")
+                .body("{}")
+                .build());
         a.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(a);
-        String url = start(pool().backend(Backend.of("a", a.url("/mcp").toString())),
+        String url = start(
+                pool().backend(Backend.of("a", a.url("/mcp").toString())),
                 Gateway.builder().requestTimeout(Duration.ofMillis(300)));
         try (Response r = post(url, CALL)) {
             assertThat(r.code()).isEqualTo(504);
@@ -252,16 +287,22 @@ class ResilienceHttpTest {
         StringBuilder events = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             events.append("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
-                    + "\"params\":{\"progress\":").append(i).append("}}\n\n");
+                            + "\"params\":{\"progress\":")
+                    .append(i)
+                    .append("}}\n\n");
         }
         String sse = events + "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n";
         int perEvent = sse.length() / 7 + 1;
         // About 100 ms between events, 700 ms in all: well past the 250 ms whole-request limit.
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(sse)
-                .throttleBody(perEvent, 100, TimeUnit.MILLISECONDS).build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body(sse)
+                .throttleBody(perEvent, 100, TimeUnit.MILLISECONDS)
+                .build());
         a.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(a);
-        String url = start(pool().backend(Backend.of("a", a.url("/mcp").toString())),
+        String url = start(
+                pool().backend(Backend.of("a", a.url("/mcp").toString())),
                 Gateway.builder().requestTimeout(Duration.ofMillis(250)));
         try (Response r = post(url, CALL)) {
             assertThat(r.code()).isEqualTo(200);
@@ -273,10 +314,16 @@ class ResilienceHttpTest {
     void h2cPriorKnowledgeSpeaksHttp2ToTheBackend() throws Exception {
         MockWebServer a = new MockWebServer();
         a.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{\"ok\":1}").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body("{\"ok\":1}")
+                .build());
         a.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(a);
-        String url = start(pool().backend(Backend.builder("a", a.url("/mcp").uri()).h2cPriorKnowledge(true).build()),
+        String url = start(
+                pool().backend(Backend.builder("a", a.url("/mcp").uri())
+                        .h2cPriorKnowledge(true)
+                        .build()),
                 Gateway.builder());
         try (Response r = post(url, CALL)) {
             assertThat(r.code()).isEqualTo(200);
@@ -290,14 +337,20 @@ class ResilienceHttpTest {
     @Test
     void aSessionWhoseBackendCircuitIsOpenGets404() throws Exception {
         MockWebServer a = new MockWebServer();
-        a.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .addHeader("Mcp-Session-Id", "up-1").body("{}").build());
+        a.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("Mcp-Session-Id", "up-1")
+                .body("{}")
+                .build());
         a.start(InetAddress.getByName("127.0.0.1"), 0);
         servers.add(a);
         MockWebServer b = backend("b", 200);
-        String url = start(BackendPool.builder("p").healthCheck(HealthCheckPolicy.disabled())
-                .loadBalancer((list, ctx) -> list.get(0))
-                .backend(Backend.of("a", a.url("/mcp").toString())).backend(Backend.of("b", b.url("/mcp").toString())),
+        String url = start(
+                BackendPool.builder("p")
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .loadBalancer((list, ctx) -> list.get(0))
+                        .backend(Backend.of("a", a.url("/mcp").toString()))
+                        .backend(Backend.of("b", b.url("/mcp").toString())),
                 Gateway.builder());
         String token;
         try (Response r = post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}")) {
@@ -305,8 +358,13 @@ class ResilienceHttpTest {
         }
         BackendRuntime ar = host.gateway().poolRuntime.members().list[0];
         ar.breaker.open();
-        try (Response r = client.newCall(new Request.Builder().url(url).header("Accept", ACCEPT)
-                .header("Mcp-Session-Id", token).post(RequestBody.create(CALL, JSON)).build()).execute()) {
+        try (Response r = client.newCall(new Request.Builder()
+                        .url(url)
+                        .header("Accept", ACCEPT)
+                        .header("Mcp-Session-Id", token)
+                        .post(RequestBody.create(CALL, JSON))
+                        .build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(404);
             assertThat(r.body().string()).contains("-32001");
         }
@@ -316,7 +374,9 @@ class ResilienceHttpTest {
     @Test
     void aPoolInPanicCanFailFast() throws Exception {
         MockWebServer a = backend("a", 200);
-        String url = start(pool().failFastInPanic(true).backend(Backend.of("a", a.url("/mcp").toString())),
+        String url = start(
+                pool().failFastInPanic(true)
+                        .backend(Backend.of("a", a.url("/mcp").toString())),
                 Gateway.builder());
         host.gateway().poolRuntime.members().list[0].breaker.open();
         try (Response r = post(url, CALL)) {
@@ -332,8 +392,10 @@ class ResilienceHttpTest {
         MockWebServer a = backend("a", 200);
         a.close(); // refuses connections
         MockWebServer b = backend("b", 200);
-        String url = start(pool().backend(Backend.of("a", a.url("/mcp").toString()))
-                .backend(Backend.of("b", b.url("/mcp").toString())), Gateway.builder().retryBudget(0, 0));
+        String url = start(
+                pool().backend(Backend.of("a", a.url("/mcp").toString()))
+                        .backend(Backend.of("b", b.url("/mcp").toString())),
+                Gateway.builder().retryBudget(0, 0));
         try (Response r = post(url, LIST)) {
             assertThat(r.code()).isEqualTo(502);
             assertThat(r.body().string()).contains("-32011");
@@ -346,26 +408,39 @@ class ResilienceHttpTest {
     @EnumSource(Hosts.Kind.class)
     void healthEndpointServesTheReportAnd503WhenNoBackendCanServe(Hosts.Kind kind) throws Exception {
         MockWebServer a = backend("a", 200);
-        Gateway gateway = Gateway.builder().pool(pool().backend(Backend.of("a", a.url("/mcp").toString())).build())
-                .serviceName("Tools Gateway").build();
+        Gateway gateway = Gateway.builder()
+                .pool(pool().backend(Backend.of("a", a.url("/mcp").toString())).build())
+                .serviceName("Tools Gateway")
+                .build();
         host = Hosts.start(kind, gateway);
         String healthUrl = host.url().replace("/mcp", "/health");
-        try (Response r = client.newCall(new Request.Builder().url(healthUrl).build()).execute()) {
+        try (Response r =
+                client.newCall(new Request.Builder().url(healthUrl).build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Content-Type")).isEqualTo("application/json");
             assertThat(r.header("Cache-Control")).isEqualTo("no-store");
-            assertThat(r.body().string()).startsWith("{\"status\":\"Healthy\",\"service\":\"Tools Gateway\",")
-                    .contains("{\"name\":\"a\",\"healthy\":true,\"lastCheck\":null,", "\"circuit\":\"closed\"",
-                            "\"inFlight\":0", "\"maxConnections\":100", "\"ejected\":false");
+            assertThat(r.body().string())
+                    .startsWith("{\"status\":\"Healthy\",\"service\":\"Tools Gateway\",")
+                    .contains(
+                            "{\"name\":\"a\",\"healthy\":true,\"lastCheck\":null,",
+                            "\"circuit\":\"closed\"",
+                            "\"inFlight\":0",
+                            "\"maxConnections\":100",
+                            "\"ejected\":false");
         }
         gateway.poolRuntime.members().list[0].breaker.open();
-        try (Response r = client.newCall(new Request.Builder().url(healthUrl).build()).execute()) {
+        try (Response r =
+                client.newCall(new Request.Builder().url(healthUrl).build()).execute()) {
             assertThat(r.code()).isEqualTo(503);
-            assertThat(r.body().string()).startsWith("{\"status\":\"Unhealthy\"").contains("\"circuit\":\"open\"",
-                    "\"panic\":true");
+            assertThat(r.body().string())
+                    .startsWith("{\"status\":\"Unhealthy\"")
+                    .contains("\"circuit\":\"open\"", "\"panic\":true");
         }
-        try (Response r = client.newCall(new Request.Builder().url(healthUrl)
-                .post(RequestBody.create("{}", JSON)).build()).execute()) {
+        try (Response r = client.newCall(new Request.Builder()
+                        .url(healthUrl)
+                        .post(RequestBody.create("{}", JSON))
+                        .build())
+                .execute()) {
             assertThat(r.code()).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
         }

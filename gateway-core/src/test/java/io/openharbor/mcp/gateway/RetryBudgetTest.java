@@ -1,8 +1,8 @@
 package io.openharbor.mcp.gateway;
 
-import io.openharbor.mcp.gateway.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,9 @@ class RetryBudgetTest {
     @Test
     void aFloorPerSecondLetsAQuietGatewayFailOver() {
         RetryBudget budget = new RetryBudget(ticker, 0.2, 10);
-        assertThat(retriesAllowed(budget, 1000)).as("10 per second over the 10 s window").isEqualTo(100);
+        assertThat(retriesAllowed(budget, 1000))
+                .as("10 per second over the 10 s window")
+                .isEqualTo(100);
     }
 
     @Test

@@ -60,7 +60,8 @@ class SessionTokensTest {
         SessionTokens t = tokens(keyA);
         for (String junk : List.of("", "abc", "not base64 !!", "A".repeat(5000), "AQAAAAA")) {
             assertThatThrownBy(() -> t.decode(junk, ""))
-                    .isInstanceOfSatisfying(SessionTokens.InvalidTokenException.class,
+                    .isInstanceOfSatisfying(
+                            SessionTokens.InvalidTokenException.class,
                             e -> assertThat(e.failure).isEqualTo(SessionTokens.Failure.MALFORMED));
         }
     }
@@ -73,7 +74,8 @@ class SessionTokensTest {
         assertThat(t.decode(token, "").backend).isEqualTo("b");
         clock.advance(Duration.ofMinutes(1));
         assertThatThrownBy(() -> t.decode(token, ""))
-                .isInstanceOfSatisfying(SessionTokens.InvalidTokenException.class,
+                .isInstanceOfSatisfying(
+                        SessionTokens.InvalidTokenException.class,
                         e -> assertThat(e.failure).isEqualTo(SessionTokens.Failure.EXPIRED));
     }
 
@@ -84,7 +86,8 @@ class SessionTokensTest {
         String token = t.encode("pool", "b", "up", "");
         clock.advance(Duration.ofHours(-2));
         assertThatThrownBy(() -> t.decode(token, ""))
-                .isInstanceOfSatisfying(SessionTokens.InvalidTokenException.class,
+                .isInstanceOfSatisfying(
+                        SessionTokens.InvalidTokenException.class,
                         e -> assertThat(e.failure).isEqualTo(SessionTokens.Failure.FROM_THE_FUTURE));
     }
 
@@ -96,7 +99,8 @@ class SessionTokensTest {
         String fresh = rotated.encode("pool", "b", "up-new", "");
         // An instance that only knows the old key cannot open tokens of the new one.
         assertThatThrownBy(() -> tokens(keyA).decode(fresh, ""))
-                .isInstanceOfSatisfying(SessionTokens.InvalidTokenException.class,
+                .isInstanceOfSatisfying(
+                        SessionTokens.InvalidTokenException.class,
                         e -> assertThat(e.failure).isEqualTo(SessionTokens.Failure.UNKNOWN_KEY));
         // Once the old key is retired, its tokens stop working.
         assertThatThrownBy(() -> tokens(keyB).decode(old, "")).isInstanceOf(SessionTokens.InvalidTokenException.class);
@@ -114,7 +118,8 @@ class SessionTokensTest {
         String token = t.encode("pool", "b", "up", "alice");
         assertThat(t.decode(token, "alice").backend).isEqualTo("b");
         assertThatThrownBy(() -> t.decode(token, "mallory"))
-                .isInstanceOfSatisfying(SessionTokens.InvalidTokenException.class,
+                .isInstanceOfSatisfying(
+                        SessionTokens.InvalidTokenException.class,
                         e -> assertThat(e.failure).isEqualTo(SessionTokens.Failure.OTHER_CALLER));
         assertThatThrownBy(() -> t.decode(token, "")).isInstanceOf(SessionTokens.InvalidTokenException.class);
     }

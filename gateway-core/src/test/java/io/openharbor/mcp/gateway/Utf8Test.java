@@ -16,8 +16,23 @@ class Utf8Test {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"c0af", "c1bf", "e08080", "eda080", "edbfbf", "f08f8080", "f4908080", "f5808080", "ff",
-        "80", "c3", "e282", "f09d84", "c328"})
+    @ValueSource(
+            strings = {
+                "c0af",
+                "c1bf",
+                "e08080",
+                "eda080",
+                "edbfbf",
+                "f08f8080",
+                "f4908080",
+                "f5808080",
+                "ff",
+                "80",
+                "c3",
+                "e282",
+                "f09d84",
+                "c328"
+            })
     void malformedSequencesAreFound(String hex) {
         byte[] bad = HexFormat.of().parseHex(hex);
         byte[] b = new byte[bad.length + 2];
@@ -31,10 +46,12 @@ class Utf8Test {
 
     @Test
     void aPeekRefusesOverlongAndSurrogateBytesAsParseErrors() {
-        byte[] body = HexFormat.of().parseHex(HexFormat.of().formatHex(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a".getBytes(
-                        StandardCharsets.UTF_8)) + "c0af" + HexFormat.of().formatHex("\"}}".getBytes(
-                                StandardCharsets.UTF_8)));
+        byte[] body = HexFormat.of()
+                .parseHex(HexFormat.of()
+                                .formatHex(
+                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a"
+                                                .getBytes(StandardCharsets.UTF_8))
+                        + "c0af" + HexFormat.of().formatHex("\"}}".getBytes(StandardCharsets.UTF_8)));
         McpPeek p = McpPeek.of(body, body.length);
         assertThat(p.problem).isEqualTo(McpPeek.Problem.PARSE_ERROR);
         assertThat(p.problemDetail).contains("not valid UTF-8");

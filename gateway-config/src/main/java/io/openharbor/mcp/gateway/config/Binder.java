@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.config;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,8 @@ final class Binder {
             String parent = p.substring(0, colon);
             String leaf = p.substring(colon + 1);
             if (!leaf.chars().allMatch(Character::isDigit)) {
-                known.computeIfAbsent(wildcard(parent), k -> new TreeSet<>(String.CASE_INSENSITIVE_ORDER)).add(leaf);
+                known.computeIfAbsent(wildcard(parent), k -> new TreeSet<>(String.CASE_INSENSITIVE_ORDER))
+                        .add(leaf);
             }
             p = parent;
         }
@@ -101,17 +102,20 @@ final class Binder {
 
     // ---- typed values ----
 
-    @Nullable String string(String path) {
+    @Nullable
+    String string(String path) {
         FlatConfig.Entry e = entry(path);
         return e == null ? null : e.value();
     }
 
-    @Nullable Integer integer(String path, long min, long max) {
+    @Nullable
+    Integer integer(String path, long min, long max) {
         Long v = longValue(path, min, max);
         return v == null ? null : v.intValue();
     }
 
-    @Nullable Long longValue(String path, long min, long max) {
+    @Nullable
+    Long longValue(String path, long min, long max) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -128,7 +132,8 @@ final class Binder {
         return null;
     }
 
-    @Nullable Double decimal(String path, double min, double max) {
+    @Nullable
+    Double decimal(String path, double min, double max) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -145,7 +150,8 @@ final class Binder {
         return null;
     }
 
-    @Nullable Boolean bool(String path) {
+    @Nullable
+    Boolean bool(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -157,7 +163,8 @@ final class Binder {
         return null;
     }
 
-    @Nullable Duration duration(String path) {
+    @Nullable
+    Duration duration(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -257,7 +264,8 @@ final class Binder {
     }
 
     /** An array of single values: null when absent. */
-    @Nullable List<String> strings(String path) {
+    @Nullable
+    List<String> strings(String path) {
         if (!has(path)) {
             return null;
         }
@@ -276,7 +284,8 @@ final class Binder {
      * A secret: either the value at {@code path} (from an environment variable, ideally; written in the file it is
      * accepted with a warning) or the contents of the file named at {@code path + "File"} (trimmed), never both.
      */
-    @Nullable String secret(String path) {
+    @Nullable
+    String secret(String path) {
         FlatConfig.Entry inline = entryQuiet(path);
         String filePath = string(path + "File");
         if (inline != null && filePath != null) {
@@ -285,8 +294,12 @@ final class Binder {
         }
         if (inline != null) {
             if (inline.fromFile()) {
-                log.warn("{} is written in the configuration file ({}); prefer the environment variable {} or {}",
-                        path, inline.origin(), envName(path), fileAlternative(path));
+                log.warn(
+                        "{} is written in the configuration file ({}); prefer the environment variable {} or {}",
+                        path,
+                        inline.origin(),
+                        envName(path),
+                        fileAlternative(path));
             }
             return inline.value();
         }
@@ -315,7 +328,8 @@ final class Binder {
     }
 
     /** A file's contents, trimmed; an error naming the key if it cannot be read. */
-    @Nullable String readFile(String path, String file) {
+    @Nullable
+    String readFile(String path, String file) {
         try {
             Path p = Path.of(file);
             files.add(p);
@@ -332,7 +346,8 @@ final class Binder {
     }
 
     /** A path to an existing readable file; remembered so that a reload notices when it changes. */
-    @Nullable Path file(String path) {
+    @Nullable
+    Path file(String path) {
         FlatConfig.Entry e = entry(path);
         if (e == null) {
             return null;
@@ -352,11 +367,16 @@ final class Binder {
     void apply(String path, Runnable call) {
         try {
             call.run();
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException
+        } catch (IllegalArgumentException
+                | IllegalStateException
+                | NullPointerException
                 | java.io.UncheckedIOException e) {
             FlatConfig.Entry entry = cfg.entries.get(path);
-            errors.add(path + (entry == null || isSecretKey(path) ? "" : " = \"" + entry.value() + "\" ("
-                    + entry.origin() + ")") + ": " + e.getMessage());
+            errors.add(path
+                    + (entry == null || isSecretKey(path)
+                            ? ""
+                            : " = \"" + entry.value() + "\" (" + entry.origin() + ")")
+                    + ": " + e.getMessage());
         }
     }
 

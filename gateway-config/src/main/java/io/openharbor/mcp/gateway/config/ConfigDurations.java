@@ -1,10 +1,10 @@
 package io.openharbor.mcp.gateway.config;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Durations in the two forms operators write: .NET {@code TimeSpan} ({@code 00:00:30}) and ISO-8601 ({@code PT30S}). */
 final class ConfigDurations {
@@ -21,8 +21,9 @@ final class ConfigDurations {
             return null;
         }
         char first = s.charAt(0);
-        if (first == 'P' || first == 'p' || ((first == '-' || first == '+') && s.length() > 1
-                && (s.charAt(1) == 'P' || s.charAt(1) == 'p'))) {
+        if (first == 'P'
+                || first == 'p'
+                || ((first == '-' || first == '+') && s.length() > 1 && (s.charAt(1) == 'P' || s.charAt(1) == 'p'))) {
             try {
                 return Duration.parse(s);
             } catch (DateTimeParseException e) {
@@ -45,7 +46,11 @@ final class ConfigDurations {
             String ticks = (m.group(6) + "0000000").substring(0, 7); // 100 ns units, as TimeSpan
             nanos = Long.parseLong(ticks) * 100;
         }
-        Duration d = Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds).plusNanos(nanos);
+        Duration d = Duration.ofDays(days)
+                .plusHours(hours)
+                .plusMinutes(minutes)
+                .plusSeconds(seconds)
+                .plusNanos(nanos);
         return m.group(1) != null ? d.negated() : d;
     }
 }

@@ -18,8 +18,11 @@ public final class ConfigException extends RuntimeException {
     }
 
     private static String message(String source, List<String> errors) {
-        StringBuilder sb = new StringBuilder("invalid gateway configuration ").append(source).append(": ")
-                .append(errors.size()).append(errors.size() == 1 ? " problem" : " problems");
+        StringBuilder sb = new StringBuilder("invalid gateway configuration ")
+                .append(source)
+                .append(": ")
+                .append(errors.size())
+                .append(errors.size() == 1 ? " problem" : " problems");
         for (String e : errors) {
             sb.append("\n  - ").append(e);
         }

@@ -42,8 +42,9 @@ final class FlatConfig {
      * disabled); line: 1, column: 1]} becomes {@code start marker at line 1, column 1}.
      */
     static String withoutSource(String message) {
-        return message == null ? "" : message.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]",
-                "line $1, column $2");
+        return message == null
+                ? ""
+                : message.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
     }
 
     void addJson(String json, String sourceName, List<String> errors) {
@@ -93,10 +94,9 @@ final class FlatConfig {
     private void readValue(JsonParser p, JsonToken t, String path, String source, List<String> errors)
             throws IOException {
         switch (t) {
-  case START_OBJECT -> 
-readObject(p, path, source, errors);
-  case START_ARRAY -> {
-int i = 0;
+            case START_OBJECT -> readObject(p, path, source, errors);
+            case START_ARRAY -> {
+                int i = 0;
                 JsonToken e;
                 while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
                     readValue(p, e, path + ":" + i++, source, errors);
@@ -104,13 +104,12 @@ int i = 0;
                 if (i == 0) {
                     entries.put(path, new Entry(EMPTY, source + " line " + line(p), true));
                 }
-}
-  case VALUE_NULL -> {
-// .NET reads null as "not set here": the default applies.
-}
-  default -> 
-entries.put(path, new Entry(p.getText(), source + " line " + line(p), true));
-}
+            }
+            case VALUE_NULL -> {
+                // .NET reads null as "not set here": the default applies.
+            }
+            default -> entries.put(path, new Entry(p.getText(), source + " line " + line(p), true));
+        }
     }
 
     private static int line(JsonParser p) {
@@ -128,7 +127,8 @@ entries.put(path, new Entry(p.getText(), source + " line " + line(p), true));
             for (String section : sections) {
                 String prefix = section.toUpperCase(Locale.ROOT) + "__";
                 if (name.toUpperCase(Locale.ROOT).startsWith(prefix)) {
-                    String path = section + ":" + name.substring(prefix.length()).replace("__", ":");
+                    String path =
+                            section + ":" + name.substring(prefix.length()).replace("__", ":");
                     entries.put(path, new Entry(e.getValue(), "environment variable " + name, false));
                 }
             }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.config;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.ApiKeys;
@@ -30,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A gateway's configuration read from a JSON file in the .NET gateway's {@code appsettings.json} shape, with
@@ -252,8 +252,8 @@ public final class GatewayConfig {
                 }
                 if (!known) {
                     errors.add(key + " (" + cfg.entries.get(key).origin() + "): unknown top-level section '" + top
-                            + "': this gateway reads '" + SECTION + "'" + (hostSections.isEmpty() ? ""
-                                    : " and the host reads " + hostSections));
+                            + "': this gateway reads '" + SECTION + "'"
+                            + (hostSections.isEmpty() ? "" : " and the host reads " + hostSections));
                 }
             }
             if (!b.has(SECTION)) {
@@ -290,7 +290,8 @@ public final class GatewayConfig {
         for (Map.Entry<String, String> e : kestrel.entrySet()) {
             String key = e.getKey();
             String url = e.getValue().trim();
-            if (!key.regionMatches(true, 0, "Endpoints:", 0, 10) || !key.toLowerCase(Locale.ROOT).endsWith(":url")
+            if (!key.regionMatches(true, 0, "Endpoints:", 0, 10)
+                    || !key.toLowerCase(Locale.ROOT).endsWith(":url")
                     || !url.regionMatches(true, 0, "https://", 0, 8)) {
                 continue;
             }
@@ -313,7 +314,10 @@ public final class GatewayConfig {
     private static final class Reader {
         private final Binder b;
         final List<Consumer<Gateway.Builder>> settings = new ArrayList<>();
-        @Nullable BackendPool pool;
+
+        @Nullable
+        BackendPool pool;
+
         boolean hasSessionKeys;
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean reloadOnChange;
@@ -401,8 +405,8 @@ public final class GatewayConfig {
             try {
                 uri = new URI(url.trim());
             } catch (URISyntaxException e) {
-                b.errors.add(at + ":Url = \"" + url + "\": expected an absolute http:// or https:// URL: "
-                        + e.getMessage());
+                b.errors.add(
+                        at + ":Url = \"" + url + "\": expected an absolute http:// or https:// URL: " + e.getMessage());
                 return null;
             }
             if (name == null) {
@@ -442,7 +446,8 @@ public final class GatewayConfig {
             Boolean validate = b.bool(at + ":ValidateCertificate");
             if (validate != null) t.validateCertificate(validate);
             List<String> thumbprints = b.strings(at + ":AllowedCertificateThumbprints");
-            if (thumbprints != null) b.apply(at + ":AllowedCertificateThumbprints", () -> t.allowedThumbprints(thumbprints));
+            if (thumbprints != null)
+                b.apply(at + ":AllowedCertificateThumbprints", () -> t.allowedThumbprints(thumbprints));
             List<String> pins = b.strings(at + ":Pins");
             if (pins != null) b.apply(at + ":Pins", () -> t.pins(pins));
             Path trust = b.file(at + ":TrustStore:Path");
@@ -518,14 +523,21 @@ public final class GatewayConfig {
             }
             Duration every = interval != null ? interval : seedInterval;
             if (every != null) {
-                b.apply(interval != null ? at + ":HealthCheck:Interval" : at + ":HealthCheckInterval",
+                b.apply(
+                        interval != null ? at + ":HealthCheck:Interval" : at + ":HealthCheckInterval",
                         () -> hc.interval(every));
             }
             Boolean enabled = b.bool(at + ":HealthCheck:Enabled");
             if (enabled != null) hc.enabled(enabled);
-            HealthCheckPolicy.Mode mode = b.choice(at + ":HealthCheck:Mode", Binder.options(
-                    "Http", HealthCheckPolicy.Mode.HTTP, "McpPing", HealthCheckPolicy.Mode.MCP_PING,
-                    "McpToolsList", HealthCheckPolicy.Mode.MCP_TOOLS_LIST));
+            HealthCheckPolicy.Mode mode = b.choice(
+                    at + ":HealthCheck:Mode",
+                    Binder.options(
+                            "Http",
+                            HealthCheckPolicy.Mode.HTTP,
+                            "McpPing",
+                            HealthCheckPolicy.Mode.MCP_PING,
+                            "McpToolsList",
+                            HealthCheckPolicy.Mode.MCP_TOOLS_LIST));
             if (mode != null) hc.mode(mode);
             Duration timeout = b.duration(at + ":HealthCheck:Timeout");
             if (timeout != null) b.apply(at + ":HealthCheck:Timeout", () -> hc.timeout(timeout));
@@ -562,30 +574,30 @@ public final class GatewayConfig {
 
         private @Nullable LoadBalancer strategy(String name, @Nullable String hashKey, String at) {
             switch (name.toLowerCase(Locale.ROOT)) {
-  case "roundrobin" -> {
-return noHashKey(hashKey, at, LoadBalancer.roundRobin());
-}
-  case "leastconnections" -> {
-return noHashKey(hashKey, at, LoadBalancer.leastConnections());
-}
-  case "peakewma" -> {
-return noHashKey(hashKey, at, LoadBalancer.peakEwma());
-}
-  case "toolbased" -> {
-// The seed's ToolBased over replicas: the same tool keeps going to the same replica (warm caches).
-return noHashKey(hashKey, at, LoadBalancer.consistentHash(GatewayRequest::toolName));
-}
-  case "consistenthash" -> {
-Function<GatewayRequest, String> key = hashKey(hashKey, at);
+                case "roundrobin" -> {
+                    return noHashKey(hashKey, at, LoadBalancer.roundRobin());
+                }
+                case "leastconnections" -> {
+                    return noHashKey(hashKey, at, LoadBalancer.leastConnections());
+                }
+                case "peakewma" -> {
+                    return noHashKey(hashKey, at, LoadBalancer.peakEwma());
+                }
+                case "toolbased" -> {
+                    // The seed's ToolBased over replicas: the same tool keeps going to the same replica (warm caches).
+                    return noHashKey(hashKey, at, LoadBalancer.consistentHash(GatewayRequest::toolName));
+                }
+                case "consistenthash" -> {
+                    Function<GatewayRequest, String> key = hashKey(hashKey, at);
                     return key == null ? null : LoadBalancer.consistentHash(key);
-}
-  default -> {
-b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
+                }
+                default -> {
+                    b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
                             + ": expected one of RoundRobin, LeastConnections,"
                             + " PeakEwma, ToolBased, ConsistentHash");
                     return null;
-}
-}
+                }
+            }
         }
 
         private LoadBalancer noHashKey(@Nullable String hashKey, String at, LoadBalancer lb) {
@@ -605,13 +617,16 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
             if (k.equalsIgnoreCase("Tool")) return GatewayRequest::toolName;
             if (k.equalsIgnoreCase("Caller")) return GatewayRequest::caller;
             if (k.equalsIgnoreCase("ClientAddress")) {
-                return r -> r.clientAddress() == null ? null : r.clientAddress().getAddress().getHostAddress();
+                return r -> r.clientAddress() == null
+                        ? null
+                        : r.clientAddress().getAddress().getHostAddress();
             }
             if (k.regionMatches(true, 0, "Header:", 0, 7) && k.length() > 7) {
                 String header = k.substring(7).trim();
                 return r -> r.header(header);
             }
-            b.errors.add(at + ":HashKey = \"" + key + "\"" + b.origin(at + ":HashKey") + ": expected Tool, Caller, ClientAddress or Header:<name>");
+            b.errors.add(at + ":HashKey = \"" + key + "\"" + b.origin(at + ":HashKey")
+                    + ": expected Tool, Caller, ClientAddress or Header:<name>");
             return null;
         }
 
@@ -633,14 +648,18 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
 
         // ---- security ----
 
-
         private void security() {
             String at = "Gateway:Security";
             SecurityPolicy.Builder s = SecurityPolicy.builder();
             Boolean https = b.bool(at + ":RequireHttps");
             if (https != null) s.requireHttps(https);
-            SecurityPolicy.HttpsAction action = b.choice(at + ":HttpsAction", Binder.options(
-                    "Redirect", SecurityPolicy.HttpsAction.REDIRECT, "Reject", SecurityPolicy.HttpsAction.REJECT));
+            SecurityPolicy.HttpsAction action = b.choice(
+                    at + ":HttpsAction",
+                    Binder.options(
+                            "Redirect",
+                            SecurityPolicy.HttpsAction.REDIRECT,
+                            "Reject",
+                            SecurityPolicy.HttpsAction.REJECT));
             if (action != null) s.httpsAction(action);
             Integer port = b.integer(at + ":HttpsPort", 1, 65535);
             if (port != null) {
@@ -662,8 +681,9 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
             String hsts = b.string(at + ":Hsts");
             if (hsts != null) b.apply(at + ":Hsts", () -> s.hsts(hsts.isBlank() ? null : hsts));
             for (Map.Entry<String, String> h : b.map(at + ":ResponseHeaders").entrySet()) {
-                b.apply(at + ":ResponseHeaders:" + h.getKey(), () -> s.responseHeader(h.getKey(),
-                        h.getValue().isBlank() ? null : h.getValue()));
+                b.apply(
+                        at + ":ResponseHeaders:" + h.getKey(),
+                        () -> s.responseHeader(h.getKey(), h.getValue().isBlank() ? null : h.getValue()));
             }
             Duration maxAge = b.duration(at + ":CorsMaxAge");
             if (maxAge != null) b.apply(at + ":CorsMaxAge", () -> s.corsMaxAge(maxAge));
@@ -703,11 +723,10 @@ b.errors.add(at + ":Strategy = \"" + name + "\"" + b.origin(at + ":Strategy")
                     continue;
                 }
                 any = true;
-                b.apply(plain != null ? k + ":Key" : k + ":KeyHash",
-                        () -> {
-                            if (plain != null) keys.key(name, plain);
-                            else keys.keyHash(name, hash);
-                        });
+                b.apply(plain != null ? k + ":Key" : k + ":KeyHash", () -> {
+                    if (plain != null) keys.key(name, plain);
+                    else keys.keyHash(name, hash);
+                });
             }
             String header = b.string(at + ":ApiKeyHeader");
             if (header != null) b.apply(at + ":ApiKeyHeader", () -> keys.header(header));

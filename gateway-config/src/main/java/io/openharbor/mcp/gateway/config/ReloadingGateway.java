@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.config;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.Gateway;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,8 +134,10 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
             return false;
         } catch (RuntimeException e) {
             lastError = e.toString();
-            log.error("configuration reload refused (the gateway could not be built); the running configuration"
-                    + " stays: {}", e.toString());
+            log.error(
+                    "configuration reload refused (the gateway could not be built); the running configuration"
+                            + " stays: {}",
+                    e.toString());
             digest = digest(config.files());
             return false;
         }
@@ -146,8 +148,12 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
         digest = digest(next.files());
         lastError = null;
         long g = generation.incrementAndGet();
-        log.info("configuration reloaded (generation {}): pool {} with {} backends {}", g, next.pool().name(),
-                next.pool().backends().size(), names(next));
+        log.info(
+                "configuration reloaded (generation {}): pool {} with {} backends {}",
+                g,
+                next.pool().name(),
+                next.pool().backends().size(),
+                names(next));
         // The old gateway closes on its own once idle (or at the drain deadline); nothing waits for it.
         @SuppressWarnings("FutureReturnValueIgnored")
         Object unused = old.closeWhenIdle(oldConfig.drainTimeout());
@@ -201,13 +207,17 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
         long every = c.reloadCheckInterval().toNanos();
         // Not kept: close() shuts the watcher down, and a failing check is logged here, so the schedule never dies.
         @SuppressWarnings("FutureReturnValueIgnored")
-        Object unused = t.scheduleWithFixedDelay(() -> {
-            try {
-                reloadIfChanged();
-            } catch (RuntimeException e) {
-                log.error("configuration check failed", e);
-            }
-        }, every, every, TimeUnit.NANOSECONDS);
+        Object unused = t.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        reloadIfChanged();
+                    } catch (RuntimeException e) {
+                        log.error("configuration check failed", e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.NANOSECONDS);
         watcher = t;
         log.info("watching {} for changes every {}", loader.file(), Duration.ofNanos(every));
     }

@@ -1,9 +1,9 @@
 package io.openharbor.mcp.gateway.config;
 
-import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.openharbor.mcp.gateway.config;
 
-import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +34,8 @@ class ReloadingGatewayTest {
     Path dir;
 
     private final Fixture fixture = new Fixture();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path file;
 
     @AfterEach
@@ -56,16 +57,23 @@ class ReloadingGatewayTest {
     private static String config(String extra, FakeMcpServer... backends) {
         StringBuilder sb = new StringBuilder("{ \"Gateway\": { \"BackendServers\": [");
         for (int i = 0; i < backends.length; i++) {
-            sb.append(i > 0 ? "," : "").append("{ \"Name\": \"").append(backends[i].name()).append("\", \"Url\": \"")
-                    .append(backends[i].url()).append("/mcp\" }");
+            sb.append(i > 0 ? "," : "")
+                    .append("{ \"Name\": \"")
+                    .append(backends[i].name())
+                    .append("\", \"Url\": \"")
+                    .append(backends[i].url())
+                    .append("/mcp\" }");
         }
         return sb.append("], \"LoadBalancing\": { \"HealthCheck\": { \"Enabled\": false } },")
-                .append(" \"Pool\": { \"SlowStart\": \"PT0S\" }").append(extra).append(" } }").toString();
+                .append(" \"Pool\": { \"SlowStart\": \"PT0S\" }")
+                .append(extra)
+                .append(" } }")
+                .toString();
     }
 
     private ReloadingGateway start() {
-        ReloadingGateway g = ReloadingGateway.start(GatewayConfig.loader().file(file).environment(
-                Map.of("GATEWAY__SESSIONS__KEYS__0", KEY)));
+        ReloadingGateway g = ReloadingGateway.start(
+                GatewayConfig.loader().file(file).environment(Map.of("GATEWAY__SESSIONS__KEYS__0", KEY)));
         return fixture.closeLater(g);
     }
 
@@ -74,8 +82,10 @@ class ReloadingGatewayTest {
     }
 
     private HttpResponse<String> post(String url, String json, String session) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (session != null) {
             b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
@@ -101,7 +111,9 @@ class ReloadingGatewayTest {
         assertThat(gateway.generation()).isEqualTo(2);
         assertThat(gateway.get()).isNotSameAs(first);
         assertThat(gateway.get().pool().backends()).extracting(Backend::name).containsExactly("a", "b");
-        assertThat(post(url, PING, token).statusCode()).as("the session survives the swap").isEqualTo(200);
+        assertThat(post(url, PING, token).statusCode())
+                .as("the session survives the swap")
+                .isEqualTo(200);
 
         // a removed backend: its sessions get 404 and the client re-initializes on what is left
         write(config("", b));
@@ -125,10 +137,14 @@ class ReloadingGatewayTest {
         assertThat(gateway.reloadIfChanged()).isFalse();
         assertThat(gateway.get()).isSameAs(running);
         assertThat(gateway.generation()).isEqualTo(1);
-        assertThat(gateway.lastError()).contains("Gateway:BackendServers:0:MaxConnections = \"0\"")
-                .contains("Gateway:Timeouts:Conect").contains("did you mean Gateway:Timeouts:Connect?");
+        assertThat(gateway.lastError())
+                .contains("Gateway:BackendServers:0:MaxConnections = \"0\"")
+                .contains("Gateway:Timeouts:Conect")
+                .contains("did you mean Gateway:Timeouts:Connect?");
         assertThat(post(url, PING, null).body()).contains("\"backend\":\"a\"");
-        assertThat(gateway.reloadIfChanged()).as("the same broken file is not tried again").isFalse();
+        assertThat(gateway.reloadIfChanged())
+                .as("the same broken file is not tried again")
+                .isFalse();
 
         write("{ \"Gateway\": { \"BackendServers\": [ { \"Name\": \"a\" ");
         assertThat(gateway.reload()).isFalse();
@@ -150,8 +166,11 @@ class ReloadingGatewayTest {
         String url = host(gateway);
         CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
             try {
-                return post(url, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"t\","
-                        + "\"hold\":true}}", null);
+                return post(
+                        url,
+                        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"t\","
+                                + "\"hold\":true}}",
+                        null);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -159,11 +178,15 @@ class ReloadingGatewayTest {
         assertThat(a.awaitHolding(Duration.ofSeconds(10))).isTrue();
         write(config(", \"Limits\": { \"MaxJsonDepth\": 32 }", a));
         assertThat(gateway.reload()).isTrue();
-        assertThat(post(url, PING, null).statusCode()).as("the new gateway serves").isEqualTo(200);
+        assertThat(post(url, PING, null).statusCode())
+                .as("the new gateway serves")
+                .isEqualTo(200);
         assertThat(held.isDone()).isFalse();
         a.release();
         HttpResponse<String> r = held.get(20, TimeUnit.SECONDS);
-        assertThat(r.statusCode()).as("the request the old gateway held was answered, not cut").isEqualTo(200);
+        assertThat(r.statusCode())
+                .as("the request the old gateway held was answered, not cut")
+                .isEqualTo(200);
         assertThat(r.body()).contains("\"id\":3");
     }
 
@@ -189,6 +212,7 @@ class ReloadingGatewayTest {
         file = dir.resolve("gateway.json");
         write("{ \"Gateway\": { } }");
         assertThatThrownBy(() -> ReloadingGateway.start(GatewayConfig.loader().file(file)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("Gateway:BackendServers: missing");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Gateway:BackendServers: missing");
     }
 }

@@ -38,8 +38,11 @@ class TlsOptionsConfigTest {
 
     /** An HTTPS MCP-ish backend with a certificate issued by {@code ca}; returns its port. */
     private int httpsBackend(HeldCertificate ca) throws Exception {
-        HeldCertificate leaf = new HeldCertificate.Builder().commonName("backend").addSubjectAlternativeName(
-                "127.0.0.1").signedBy(ca).build();
+        HeldCertificate leaf = new HeldCertificate.Builder()
+                .commonName("backend")
+                .addSubjectAlternativeName("127.0.0.1")
+                .signedBy(ca)
+                .build();
         Path chain = Files.writeString(dir.resolve("backend.pem"), leaf.certificatePem() + ca.certificatePem());
         Path key = Files.writeString(dir.resolve("backend.key"), leaf.privateKeyPkcs8Pem());
         ServerTls tls = ServerTls.builder().certificatePem(chain, key).build();
@@ -67,37 +70,60 @@ class TlsOptionsConfigTest {
     private int status(GatewayConfig config) throws Exception {
         Gateway gateway = fixture.closeLater(config.build());
         String host = fixture.host(() -> gateway);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(host + "/mcp")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(URI.create(host + "/mcp"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private static GatewayConfig config(int port, String tlsOptions) {
-        return GatewayConfig.loader().environment(Map.of()).json("{ \"Gateway\": { \"BackendServers\": [ {"
-                + " \"Name\": \"secure\", \"Url\": \"https://127.0.0.1:" + port + "/mcp\", \"TlsOptions\": "
-                + tlsOptions + " } ], \"LoadBalancing\": { \"HealthCheck\": { \"Enabled\": false } } } }").load();
+        return GatewayConfig.loader()
+                .environment(Map.of())
+                .json("{ \"Gateway\": { \"BackendServers\": [ {"
+                        + " \"Name\": \"secure\", \"Url\": \"https://127.0.0.1:" + port + "/mcp\", \"TlsOptions\": "
+                        + tlsOptions + " } ], \"LoadBalancing\": { \"HealthCheck\": { \"Enabled\": false } } } }")
+                .load();
     }
 
     @Test
     void trustStoreAndPinsFromTheFile() throws Exception {
-        HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("internal-ca").build();
+        HeldCertificate ca = new HeldCertificate.Builder()
+                .certificateAuthority(0)
+                .commonName("internal-ca")
+                .build();
         int port = httpsBackend(ca);
         Path trust = Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
         String pin = Fingerprints.spkiSha256(ca.certificate());
 
-        assertThat(status(config(port, "{ \"TrustStore\": { \"Path\": \"" + trust + "\" }, \"Pins\": [ \"" + pin
-                + "\" ] }"))).isEqualTo(200);
-        HeldCertificate other = new HeldCertificate.Builder().certificateAuthority(0).commonName("other").build();
-        assertThat(status(config(port, "{ \"TrustStore\": { \"Path\": \"" + trust + "\" }, \"Pins\": [ \""
-                + Fingerprints.spkiSha256(other.certificate()) + "\" ] }"))).as("pin mismatch").isEqualTo(502);
-        assertThat(status(config(port, "{ \"ValidateCertificate\": true }"))).as("not in the JVM's roots")
+        assertThat(status(config(
+                        port, "{ \"TrustStore\": { \"Path\": \"" + trust + "\" }, \"Pins\": [ \"" + pin + "\" ] }")))
+                .isEqualTo(200);
+        HeldCertificate other = new HeldCertificate.Builder()
+                .certificateAuthority(0)
+                .commonName("other")
+                .build();
+        assertThat(status(config(
+                        port,
+                        "{ \"TrustStore\": { \"Path\": \"" + trust + "\" }, \"Pins\": [ \""
+                                + Fingerprints.spkiSha256(other.certificate()) + "\" ] }")))
+                .as("pin mismatch")
+                .isEqualTo(502);
+        assertThat(status(config(port, "{ \"ValidateCertificate\": true }")))
+                .as("not in the JVM's roots")
                 .isEqualTo(502);
     }
 
     @Test
     void theSeedsThumbprintPinningWithValidationOff() throws Exception {
-        HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("self").build();
+        HeldCertificate ca = new HeldCertificate.Builder()
+                .certificateAuthority(0)
+                .commonName("self")
+                .build();
         int port = httpsBackend(ca);
         // the seed's ServerCertificateCustomValidationCallback: accept this exact leaf certificate
         Path pem = dir.resolve("backend.pem");
@@ -105,10 +131,16 @@ class TlsOptionsConfigTest {
         try (var in = Files.newInputStream(pem)) {
             var presented = (java.security.cert.X509Certificate) cf.generateCertificate(in);
             String thumbprint = Fingerprints.sha1Thumbprint(presented).toUpperCase(java.util.Locale.ROOT);
-            assertThat(status(config(port, "{ \"ValidateCertificate\": false, \"AllowedCertificateThumbprints\": [ \""
-                    + thumbprint + "\" ] }"))).isEqualTo(200);
+            assertThat(status(config(
+                            port,
+                            "{ \"ValidateCertificate\": false, \"AllowedCertificateThumbprints\": [ \"" + thumbprint
+                                    + "\" ] }")))
+                    .isEqualTo(200);
         }
-        assertThat(status(config(port, "{ \"ValidateCertificate\": false, \"AllowedCertificateThumbprints\": [ \""
-                + "A1B2C3D4E5F60718293A4B5C6D7E8F9012345678\" ] }"))).isEqualTo(502);
+        assertThat(status(config(
+                        port,
+                        "{ \"ValidateCertificate\": false, \"AllowedCertificateThumbprints\": [ \""
+                                + "A1B2C3D4E5F60718293A4B5C6D7E8F9012345678\" ] }")))
+                .isEqualTo(502);
     }
 }

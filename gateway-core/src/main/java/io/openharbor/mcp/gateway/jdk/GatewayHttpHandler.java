@@ -66,7 +66,8 @@ public final class GatewayHttpHandler implements HttpHandler {
     public GatewayHttpHandler(Supplier<Gateway> current) {
         this.gateway = requireNonNull(current, "current");
         if (!Boolean.getBoolean(NODELAY)) {
-            log.warn("-D{}=true is not in effect: the JDK HttpServer will stall keep-alive requests ~40 ms each",
+            log.warn(
+                    "-D{}=true is not in effect: the JDK HttpServer will stall keep-alive requests ~40 ms each",
                     NODELAY);
         }
     }
@@ -94,8 +95,11 @@ public final class GatewayHttpHandler implements HttpHandler {
     }
 
     private static void notFound(HttpExchange exchange, String mounted) throws IOException {
-        log.debug("404 for {} {}: not the mounted path {}", exchange.getRequestMethod(),
-                exchange.getRequestURI().getRawPath(), mounted);
+        log.debug(
+                "404 for {} {}: not the mounted path {}",
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(),
+                mounted);
         byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Not Found\"}}"
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -193,7 +197,8 @@ public final class GatewayHttpHandler implements HttpHandler {
         public OutputStream sendResponseHeaders(int status, long contentLength) throws IOException {
             // The JDK's convention differs: 0 means chunked and -1 means no body. A HEAD answer has no body whatever
             // its length (the JDK logs a warning for each HEAD answer given a length).
-            long jdkLength = contentLength == 0 || ex.getRequestMethod().equals("HEAD") ? -1
+            long jdkLength = contentLength == 0 || ex.getRequestMethod().equals("HEAD")
+                    ? -1
                     : contentLength < 0 ? 0 : contentLength;
             ex.sendResponseHeaders(status, jdkLength);
             return ex.getResponseBody();

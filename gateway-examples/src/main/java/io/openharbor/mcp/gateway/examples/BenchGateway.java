@@ -45,8 +45,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BenchGateway {
     /** The canned answer of the nginx backend in {@code bench/load.sh}, byte for byte. */
-    static final byte[] CANNED = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"isError\":false}}"
-            .getBytes(StandardCharsets.UTF_8);
+    static final byte[] CANNED =
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"isError\":false}}"
+                    .getBytes(StandardCharsets.UTF_8);
 
     private BenchGateway() {}
 
@@ -57,15 +58,11 @@ public final class BenchGateway {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
         switch (mode) {
-  case "local-jdk" -> 
-startJdk(port, new CannedHandler());
-  case "local-jetty" -> 
-LoopbackJetty.start(port, new CannedServlet());
-  case "jdk", "jetty" -> 
-startGateway(mode, port, args);
-  default -> 
-usage();
-}
+            case "local-jdk" -> startJdk(port, new CannedHandler());
+            case "local-jetty" -> LoopbackJetty.start(port, new CannedServlet());
+            case "jdk", "jetty" -> startGateway(mode, port, args);
+            default -> usage();
+        }
         System.out.println("bench server (" + mode + ") on 127.0.0.1:" + port + " ready");
         Thread.currentThread().join();
     }
@@ -96,7 +93,8 @@ usage();
         BackendPool.Builder pool = BackendPool.builder("bench").healthCheck(HealthCheckPolicy.disabled());
         for (int i = 0; i < urls.size(); i++) {
             pool.backend(Backend.builder("b" + (i + 1), java.net.URI.create(urls.get(i)))
-                    .maxConnections(maxConnections).build());
+                    .maxConnections(maxConnections)
+                    .build());
         }
         Gateway gateway = Gateway.builder().pool(pool.build()).build();
         if (adapter.equals("jdk")) {

@@ -53,8 +53,8 @@ public final class DemoBackend implements AutoCloseable {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(echo(), add(), whoami(name), progress(hook))
                 .build();
-        return new DemoBackend(name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())),
-                mcp);
+        return new DemoBackend(
+                name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())), mcp);
     }
 
     /** {@code GET /health}: what the gateway's default health check asks for. */
@@ -89,19 +89,25 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification echo() {
-        Tool tool = Tool.builder("echo").description("Returns its text argument")
-                .inputSchema(schema(Map.of("text", Map.of("type", "string")), List.of("text"))).build();
-        return SyncToolSpecification.builder().tool(tool)
-                .callHandler((exchange, req) -> text(String.valueOf(req.arguments().get("text"))))
+        Tool tool = Tool.builder("echo")
+                .description("Returns its text argument")
+                .inputSchema(schema(Map.of("text", Map.of("type", "string")), List.of("text")))
+                .build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler(
+                        (exchange, req) -> text(String.valueOf(req.arguments().get("text"))))
                 .build();
     }
 
     private static SyncToolSpecification add() {
-        Tool tool = Tool.builder("add").description("Adds two numbers")
-                .inputSchema(schema(Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
-                        List.of("a", "b")))
+        Tool tool = Tool.builder("add")
+                .description("Adds two numbers")
+                .inputSchema(
+                        schema(Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")), List.of("a", "b")))
                 .build();
-        return SyncToolSpecification.builder().tool(tool)
+        return SyncToolSpecification.builder()
+                .tool(tool)
                 .callHandler((exchange, req) -> {
                     double a = ((Number) req.arguments().get("a")).doubleValue();
                     double b = ((Number) req.arguments().get("b")).doubleValue();
@@ -112,9 +118,12 @@ public final class DemoBackend implements AutoCloseable {
     }
 
     private static SyncToolSpecification whoami(String replica) {
-        Tool tool = Tool.builder("whoami").description("Names the replica that answered")
-                .inputSchema(schema(Map.of(), List.of())).build();
-        return SyncToolSpecification.builder().tool(tool)
+        Tool tool = Tool.builder("whoami")
+                .description("Names the replica that answered")
+                .inputSchema(schema(Map.of(), List.of()))
+                .build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
                 .callHandler((exchange, req) -> text(replica))
                 .build();
     }
@@ -122,8 +131,10 @@ public final class DemoBackend implements AutoCloseable {
     private static SyncToolSpecification progress(StepHook hook) {
         Tool tool = Tool.builder("progress")
                 .description("Counts to 'steps' (default 3), sending a progress notification for each step")
-                .inputSchema(schema(Map.of("steps", Map.of("type", "integer")), List.of())).build();
-        return SyncToolSpecification.builder().tool(tool)
+                .inputSchema(schema(Map.of("steps", Map.of("type", "integer")), List.of()))
+                .build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
                 .callHandler((exchange, req) -> {
                     Object s = req.arguments() == null ? null : req.arguments().get("steps");
                     int steps = s instanceof Number number ? Math.max(1, Math.min(100, number.intValue())) : 3;
@@ -141,7 +152,10 @@ public final class DemoBackend implements AutoCloseable {
                             }
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
-                            return CallToolResult.builder().addTextContent("interrupted").isError(true).build();
+                            return CallToolResult.builder()
+                                    .addTextContent("interrupted")
+                                    .isError(true)
+                                    .build();
                         }
                     }
                     return text("counted to " + steps);

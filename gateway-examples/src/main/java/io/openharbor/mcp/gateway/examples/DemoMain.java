@@ -4,10 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
+import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -40,7 +40,8 @@ public final class DemoMain {
 
     /** A running demo: the host server, the gateway it serves and what to stop. */
     @SuppressWarnings("try") // close() passes on whatever the demo started, which may declare Exception
-    public record Running(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources) implements AutoCloseable {
+    public record Running(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources)
+            implements AutoCloseable {
         /** The MCP endpoint's URL. */
         public String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
@@ -104,15 +105,18 @@ public final class DemoMain {
         }
         printHelp(demo);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping...");
-            try {
-                demo.close();
-            } catch (Exception e) {
-                System.err.println("could not stop cleanly: " + e);
-            }
-            stopped.countDown();
-        }, "demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping...");
+                            try {
+                                demo.close();
+                            } catch (Exception e) {
+                                System.err.println("could not stop cleanly: " + e);
+                            }
+                            stopped.countDown();
+                        },
+                        "demo-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -157,8 +161,8 @@ public final class DemoMain {
         }
         String config = setting(flags, "--config", env, "GATEWAY_CONFIG");
         String backends = setting(flags, "--backends", env, "GATEWAY_BACKENDS");
-        boolean environmentConfig = env.keySet().stream().anyMatch(k -> k.toUpperCase(Locale.ROOT)
-                .startsWith("GATEWAY__"));
+        boolean environmentConfig =
+                env.keySet().stream().anyMatch(k -> k.toUpperCase(Locale.ROOT).startsWith("GATEWAY__"));
         if (backends != null && (config != null || environmentConfig)) {
             throw new UsageException("--backends/GATEWAY_BACKENDS cannot be combined with "
                     + (config != null ? "a configuration file" : "GATEWAY__ configuration variables")
@@ -268,8 +272,8 @@ public final class DemoMain {
         try {
             return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (BindException e) {
-            BindException named = new BindException("port " + port + " on 127.0.0.1 is already in use (" + e.getMessage()
-                    + "); pick another with --port N or GATEWAY_PORT");
+            BindException named = new BindException("port " + port + " on 127.0.0.1 is already in use ("
+                    + e.getMessage() + "); pick another with --port N or GATEWAY_PORT");
             named.initCause(e);
             throw named;
         }
@@ -314,10 +318,9 @@ public final class DemoMain {
         System.out.println("  then repeat with -H 'Mcp-Session-Id: <the header from that answer>' and e.g.");
         System.out.println("       -d '{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"whoami\",\"arguments\":{}}}'");
-        System.out.println("  curl -s http://127.0.0.1:" + demo.server().getAddress().getPort() + "/health   (backends,"
-                + " circuits, latency)");
+        System.out.println("  curl -s http://127.0.0.1:"
+                + demo.server().getAddress().getPort() + "/health   (backends," + " circuits, latency)");
         System.out.println();
         System.out.println("Ctrl-C stops the gateway" + " and anything the demo started.");
     }
-
 }

@@ -55,10 +55,17 @@ public final class StreamBench {
         if (args.length >= 2 && args[0].equals("backend")) {
             backend(Integer.parseInt(args[1]));
         } else if (args.length >= 4 && args[0].equals("hold")) {
-            hold(URI.create(args[1]), Integer.parseInt(args[2]), Path.of(args[3]),
+            hold(
+                    URI.create(args[1]),
+                    Integer.parseInt(args[2]),
+                    Path.of(args[3]),
                     args.length > 4 ? Integer.parseInt(args[4]) : 300);
         } else if (args.length >= 6 && args[0].equals("latency")) {
-            latency(URI.create(args[1]), Integer.parseInt(args[2]), URI.create(args[3]), Integer.parseInt(args[4]),
+            latency(
+                    URI.create(args[1]),
+                    Integer.parseInt(args[2]),
+                    URI.create(args[3]),
+                    Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]));
         } else {
             System.err.println("usage: StreamBench backend <port> | hold <url> <n> <release-file> [max-hold-s]"
@@ -115,9 +122,10 @@ public final class StreamBench {
                 for (Held h : streams) {
                     try {
                         synchronized (h) {
-                            String event = "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
-                                    + "\"params\":{\"level\":\"info\",\"data\":{\"round\":" + r + ",\"t\":"
-                                    + System.nanoTime() + "}}}\n\n";
+                            String event =
+                                    "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                                            + "\"params\":{\"level\":\"info\",\"data\":{\"round\":" + r + ",\"t\":"
+                                            + System.nanoTime() + "}}}\n\n";
                             h.out.write(event.getBytes(StandardCharsets.UTF_8));
                             h.out.flush();
                         }
@@ -204,7 +212,10 @@ public final class StreamBench {
         if (!s.settled.await(180, TimeUnit.SECONDS)) {
             s.problems.add("not all streams settled within 180 s");
         }
-        System.out.printf("established ok=%d failed=%d in %d ms%s%n", s.ok.get(), s.failed.get(),
+        System.out.printf(
+                "established ok=%d failed=%d in %d ms%s%n",
+                s.ok.get(),
+                s.failed.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
                 s.problems.isEmpty() ? "" : " problems: " + s.problems);
         return s;
@@ -226,7 +237,8 @@ public final class StreamBench {
             String status = line(in);
             boolean chunked = false;
             for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-                if (h.regionMatches(true, 0, "Transfer-Encoding:", 0, 18) && h.toLowerCase(Locale.ROOT).contains("chunked")) {
+                if (h.regionMatches(true, 0, "Transfer-Encoding:", 0, 18)
+                        && h.toLowerCase(Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
             }
@@ -400,8 +412,15 @@ public final class StreamBench {
         int got = Math.min(s.events.get(), expected);
         long[] l = Arrays.copyOf(s.latencies, got);
         Arrays.sort(l);
-        System.out.printf("latency streams=%d held=%s events=%d/%d (%s) p50_us=%.0f p99_us=%.0f max_us=%.0f%n",
-                s.ok.get(), held.trim(), got, expected, emitted, pct(l, 0.50), pct(l, 0.99),
+        System.out.printf(
+                "latency streams=%d held=%s events=%d/%d (%s) p50_us=%.0f p99_us=%.0f max_us=%.0f%n",
+                s.ok.get(),
+                held.trim(),
+                got,
+                expected,
+                emitted,
+                pct(l, 0.50),
+                pct(l, 0.99),
                 got == 0 ? Double.NaN : l[got - 1] / 1e3);
         closeAll(s);
         System.exit(0);

@@ -42,16 +42,24 @@ class DemoConfigTest {
         one = DemoBackend.start("replica-1", 0, null);
         two = DemoBackend.start("replica-2", 0, null);
         Path file = dir.resolve("appsettings.Production.json");
-        Files.writeString(file, Files.readString(SEED)
-                .replace("http://127.0.0.1:${PORT1}", one.url().toString())
-                .replace("http://127.0.0.1:${PORT2}", two.url().toString()));
-        demo = DemoMain.fromConfig(file, 0, Map.of(
-                "GATEWAY__SECURITY__APIKEY", "gateway-api-key",        // the seed's documented variable
-                "GATEWAY__SECURITY__REQUIREHTTPS", "false",             // the demo listens on plain HTTP
-                "KESTREL__CERTIFICATES__DEFAULT__PASSWORD", "ignored"));
+        Files.writeString(
+                file,
+                Files.readString(SEED)
+                        .replace("http://127.0.0.1:${PORT1}", one.url().toString())
+                        .replace("http://127.0.0.1:${PORT2}", two.url().toString()));
+        demo = DemoMain.fromConfig(
+                file,
+                0,
+                Map.of(
+                        "GATEWAY__SECURITY__APIKEY", "gateway-api-key", // the seed's documented variable
+                        "GATEWAY__SECURITY__REQUIREHTTPS", "false", // the demo listens on plain HTTP
+                        "KESTREL__CERTIFICATES__DEFAULT__PASSWORD", "ignored"));
 
-        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(demo.url().replace("/mcp", "/health"))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(demo.url().replace("/mcp", "/health")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"name\":\"mcp-server-1\"", "\"name\":\"mcp-server-2\"");
 
@@ -62,9 +70,12 @@ class DemoConfigTest {
     @Test
     void anInvalidFileStopsTheDemoWithEveryProblem() throws Exception {
         Path file = dir.resolve("bad.json");
-        Files.writeString(file, "{ \"Gateway\": { \"BackendServers\": [ { \"Url\": \"localhost:5050\" } ],"
-                + " \"LoadBalancing\": { \"Stratgy\": \"RoundRobin\" } } }");
-        assertThatThrownBy(() -> DemoMain.fromConfig(file, 0, Map.of())).isInstanceOf(ConfigException.class)
+        Files.writeString(
+                file,
+                "{ \"Gateway\": { \"BackendServers\": [ { \"Url\": \"localhost:5050\" } ],"
+                        + " \"LoadBalancing\": { \"Stratgy\": \"RoundRobin\" } } }");
+        assertThatThrownBy(() -> DemoMain.fromConfig(file, 0, Map.of()))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Gateway:BackendServers:0:Url")
                 .hasMessageContaining("did you mean Gateway:LoadBalancing:Strategy?");
     }

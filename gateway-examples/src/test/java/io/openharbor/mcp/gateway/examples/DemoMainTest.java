@@ -56,8 +56,10 @@ class DemoMainTest {
         }
         // the demo replicas are not started before the port is bound, so no server thread outlives the failure
         Thread.sleep(200);
-        assertThat(Thread.getAllStackTraces().keySet()).allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon()
-                || !t.isAlive()).as("thread " + t.getName()).isTrue());
+        assertThat(Thread.getAllStackTraces().keySet())
+                .allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon() || !t.isAlive())
+                        .as("thread " + t.getName())
+                        .isTrue());
     }
 
     @Test
@@ -65,8 +67,12 @@ class DemoMainTest {
         for (String[] args : new String[][] {{"--port", "abc"}, {"--port", "70000"}, {"--prot", "1"}, {"--port"}}) {
             String[] r = refused(Map.of(), args);
             assertThat(r[0]).as(String.join(" ", args)).isEqualTo("2");
-            assertThat(r[1]).as(String.join(" ", args)).startsWith("error: ").contains("Usage:")
-                    .doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r[1])
+                    .as(String.join(" ", args))
+                    .startsWith("error: ")
+                    .contains("Usage:")
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
         }
         String[] help = refused(Map.of(), "--help");
         assertThat(help[0]).isEqualTo("0");
@@ -75,8 +81,11 @@ class DemoMainTest {
 
     @Test
     void backendsInTwoPlacesAreRefusedRatherThanOneSilentlyWinning() {
-        String[] r = refused(Map.of("GATEWAY_BACKENDS", "http://127.0.0.1:9/mcp",
-                "GATEWAY__BACKENDSERVERS__0__URL", "http://127.0.0.1:10/mcp"));
+        String[] r = refused(Map.of(
+                "GATEWAY_BACKENDS",
+                "http://127.0.0.1:9/mcp",
+                "GATEWAY__BACKENDSERVERS__0__URL",
+                "http://127.0.0.1:10/mcp"));
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("cannot be combined with GATEWAY__ configuration variables");
     }
@@ -84,23 +93,35 @@ class DemoMainTest {
     @Test
     void gatewayVariablesWithoutAFileConfigureTheDemo() throws Exception {
         one = DemoBackend.start("env-replica", 0, null);
-        demo = DemoMain.start(new String[] {"--port", "0"}, Map.of(
-                "GATEWAY__BACKENDSERVERS__0__NAME", "from-env",
-                "GATEWAY__BACKENDSERVERS__0__URL", one.url().toString(),
-                "GATEWAY__SECURITY__APIKEY", "env-key-0123456789"));
-        assertThat(demo.gateway().get().pool().backends()).extracting(b -> b.name()).containsExactly("from-env");
+        demo = DemoMain.start(
+                new String[] {"--port", "0"},
+                Map.of(
+                        "GATEWAY__BACKENDSERVERS__0__NAME", "from-env",
+                        "GATEWAY__BACKENDSERVERS__0__URL", one.url().toString(),
+                        "GATEWAY__SECURITY__APIKEY", "env-key-0123456789"));
+        assertThat(demo.gateway().get().pool().backends())
+                .extracting(b -> b.name())
+                .containsExactly("from-env");
         String base = demo.url().replace("/mcp", "");
-        HttpResponse<String> noKey = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(demo.url()))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(noKey.statusCode()).as("the key from the environment is enforced").isEqualTo(401);
+        HttpResponse<String> noKey = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(demo.url()))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(noKey.statusCode())
+                .as("the key from the environment is enforced")
+                .isEqualTo(401);
         SdkClients.assertEchoes(base, "env-key-0123456789");
     }
 
     @Test
     void aMissingValueIsAUsageError() {
         assertThatThrownBy(() -> DemoMain.start(new String[] {"--config"}, Map.of()))
-                .isInstanceOf(DemoMain.UsageException.class).hasMessageContaining("--config needs a value");
+                .isInstanceOf(DemoMain.UsageException.class)
+                .hasMessageContaining("--config needs a value");
     }
 }

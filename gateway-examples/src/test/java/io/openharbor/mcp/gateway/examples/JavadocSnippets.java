@@ -46,6 +46,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+// spotless:off (the snippets stay exactly as the Javadoc shows them; JavadocSnippetsTest compares the two)
+
 /**
  * The code snippets of the library's Javadoc, verbatim, each in a method that declares what the snippet uses but does
  * not declare itself: the build compiles them, so a snippet that no longer compiles fails the build, and
@@ -308,3 +310,4 @@ final class JavadocSnippets {
         void record(Duration amount);
     }
 }
+// spotless:on

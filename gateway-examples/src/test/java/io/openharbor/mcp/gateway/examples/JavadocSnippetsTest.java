@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
  * core, tls, config and testing) is in {@link JavadocSnippets}, which the build compiles: a snippet cannot rot unseen.
  */
 class JavadocSnippetsTest {
-    private static final List<String> SOURCE_ROOTS = List.of("gateway-core/src/main/java",
-            "gateway-tls/src/main/java", "gateway-config/src/main/java", "gateway-testing/src/main/java");
+    private static final List<String> SOURCE_ROOTS = List.of(
+            "gateway-core/src/main/java",
+            "gateway-tls/src/main/java",
+            "gateway-config/src/main/java",
+            "gateway-testing/src/main/java");
     private static final String SNIPPETS =
             "gateway-examples/src/test/java/io/openharbor/mcp/gateway/examples/JavadocSnippets.java";
     private static final String OPEN = "<pre>{@code";
@@ -42,8 +45,8 @@ class JavadocSnippetsTest {
             for (Snippet s : snippets) {
                 String shown = normalize(s.code());
                 softly.assertThat(compiled.contains("\n" + shown + "\n"))
-                        .withFailMessage("the snippet of %s:%d is not in JavadocSnippets.java:%n%s",
-                                s.file(), s.line(), shown)
+                        .withFailMessage(
+                                "the snippet of %s:%d is not in JavadocSnippets.java:%n%s", s.file(), s.line(), shown)
                         .isTrue();
             }
         });
@@ -106,7 +109,10 @@ class JavadocSnippetsTest {
     }
 
     private static String unescape(String code) {
-        return code.replace("&lt;", "<").replace("&gt;", ">").replace("&#64;", "@").replace("&amp;", "&");
+        return code.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&#64;", "@")
+                .replace("&amp;", "&");
     }
 
     /** Each line stripped of surrounding whitespace, blank lines dropped, joined with {@code \n}. */

@@ -30,13 +30,17 @@ class JettyEmbeddingExampleTest {
         jetty = JettyEmbeddingExample.start(0, one.url().toString(), two.url().toString());
         String base = "http://127.0.0.1:" + LoopbackJetty.port(jetty);
 
-        HttpResponse<String> hello = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "/api/hello")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> hello = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/hello")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(hello.body()).isEqualTo("hello from the host application");
 
         SdkClients.assertEchoes(base, null);
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("replica-1", "replica-2");
     }
 }

@@ -108,7 +108,9 @@ class McpSdkThroughGatewayTest {
     @ValueSource(strings = {"jdk", "jetty"})
     void sdkClientWorksThroughTheGateway(String adapter) throws Exception {
         String base = mount(adapter);
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint("/mcp")
+                        .build())
                 .requestTimeout(Duration.ofSeconds(30))
                 .progressConsumer(p -> progressSeen.countDown())
                 .build();
@@ -116,23 +118,31 @@ class McpSdkThroughGatewayTest {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).startsWith("demo-replica-");
 
-            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
+            assertThat(client.listTools().tools())
+                    .extracting(McpSchema.Tool::name)
                     .contains("echo", "add", "whoami", "progress");
-            assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"), null)))).isEqualTo("hello");
-            assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40), null)))).isEqualTo("42");
+            assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("text", "hello"), null))))
+                    .isEqualTo("hello");
+            assertThat(text(client.callTool(new CallToolRequest("add", Map.of("a", 2, "b", 40), null))))
+                    .isEqualTo("42");
 
             // The session stays on the replica that initialized it, though the balancer spreads new work.
             String owner = init.serverInfo().name().substring("demo-".length());
             for (int i = 0; i < 4; i++) {
-                assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of(), null)))).isEqualTo(owner);
+                assertThat(text(client.callTool(new CallToolRequest("whoami", Map.of(), null))))
+                        .isEqualTo(owner);
             }
 
             // A progress notification reaches the client while the tool is still running: the tool waits for the
             // test to see it before it finishes.
-            CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(() -> client.callTool(
-                    CallToolRequest.builder("progress").arguments(Map.of("steps", 2))
-                            .progressToken("progress-1").build()));
-            assertThat(progressSeen.await(20, TimeUnit.SECONDS)).as("progress notification seen").isTrue();
+            CompletableFuture<CallToolResult> call =
+                    CompletableFuture.supplyAsync(() -> client.callTool(CallToolRequest.builder("progress")
+                            .arguments(Map.of("steps", 2))
+                            .progressToken("progress-1")
+                            .build()));
+            assertThat(progressSeen.await(20, TimeUnit.SECONDS))
+                    .as("progress notification seen")
+                    .isTrue();
             assertThat(call).isNotDone();
             releaseTool.countDown();
             assertThat(text(call.get(20, TimeUnit.SECONDS))).isEqualTo("counted to 2");
@@ -143,14 +153,20 @@ class McpSdkThroughGatewayTest {
         assertThat(deleteEnded.await(10, TimeUnit.SECONDS)).as("DELETE served").isTrue();
 
         // The health report is served by the same adapter on its own path, in the seed's shape.
-        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.headers().firstValue("Content-Type")).contains("application/json");
-        assertThat(health.body()).contains("\"status\":\"Healthy\"", "\"service\":\"MCP Gateway\"",
-                "{\"name\":\"replica-1\",\"healthy\":true", "{\"name\":\"replica-2\",\"healthy\":true",
-                "\"circuit\":\"closed\"");
+        assertThat(health.body())
+                .contains(
+                        "\"status\":\"Healthy\"",
+                        "\"service\":\"MCP Gateway\"",
+                        "{\"name\":\"replica-1\",\"healthy\":true",
+                        "{\"name\":\"replica-2\",\"healthy\":true",
+                        "\"circuit\":\"closed\"");
         assertThat(seen).anyMatch(s -> s.startsWith("DELETE null 2") && s.endsWith("session=true"));
         assertThat(seen).anyMatch(s -> s.startsWith("POST initialize 200 session=false"));
         assertThat(seen).filteredOn(s -> s.contains("tools/call")).allMatch(s -> s.contains(" 200 session=true"));

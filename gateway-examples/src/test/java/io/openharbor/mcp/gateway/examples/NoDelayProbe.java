@@ -13,8 +13,8 @@ import java.util.Locale;
 public final class NoDelayProbe {
     public static void main(String[] args) throws Exception {
         int port = EmbeddingExampleTest.freePort();
-        AutoCloseable running = EmbeddingExample.start(port, "http://127.0.0.1:9/mcp", "http://127.0.0.1:10/mcp",
-                new byte[32], "ci-bot-key-0123456789abcdef");
+        AutoCloseable running = EmbeddingExample.start(
+                port, "http://127.0.0.1:9/mcp", "http://127.0.0.1:10/mcp", new byte[32], "ci-bot-key-0123456789abcdef");
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(10_000);
@@ -46,7 +46,8 @@ public final class NoDelayProbe {
         }
         int length = 0;
         for (String line : head.toString().split("\r\n", -1)) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                length = Integer.parseInt(line.substring(15).trim());
         }
         in.readNBytes(length);
     }

@@ -18,16 +18,21 @@ class NoDelayTest {
     @Test
     void theReadmeExampleAnswersKeepAliveRequestsWithoutTheNagleStall() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                NoDelayProbe.class.getName()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NoDelayProbe.class.getName())
+                .redirectErrorStream(true)
+                .start();
         try {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("probe finished").isTrue();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String line = output.lines().filter(l -> l.startsWith("millis=")).findFirst()
+            String line = output.lines()
+                    .filter(l -> l.startsWith("millis="))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no result from the probe:\n" + output));
             long millis = Long.parseLong(line.substring("millis=".length()).trim());
             System.out.println("20 keep-alive requests to the README example: " + millis + " ms");
-            assertThat(millis).as("20 keep-alive requests (Nagle stalls 40 ms each)").isLessThan(100);
+            assertThat(millis)
+                    .as("20 keep-alive requests (Nagle stalls 40 ms each)")
+                    .isLessThan(100);
         } finally {
             p.destroyForcibly();
         }

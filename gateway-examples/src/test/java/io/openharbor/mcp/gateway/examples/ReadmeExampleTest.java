@@ -28,7 +28,8 @@ class ReadmeExampleTest {
         String readme = Files.readString(root.resolve("README.md"));
         String source = Files.readString(root.resolve(
                 "gateway-examples/src/main/java/io/openharbor/mcp/gateway/examples/EmbeddingExample.java"));
-        String shown = between(readme, "<!-- embedding-example:begin -->\n```java", "```\n<!-- embedding-example:end -->");
+        String shown =
+                between(readme, "<!-- embedding-example:begin -->\n```java", "```\n<!-- embedding-example:end -->");
         String compiled = between(source, "// README:BEGIN", "// README:END");
         // the README shows the file's imports (which class is in which package) above the method
         String imports = source.lines().filter(l -> l.startsWith("import ")).collect(Collectors.joining("\n"));

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.Test;
 class SameZoneFirstTest {
 
     private static String serverName(String base) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
-                .requestTimeout(Duration.ofSeconds(20)).build();
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint("/mcp")
+                        .build())
+                .requestTimeout(Duration.ofSeconds(20))
+                .build();
         try {
             McpSchema.InitializeResult init = client.initialize();
             return init.serverInfo().name();
@@ -35,12 +38,14 @@ class SameZoneFirstTest {
         try (DemoBackend local = DemoBackend.start("zone-a-1", 0, null);
                 DemoBackend remote1 = DemoBackend.start("zone-b-1", 0, null);
                 DemoBackend remote2 = DemoBackend.start("zone-b-2", 0, null)) {
-            Gateway gateway = Gateway.builder().pool(BackendPool.builder("tools")
-                    .loadBalancer(new SameZoneFirst("zone-a"))
-                    .backend(Backend.of(remote1.name(), remote1.url().toString()))
-                    .backend(Backend.of(local.name(), local.url().toString()))
-                    .backend(Backend.of(remote2.name(), remote2.url().toString()))
-                    .build()).build();
+            Gateway gateway = Gateway.builder()
+                    .pool(BackendPool.builder("tools")
+                            .loadBalancer(new SameZoneFirst("zone-a"))
+                            .backend(Backend.of(remote1.name(), remote1.url().toString()))
+                            .backend(Backend.of(local.name(), local.url().toString()))
+                            .backend(Backend.of(remote2.name(), remote2.url().toString()))
+                            .build())
+                    .build();
             Server jetty = LoopbackJetty.start(0, Map.of("/mcp", new GatewayServlet(gateway)));
             try {
                 String base = "http://127.0.0.1:" + LoopbackJetty.port(jetty);

@@ -15,7 +15,8 @@ final class SdkClients {
 
     /** A client of {@code base + "/mcp"}, sending {@code X-API-Key: apiKey} when the key is not null. */
     static McpSyncClient client(String base, String apiKey) {
-        HttpClientStreamableHttpTransport.Builder t = HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
+        HttpClientStreamableHttpTransport.Builder t =
+                HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
         if (apiKey != null) {
             t.addHttpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
         }
@@ -27,7 +28,8 @@ final class SdkClients {
         McpSyncClient client = client(base, apiKey);
         try {
             client.initialize();
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"), null));
+            McpSchema.CallToolResult r =
+                    client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"), null));
             assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
         } finally {
             client.closeGracefully();

@@ -17,14 +17,24 @@ class ModulePathTest {
 
     @Test
     void gatewayRunsAsNamedModules() throws Exception {
-        assertEquals("io.openharbor.mcp.gateway.jpmstest", ModulePathTest.class.getModule().getName(),
+        assertEquals(
+                "io.openharbor.mcp.gateway.jpmstest",
+                ModulePathTest.class.getModule().getName(),
                 "the test itself runs in the application module");
-        assertEquals("[io.openharbor.mcp.gateway, io.openharbor.mcp.gateway.tls, io.openharbor.mcp.gateway.config]",
-                Arrays.toString(Arrays.stream(ModularHost.gatewayModules()).map(Module::getName).toArray()));
+        assertEquals(
+                "[io.openharbor.mcp.gateway, io.openharbor.mcp.gateway.tls, io.openharbor.mcp.gateway.config]",
+                Arrays.toString(Arrays.stream(ModularHost.gatewayModules())
+                        .map(Module::getName)
+                        .toArray()));
         Module core = ModularHost.gatewayModules()[0];
         assertTrue(core.getDescriptor() != null && !core.getDescriptor().isAutomatic(), "core has its own descriptor");
-        assertEquals("[io.openharbor.mcp.gateway, io.openharbor.mcp.gateway.jdk, io.openharbor.mcp.gateway.servlet]",
-                core.getDescriptor().exports().stream().map(e -> e.source()).sorted().toList().toString(),
+        assertEquals(
+                "[io.openharbor.mcp.gateway, io.openharbor.mcp.gateway.jdk, io.openharbor.mcp.gateway.servlet]",
+                core.getDescriptor().exports().stream()
+                        .map(e -> e.source())
+                        .sorted()
+                        .toList()
+                        .toString(),
                 "core exports the API and the two adapters, nothing else");
 
         try (ModularHost host = ModularHost.start()) {

@@ -39,14 +39,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Tests in one JVM must run one at a time (JUnit's default): the gateways watched belong to whichever test is
  * running.
  */
-public final class GatewayLeakCheck implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class GatewayLeakCheck
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     /** The name prefix of every thread a gateway starts. */
     public static final String THREAD_PREFIX = "mcp-gateway-";
     /** The system property that sets the wait, e.g. {@code PT10S}. */
     public static final String WAIT_PROPERTY = "io.openharbor.mcp.gateway.testing.leakWait";
 
     private static final List<Gateway> WATCHED = new CopyOnWriteArrayList<>();
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(GatewayLeakCheck.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(GatewayLeakCheck.class);
 
     private final Duration wait;
 
@@ -103,8 +105,8 @@ public final class GatewayLeakCheck implements BeforeAllCallback, AfterAllCallba
         for (Gateway gateway : gateways) {
             String held = awaitEmpty(() -> held(gateway));
             if (!held.isEmpty()) {
-                problems.add("gateway for pool '" + gateway.pool().name() + "' still holds, " + wait + " after the test: "
-                        + held);
+                problems.add("gateway for pool '" + gateway.pool().name() + "' still holds, " + wait
+                        + " after the test: " + held);
             }
         }
         for (Gateway gateway : gateways) {

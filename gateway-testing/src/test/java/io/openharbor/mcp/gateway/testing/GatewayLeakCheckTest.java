@@ -30,7 +30,9 @@ class GatewayLeakCheckTest {
 
     private static Gateway gatewayFor(FakeMcpServer backend) {
         return Gateway.builder()
-                .pool(BackendPool.builder("leaky").backend(Backend.of("b1", backend.url() + "/mcp")).build())
+                .pool(BackendPool.builder("leaky")
+                        .backend(Backend.of("b1", backend.url() + "/mcp"))
+                        .build())
                 .build();
     }
 
@@ -46,23 +48,32 @@ class GatewayLeakCheckTest {
         return events.failed().stream()
                 .map(Event::getPayload)
                 .map(p -> p.flatMap(o -> o instanceof org.junit.platform.engine.TestExecutionResult r
-                        ? r.getThrowable() : java.util.Optional.empty()).map(Throwable::getMessage).orElse(""))
+                                ? r.getThrowable()
+                                : java.util.Optional.empty())
+                        .map(Throwable::getMessage)
+                        .orElse(""))
                 .toList();
     }
 
     @Test
     void aGatewayNobodyClosesFailsItsClass() {
         List<String> failed = failures(run(NeverClosed.class));
-        assertThat(failed).singleElement().asString()
-                .contains("left gateway threads running").contains("mcp-gateway-");
+        assertThat(failed)
+                .singleElement()
+                .asString()
+                .contains("left gateway threads running")
+                .contains("mcp-gateway-");
         NeverClosed.gateway.close();
     }
 
     @Test
     void aRequestStillHeldFailsItsTestAndTheGatewayIsClosedAnyway() throws Exception {
         List<String> failed = failures(run(HeldRequest.class));
-        assertThat(failed).singleElement().asString()
-                .contains("still holds").contains("1 in-flight slot(s) on backend 'b1'")
+        assertThat(failed)
+                .singleElement()
+                .asString()
+                .contains("still holds")
+                .contains("1 in-flight slot(s) on backend 'b1'")
                 .contains("backend connection(s) in use");
         HeldRequest.backend.close();
         HeldRequest.host.stop(0);
@@ -72,7 +83,10 @@ class GatewayLeakCheckTest {
     void aTestThatReleasesEverythingPasses() {
         Events events = run(Tidy.class);
         assertThat(failures(events)).isEmpty();
-        assertThat(events.succeeded().filter(e -> e.getTestDescriptor().isTest()).count()).isEqualTo(1);
+        assertThat(events.succeeded()
+                        .filter(e -> e.getTestDescriptor().isTest())
+                        .count())
+                .isEqualTo(1);
     }
 
     static class NeverClosed {
@@ -109,7 +123,8 @@ class GatewayLeakCheckTest {
             host.createContext("/mcp", new GatewayHttpHandler(gateway));
             host.start();
             String url = "http://127.0.0.1:" + host.getAddress().getPort() + "/mcp";
-            CompletableFuture<Void> held = CompletableFuture.runAsync(() -> post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hold\"}"));
+            CompletableFuture<Void> held =
+                    CompletableFuture.runAsync(() -> post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hold\"}"));
             assertThat(backend.awaitHolding(Duration.ofSeconds(10))).isTrue();
             assertThat(held).isNotDone();
         }

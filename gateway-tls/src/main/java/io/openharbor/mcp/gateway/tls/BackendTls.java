@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.tls;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import io.openharbor.mcp.gateway.Ticker;
@@ -23,6 +22,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TlsPolicy} for one or more backends: the seed's {@code TlsOptions} ({@code ValidateCertificate},
@@ -71,12 +71,23 @@ public final class BackendTls implements TlsPolicy {
         }
         List<Source> trustSources = List.copyOf(b.trust);
         boolean systemRoots = b.includeSystemRoots != null ? b.includeSystemRoots : trustSources.isEmpty();
-        this.trust = validate ? new Reloader<>("backend trust " + trustSources, trustFiles,
-                () -> TrustMaterial.load(trustSources, systemRoots), interval, b.ticker) : null;
+        this.trust = validate
+                ? new Reloader<>(
+                        "backend trust " + trustSources,
+                        trustFiles,
+                        () -> TrustMaterial.load(trustSources, systemRoots),
+                        interval,
+                        b.ticker)
+                : null;
         Source key = b.clientKey;
-        this.clientKey = key == null ? null
-                : new Reloader<>("backend client certificate " + key, key.files(), () -> KeyMaterial.load(key),
-                        interval, b.ticker);
+        this.clientKey = key == null
+                ? null
+                : new Reloader<>(
+                        "backend client certificate " + key,
+                        key.files(),
+                        () -> KeyMaterial.load(key),
+                        interval,
+                        b.ticker);
         Set<String> thumbs = Set.copyOf(b.thumbprints);
         Set<String> pinSet = Set.copyOf(b.pins);
         this.trustManager = new PinningTrustManager(validate, trust, thumbs, pinSet);
@@ -87,7 +98,8 @@ public final class BackendTls implements TlsPolicy {
                 m -> {
                     TrustMaterial t = (TrustMaterial) m[0];
                     KeyMaterial k = (KeyMaterial) m[1];
-                    return context(k == null ? null : new KeyManager[] {k.keyManager},
+                    return context(
+                            k == null ? null : new KeyManager[] {k.keyManager},
                             new PinningTrustManager(validate, t == null ? null : () -> t, thumbs, pinSet));
                 });
         this.socketFactory = new Protocols.SocketFactory(contexts, protocols);
@@ -118,7 +130,9 @@ public final class BackendTls implements TlsPolicy {
      * @throws IllegalStateException if validation is off and no thumbprint is given
      */
     public static BackendTls of(boolean validateCertificate, Collection<String> allowedCertificateThumbprints) {
-        return builder().validateCertificate(validateCertificate).allowedThumbprints(allowedCertificateThumbprints)
+        return builder()
+                .validateCertificate(validateCertificate)
+                .allowedThumbprints(allowedCertificateThumbprints)
                 .build();
     }
 
@@ -145,7 +159,8 @@ public final class BackendTls implements TlsPolicy {
         return Optional.of((host, session) -> {
             try {
                 Certificate[] peer = session.getPeerCertificates();
-                return peer.length > 0 && peer[0] instanceof X509Certificate
+                return peer.length > 0
+                        && peer[0] instanceof X509Certificate
                         && trustManager.matches((X509Certificate) peer[0], List.of((X509Certificate) peer[0]));
             } catch (SSLPeerUnverifiedException e) {
                 return false;
@@ -278,8 +293,8 @@ public final class BackendTls implements TlsPolicy {
 
         /** The client certificate for mutual TLS, with the password of an encrypted PKCS#8 key. */
         public Builder clientCertificatePem(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
-            this.clientKey = Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey,
-                    keyPassword);
+            this.clientKey =
+                    Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey, keyPassword);
             return this;
         }
 

@@ -23,8 +23,10 @@ public final class Fingerprints {
 
     /** {@code sha256/} + base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo. Survives re-issuing with the same key. */
     public static String spkiSha256(X509Certificate certificate) {
-        return "sha256/" + Base64.getEncoder().encodeToString(digest("SHA-256",
-                certificate.getPublicKey().getEncoded()));
+        return "sha256/"
+                + Base64.getEncoder()
+                        .encodeToString(
+                                digest("SHA-256", certificate.getPublicKey().getEncoded()));
     }
 
     /** Upper-case hex SHA-256 of the DER certificate. Changes whenever the certificate is re-issued. */
@@ -67,8 +69,8 @@ public final class Fingerprints {
                 continue;
             }
             if (Character.digit(c, 16) < 0) {
-                throw new IllegalArgumentException("thumbprint '" + thumbprint + "' has a character that is not hex: '"
-                        + c + "'");
+                throw new IllegalArgumentException(
+                        "thumbprint '" + thumbprint + "' has a character that is not hex: '" + c + "'");
             }
             sb.append(c);
         }

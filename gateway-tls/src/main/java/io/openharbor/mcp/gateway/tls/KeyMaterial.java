@@ -34,7 +34,8 @@ final class KeyMaterial {
             X509Certificate leaf;
             if (source.kind == Source.Kind.PEM) {
                 List<X509Certificate> chain = Pem.certificates(source.file);
-                PrivateKey key = Pem.privateKey(requireNonNull(source.keyFile, "a PEM key pair names its key file"), source.password);
+                PrivateKey key = Pem.privateKey(
+                        requireNonNull(source.keyFile, "a PEM key pair names its key file"), source.password);
                 leaf = chain.get(0);
                 checkPair(leaf, key, source);
                 ks = KeyStore.getInstance("PKCS12");
@@ -54,8 +55,8 @@ final class KeyMaterial {
                     }
                 }
                 if (leaf == null) {
-                    throw new IllegalArgumentException("the key store " + source.file
-                            + " holds no private key with a certificate chain");
+                    throw new IllegalArgumentException(
+                            "the key store " + source.file + " holds no private key with a certificate chain");
                 }
                 keyPassword = source.password;
             }
@@ -68,8 +69,10 @@ final class KeyMaterial {
             }
             throw new IllegalStateException("the JDK offers no X509ExtendedKeyManager");
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("cannot load the key material " + source + ": " + e.getMessage()
-                    + (e instanceof java.security.UnrecoverableKeyException ? " (wrong key password?)" : ""), e);
+            throw new IllegalArgumentException(
+                    "cannot load the key material " + source + ": " + e.getMessage()
+                            + (e instanceof java.security.UnrecoverableKeyException ? " (wrong key password?)" : ""),
+                    e);
         }
     }
 
@@ -77,17 +80,14 @@ final class KeyMaterial {
     private static void checkPair(X509Certificate leaf, PrivateKey key, Source source) {
         String algorithm;
         switch (key.getAlgorithm()) {
-  case "RSA" -> 
-algorithm = "SHA256withRSA";
-  case "EC" -> 
-algorithm = "SHA256withECDSA";
-  case "EdDSA", "Ed25519", "Ed448" -> 
-algorithm = "EdDSA";
-  default -> {
-return;
-// nothing portable to test with; the handshake will tell
-}
-}
+            case "RSA" -> algorithm = "SHA256withRSA";
+            case "EC" -> algorithm = "SHA256withECDSA";
+            case "EdDSA", "Ed25519", "Ed448" -> algorithm = "EdDSA";
+            default -> {
+                return;
+                // nothing portable to test with; the handshake will tell
+            }
+        }
         boolean matches;
         try {
             byte[] probe = "openharbor-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -104,7 +104,8 @@ return;
         }
         if (!matches) {
             throw new IllegalArgumentException("the private key " + source.keyFile + " does not belong to the first"
-                    + " certificate of " + source.file + " (" + leaf.getSubjectX500Principal().getName()
+                    + " certificate of " + source.file + " ("
+                    + leaf.getSubjectX500Principal().getName()
                     + "); the leaf certificate must come first in the chain file");
         }
     }

@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.tls;
 
-import org.jspecify.annotations.Nullable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +24,12 @@ import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /** Reads certificates, PKCS#8 private keys and key stores from files, with errors that name the file and the fix. */
 final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "EdDSA", "RSASSA-PSS", "XDH", "DSA"};
 
     private Pem() {}
@@ -39,13 +39,15 @@ final class Pem {
         byte[] bytes = read(file, "certificate file");
         List<X509Certificate> out = new ArrayList<>();
         try {
-            for (Certificate c : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(bytes))) {
+            for (Certificate c :
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
                 out.add((X509Certificate) c);
             }
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("cannot read certificates from " + file + ": " + e.getMessage()
-                    + " (expected PEM blocks -----BEGIN CERTIFICATE----- or one DER certificate)", e);
+            throw new IllegalArgumentException(
+                    "cannot read certificates from " + file + ": " + e.getMessage()
+                            + " (expected PEM blocks -----BEGIN CERTIFICATE----- or one DER certificate)",
+                    e);
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("no certificate in " + file
@@ -67,23 +69,23 @@ final class Pem {
                 throw new IllegalArgumentException("the " + type + " block in " + file + " is not valid base64", e);
             }
             switch (type) {
-  case "PRIVATE KEY" -> {
-return pkcs8(der, file);
-}
-  case "ENCRYPTED PRIVATE KEY" -> {
-if (password == null) {
+                case "PRIVATE KEY" -> {
+                    return pkcs8(der, file);
+                }
+                case "ENCRYPTED PRIVATE KEY" -> {
+                    if (password == null) {
                         throw new IllegalArgumentException(file + " holds an encrypted private key: give its password");
                     }
                     return pkcs8(decrypt(der, password, file), file);
-}
-  case "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY" -> 
-throw new IllegalArgumentException(file + " holds a traditional (" + type + ") key; convert it to"
+                }
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY" ->
+                    throw new IllegalArgumentException(file + " holds a traditional (" + type + ") key; convert it to"
                             + " PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName()
                             + " -out key.pk8.pem");
-  default -> {
-// certificates or parameters next to the key: skip
-}
-}
+                default -> {
+                    // certificates or parameters next to the key: skip
+                }
+            }
         }
         throw new IllegalArgumentException("no private key in " + file
                 + " (expected a PEM block -----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)");
@@ -111,8 +113,10 @@ throw new IllegalArgumentException(file + " holds a traditional (" + type + ") k
             cipher.init(Cipher.DECRYPT_MODE, skf.generateSecret(new PBEKeySpec(password)), params);
             return info.getKeySpec(cipher).getEncoded();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot decrypt the private key in " + file + " (wrong password, or an"
-                    + " encryption the JDK does not support: " + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "cannot decrypt the private key in " + file + " (wrong password, or an"
+                            + " encryption the JDK does not support: " + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -124,9 +128,14 @@ throw new IllegalArgumentException(file + " holds a traditional (" + type + ") k
             ks.load(new ByteArrayInputStream(bytes), password);
             return ks;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot open the " + type + " key store " + file + ": "
-                    + e.getMessage() + (e.getCause() instanceof javax.crypto.BadPaddingException
-                            || String.valueOf(e.getMessage()).contains("password") ? " (wrong password?)" : ""), e);
+            throw new IllegalArgumentException(
+                    "cannot open the " + type + " key store " + file + ": "
+                            + e.getMessage()
+                            + (e.getCause() instanceof javax.crypto.BadPaddingException
+                                            || String.valueOf(e.getMessage()).contains("password")
+                                    ? " (wrong password?)"
+                                    : ""),
+                    e);
         }
     }
 

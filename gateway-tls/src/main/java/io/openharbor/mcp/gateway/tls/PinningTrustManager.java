@@ -2,7 +2,6 @@ package io.openharbor.mcp.gateway.tls;
 
 import static java.util.Objects.requireNonNull;
 
-import org.jspecify.annotations.Nullable;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -14,6 +13,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides, during the handshake, whether a backend's certificate chain is acceptable: with validation on, the JDK's
@@ -30,7 +30,10 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     private final Set<String> thumbprints;
     private final Set<String> pins;
 
-    PinningTrustManager(boolean validate, java.util.function.@Nullable Supplier<TrustMaterial> trust, Set<String> thumbprints,
+    PinningTrustManager(
+            boolean validate,
+            java.util.function.@Nullable Supplier<TrustMaterial> trust,
+            Set<String> thumbprints,
             Set<String> pins) {
         this.validate = validate;
         this.trust = trust;
@@ -47,14 +50,18 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        verify(chain, tm -> tm.checkServerTrusted(chain, authType, socket),
+        verify(
+                chain,
+                tm -> tm.checkServerTrusted(chain, authType, socket),
                 socket instanceof SSLSocket sSLSocket ? sSLSocket.getHandshakeSession() : null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        verify(chain, tm -> tm.checkServerTrusted(chain, authType, engine),
+        verify(
+                chain,
+                tm -> tm.checkServerTrusted(chain, authType, engine),
                 engine != null ? engine.getHandshakeSession() : null);
     }
 
@@ -76,7 +83,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         check(chain, t, session);
     }
 
-    private void check(X509Certificate[] chain, @Nullable TrustMaterial t, @Nullable SSLSession session) throws CertificateException {
+    private void check(X509Certificate[] chain, @Nullable TrustMaterial t, @Nullable SSLSession session)
+            throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the backend presented no certificate");
         }
@@ -131,7 +139,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
 
     /** Whether the leaf and, for SPKI pins, the verified chain satisfy every configured kind of pin. */
     boolean matches(X509Certificate leaf, List<X509Certificate> verified) {
-        if (!thumbprints.isEmpty() && !thumbprints.contains(Fingerprints.sha256Thumbprint(leaf))
+        if (!thumbprints.isEmpty()
+                && !thumbprints.contains(Fingerprints.sha256Thumbprint(leaf))
                 && !thumbprints.contains(Fingerprints.sha1Thumbprint(leaf))) {
             return false;
         }
@@ -171,7 +180,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             }
             X509Certificate next = null;
             for (X509Certificate c : chain) {
-                if (!c.equals(current) && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
+                if (!c.equals(current)
+                        && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
                         && signedBy(current, c)) {
                     next = c;
                     break;
@@ -183,8 +193,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             out.add(next);
             current = next;
         }
-        throw new CertificateException("cannot rebuild the verified chain of " + chain[0].getSubjectX500Principal()
-                .getName() + " up to a trust anchor for pin matching");
+        throw new CertificateException("cannot rebuild the verified chain of "
+                + chain[0].getSubjectX500Principal().getName() + " up to a trust anchor for pin matching");
     }
 
     private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
@@ -201,11 +211,16 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         StringBuilder sb = new StringBuilder("Certificate pinning failure!\n  Peer certificate chain:");
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate c = chain.get(i);
-            sb.append("\n    ").append(Fingerprints.spkiSha256(c)).append(": ")
+            sb.append("\n    ")
+                    .append(Fingerprints.spkiSha256(c))
+                    .append(": ")
                     .append(c.getSubjectX500Principal().getName());
             if (i == 0) {
-                sb.append(" (thumbprint SHA-256 ").append(Fingerprints.sha256Thumbprint(c)).append(", SHA-1 ")
-                        .append(Fingerprints.sha1Thumbprint(c)).append(')');
+                sb.append(" (thumbprint SHA-256 ")
+                        .append(Fingerprints.sha256Thumbprint(c))
+                        .append(", SHA-1 ")
+                        .append(Fingerprints.sha1Thumbprint(c))
+                        .append(')');
             }
         }
         sb.append("\n  Pinned certificates for ").append(host).append(':');
@@ -213,7 +228,9 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             sb.append("\n    ").append(p);
         }
         for (String tp : thumbprints) {
-            sb.append("\n    thumbprint ").append(tp.length() == 40 ? "SHA-1 " : "SHA-256 ").append(tp);
+            sb.append("\n    thumbprint ")
+                    .append(tp.length() == 40 ? "SHA-1 " : "SHA-256 ")
+                    .append(tp);
         }
         return sb.toString();
     }

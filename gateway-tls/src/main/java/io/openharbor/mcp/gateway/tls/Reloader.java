@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.tls;
 
-import org.jspecify.annotations.Nullable;
 import io.openharbor.mcp.gateway.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +76,8 @@ final class Reloader<T> implements java.util.function.Supplier<T> {
         } catch (RuntimeException e) {
             String problem = e.getMessage();
             if (!Objects.equals(problem, lastProblem)) {
-                log.warn("{} changed on disk but cannot be loaded; still using the previous version: {}", what,
-                        problem);
+                log.warn(
+                        "{} changed on disk but cannot be loaded; still using the previous version: {}", what, problem);
                 lastProblem = problem;
             }
             return false;

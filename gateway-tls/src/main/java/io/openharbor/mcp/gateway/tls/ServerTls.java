@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.tls;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -14,6 +13,7 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS for the host's own HTTPS listener, from PEM or PKCS#12 files, with rotation: the certificate and key (and the
@@ -51,21 +51,26 @@ public final class ServerTls {
         this.clientAuth = b.clientAuth;
         long interval = b.reloadCheckInterval.toNanos();
         Source k = requireNonNull(b.key, "build() checks the certificate");
-        this.key = new Reloader<>("server certificate " + k, k.files(), () -> KeyMaterial.load(k), interval,
-                b.ticker);
+        this.key = new Reloader<>("server certificate " + k, k.files(), () -> KeyMaterial.load(k), interval, b.ticker);
         List<Source> trust = List.copyOf(b.trust);
         List<Path> trustFiles = new ArrayList<>();
         for (Source s : trust) {
             trustFiles.addAll(s.files());
         }
-        this.clientTrust = clientAuth == ClientAuth.NONE ? null
-                : new Reloader<>("client-certificate trust " + trust, trustFiles,
-                        () -> TrustMaterial.load(trust, false), interval, b.ticker);
+        this.clientTrust = clientAuth == ClientAuth.NONE
+                ? null
+                : new Reloader<>(
+                        "client-certificate trust " + trust,
+                        trustFiles,
+                        () -> TrustMaterial.load(trust, false),
+                        interval,
+                        b.ticker);
         // One SSLContext per version of the files, and each new connection's engine comes from the current one: the
         // files are looked at before a ClientHello is read, and a resumed session can never outlive a rotation.
         LiveContext contexts = new LiveContext(
                 () -> new Object[] {key.get(), clientTrust == null ? null : clientTrust.get()},
-                m -> BackendTls.context(new KeyManager[] {((KeyMaterial) m[0]).keyManager},
+                m -> BackendTls.context(
+                        new KeyManager[] {((KeyMaterial) m[0]).keyManager},
                         m[1] == null ? null : ((TrustMaterial) m[1]).pkix));
         this.context = RefreshingContext.wrap(contexts);
     }
@@ -216,8 +221,8 @@ public final class ServerTls {
          */
         public ServerTls build() {
             if (key == null) {
-                throw new IllegalStateException("ServerTls needs a certificate: certificatePem(...), pkcs12(...) or"
-                        + " jks(...)");
+                throw new IllegalStateException(
+                        "ServerTls needs a certificate: certificatePem(...), pkcs12(...) or" + " jks(...)");
             }
             if (clientAuth != ClientAuth.NONE && trust.isEmpty()) {
                 throw new IllegalStateException("clientAuth " + clientAuth + " needs the CA certificates that client"

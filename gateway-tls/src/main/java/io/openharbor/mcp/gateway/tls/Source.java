@@ -1,19 +1,24 @@
 package io.openharbor.mcp.gateway.tls;
 
-import org.jspecify.annotations.Nullable;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One configured file of key or trust material, with how to read it. Passwords are copied and never printed. */
 final class Source {
-    enum Kind { PEM, PKCS12, JKS }
+    enum Kind {
+        PEM,
+        PKCS12,
+        JKS
+    }
 
     final Kind kind;
     final Path file;
     /** The private key file for a PEM key pair, else null. */
     final @Nullable Path keyFile;
+
     final char @Nullable [] password;
 
     private Source(Kind kind, Path file, @Nullable Path keyFile, char @Nullable [] password) {

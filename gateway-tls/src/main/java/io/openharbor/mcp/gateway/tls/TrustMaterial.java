@@ -71,7 +71,9 @@ final class TrustMaterial {
             for (int i = 0; i < anchors.size(); i++) {
                 X509Certificate c = anchors.get(i);
                 ks.setCertificateEntry("anchor-" + i, c);
-                bySubject.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>(1)).add(c);
+                bySubject
+                        .computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>(1))
+                        .add(c);
             }
             return new TrustMaterial(pkixTrustManager(ks), bySubject, anchors.size());
         } catch (GeneralSecurityException | java.io.IOException e) {

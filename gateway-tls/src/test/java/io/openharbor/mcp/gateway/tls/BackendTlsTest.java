@@ -12,13 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import okhttp3.Protocol;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
@@ -44,7 +42,9 @@ class BackendTlsTest {
     @BeforeEach
     void start() throws Exception {
         backend = new MockWebServer();
-        backend.useHttps(new HandshakeCertificates.Builder().heldCertificate(backendCert, ca.certificate()).build()
+        backend.useHttps(new HandshakeCertificates.Builder()
+                .heldCertificate(backendCert, ca.certificate())
+                .build()
                 .sslSocketFactory());
         backend.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
     }
@@ -60,7 +60,10 @@ class BackendTlsTest {
         for (int i = 0; i < issuers.length; i++) {
             chain[i] = issuers[i].certificate();
         }
-        restartBackend(new HandshakeCertificates.Builder().heldCertificate(leaf, chain).build().sslSocketFactory());
+        restartBackend(new HandshakeCertificates.Builder()
+                .heldCertificate(leaf, chain)
+                .build()
+                .sslSocketFactory());
     }
 
     private void restartBackend(javax.net.ssl.SSLSocketFactory tls) throws Exception {
@@ -75,13 +78,17 @@ class BackendTlsTest {
     }
 
     private HttpResponse<String> call(TlsPolicy tls) throws Exception {
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+        try (TlsFixtures.Host host =
+                new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
             return host.post(INIT);
         }
     }
 
     private static MockResponse ok() {
-        return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(OK).build();
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(OK)
+                .build();
     }
 
     private Path caPem() throws Exception {
@@ -90,10 +97,11 @@ class BackendTlsTest {
 
     @Test
     void spkiPinOfTheCaOrTheLeafIsAccepted() throws Exception {
-        for (String pin : List.of(Fingerprints.spkiSha256(ca.certificate()),
-                Fingerprints.spkiSha256(backendCert.certificate()))) {
+        for (String pin : List.of(
+                Fingerprints.spkiSha256(ca.certificate()), Fingerprints.spkiSha256(backendCert.certificate()))) {
             backend.enqueue(ok());
-            HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem()).pins(pin).build());
+            HttpResponse<String> r =
+                    call(BackendTls.builder().trustPem(caPem()).pins(pin).build());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo(OK);
         }
@@ -104,18 +112,24 @@ class BackendTlsTest {
     void wrongPinFailsTheHandshakeBeforeAnyByteReachesTheBackend() throws Exception {
         HeldCertificate other = TlsFixtures.ca("Other CA");
         backend.enqueue(ok());
-        HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem())
-                .pins(Fingerprints.spkiSha256(other.certificate())).build());
+        HttpResponse<String> r = call(BackendTls.builder()
+                .trustPem(caPem())
+                .pins(Fingerprints.spkiSha256(other.certificate()))
+                .build());
 
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
-        assertThat(r.body()).contains("\"error\"").contains("backend TLS verification failed").doesNotContain("sha256/")
+        assertThat(r.body())
+                .contains("\"error\"")
+                .contains("backend TLS verification failed")
+                .doesNotContain("sha256/")
                 .doesNotContain("Exception");
         assertThat(backend.getRequestCount()).isZero();
         // What the gateway logs: the pins the backend presented, leaf and CA, and the pin that was configured.
         String logged = recorder.failure(0).toString(); // waits: requestEnd may come just after the answer
         assertThat(recorder.failures).hasSize(1);
-        assertThat(logged).contains("Certificate pinning failure!")
+        assertThat(logged)
+                .contains("Certificate pinning failure!")
                 .contains(Fingerprints.spkiSha256(backendCert.certificate()) + ": CN=backend")
                 .contains(Fingerprints.spkiSha256(ca.certificate()) + ": CN=Test CA")
                 .contains(Fingerprints.sha256Thumbprint(backendCert.certificate()))
@@ -139,11 +153,16 @@ class BackendTlsTest {
         BackendTls tls = BackendTls.builder().trustPem(caPem()).pins(wrongPin).build();
         io.openharbor.mcp.gateway.Gateway gateway = io.openharbor.mcp.gateway.Gateway.builder()
                 .pool(io.openharbor.mcp.gateway.BackendPool.builder("p")
-                        .backend(Backend.builder("pinned", URI.create(url())).tlsPolicy(tls).build())
+                        .backend(Backend.builder("pinned", URI.create(url()))
+                                .tlsPolicy(tls)
+                                .build())
                         .build()) // default HTTP health checks: the first one runs at start
-                .listener(listener).build();
+                .listener(listener)
+                .build();
         try (TlsFixtures.Host host = new TlsFixtures.Host(gateway)) {
-            assertThat(down.await(20, TimeUnit.SECONDS)).as("health check failed").isTrue();
+            assertThat(down.await(20, TimeUnit.SECONDS))
+                    .as("health check failed")
+                    .isTrue();
             assertThat(reasons.get(0)).contains("Certificate pinning failure!");
             HttpResponse<String> r = host.post(INIT); // in panic (the only backend is down): it still goes, and fails
             assertThat(r.statusCode()).isEqualTo(502);
@@ -158,50 +177,83 @@ class BackendTlsTest {
         HeldCertificate stray = TlsFixtures.ca("Stray");
         X509Certificate[] chain = {backendCert.certificate(), ca.certificate(), stray.certificate()};
         javax.net.ssl.X509ExtendedKeyManager km = new javax.net.ssl.X509ExtendedKeyManager() {
-            @Override public String[] getClientAliases(String t, java.security.Principal[] i) { return null; }
-            @Override public String chooseClientAlias(String[] t, java.security.Principal[] i, java.net.Socket s) { return null; }
-            @Override public String[] getServerAliases(String t, java.security.Principal[] i) { return new String[] {"k"}; }
-            @Override public String chooseServerAlias(String t, java.security.Principal[] i, java.net.Socket s) { return "k"; }
-            @Override public String chooseEngineServerAlias(String t, java.security.Principal[] i, javax.net.ssl.SSLEngine e) {
+            @Override
+            public String[] getClientAliases(String t, java.security.Principal[] i) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] t, java.security.Principal[] i, java.net.Socket s) {
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String t, java.security.Principal[] i) {
+                return new String[] {"k"};
+            }
+
+            @Override
+            public String chooseServerAlias(String t, java.security.Principal[] i, java.net.Socket s) {
                 return "k";
             }
-            @Override public X509Certificate[] getCertificateChain(String a) { return chain.clone(); }
-            @Override public java.security.PrivateKey getPrivateKey(String a) { return backendCert.keyPair().getPrivate(); }
+
+            @Override
+            public String chooseEngineServerAlias(String t, java.security.Principal[] i, javax.net.ssl.SSLEngine e) {
+                return "k";
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String a) {
+                return chain.clone();
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String a) {
+                return backendCert.keyPair().getPrivate();
+            }
         };
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(new javax.net.ssl.KeyManager[] {km}, null, null);
         restartBackend(ctx.getSocketFactory());
         backend.enqueue(ok());
 
-        HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem())
-                .pins(Fingerprints.spkiSha256(stray.certificate())).build());
+        HttpResponse<String> r = call(BackendTls.builder()
+                .trustPem(caPem())
+                .pins(Fingerprints.spkiSha256(stray.certificate()))
+                .build());
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(backend.getRequestCount()).isZero();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sha256-upper", "sha256-lower", "sha256-colons", "sha256-spaces", "sha1-upper",
-            "sha1-lower-colons"})
+    @ValueSource(
+            strings = {
+                "sha256-upper",
+                "sha256-lower",
+                "sha256-colons",
+                "sha256-spaces",
+                "sha1-upper",
+                "sha1-lower-colons"
+            })
     void thumbprintsMatchInEverySpelling(String spelling) throws Exception {
         X509Certificate leaf = backendCert.certificate();
-        String hex = spelling.startsWith("sha256") ? Fingerprints.sha256Thumbprint(leaf)
-                : Fingerprints.sha1Thumbprint(leaf);
-        
+        String hex =
+                spelling.startsWith("sha256") ? Fingerprints.sha256Thumbprint(leaf) : Fingerprints.sha1Thumbprint(leaf);
+
         String configured = switch (spelling) {
-  case "sha256-lower" -> 
-hex.toLowerCase(Locale.ROOT);
-  case "sha256-colons" -> 
-hex.replaceAll("(..)(?!$)", "$1:");
-  case "sha256-spaces" -> 
-hex.replaceAll("(....)(?!$)", "$1 ");
-  case "sha1-lower-colons" -> 
-hex.toLowerCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
-  default -> 
-hex;
-};
+            case "sha256-lower" -> hex.toLowerCase(Locale.ROOT);
+            case "sha256-colons" -> hex.replaceAll("(..)(?!$)", "$1:");
+            case "sha256-spaces" -> hex.replaceAll("(....)(?!$)", "$1 ");
+            case "sha1-lower-colons" -> hex.toLowerCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
+            default -> hex;
+        };
         backend.enqueue(ok());
         // Validation on (chain to the test CA) and the thumbprint must match too, as in the seed.
-        assertThat(call(BackendTls.builder().trustPem(caPem()).allowedThumbprints(configured).build()).statusCode())
+        assertThat(call(BackendTls.builder()
+                                .trustPem(caPem())
+                                .allowedThumbprints(configured)
+                                .build())
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -209,49 +261,62 @@ hex;
     void aThumbprintOfAnotherCertificateIsRefusedEvenWithAValidChain() throws Exception {
         HeldCertificate sibling = TlsFixtures.leaf("sibling", ca);
         backend.enqueue(ok());
-        HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem())
-                .allowedThumbprints(Fingerprints.sha256Thumbprint(sibling.certificate())).build());
+        HttpResponse<String> r = call(BackendTls.builder()
+                .trustPem(caPem())
+                .allowedThumbprints(Fingerprints.sha256Thumbprint(sibling.certificate()))
+                .build());
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(backend.getRequestCount()).isZero();
-        assertThat(recorder.failure(0).toString()).contains("thumbprint SHA-256 "
-                + Fingerprints.sha256Thumbprint(sibling.certificate()));
+        assertThat(recorder.failure(0).toString())
+                .contains("thumbprint SHA-256 " + Fingerprints.sha256Thumbprint(sibling.certificate()));
     }
 
     @Test
     void selfSignedBackendWithValidationOffIsAcceptedOnlyByItsThumbprint() throws Exception {
         // Self-signed, and named for another host: the seed's ValidateCertificate=false + thumbprint case.
-        HeldCertificate selfSigned = new HeldCertificate.Builder().commonName("legacy.internal")
-                .addSubjectAlternativeName("legacy.internal").build();
+        HeldCertificate selfSigned = new HeldCertificate.Builder()
+                .commonName("legacy.internal")
+                .addSubjectAlternativeName("legacy.internal")
+                .build();
         restartBackend(selfSigned);
 
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha1Thumbprint(selfSigned.certificate()))))
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
 
         // The same backend with validation on: untrusted chain.
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(true, List.of(Fingerprints.sha1Thumbprint(selfSigned.certificate()))))
-                .statusCode()).isEqualTo(502);
+                        .statusCode())
+                .isEqualTo(502);
         assertThat(recorder.failure(0).toString()).contains("PKIX");
         // Validation off with someone else's thumbprint.
         backend.enqueue(ok());
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha1Thumbprint(backendCert.certificate()))))
-                .statusCode()).isEqualTo(502);
+                        .statusCode())
+                .isEqualTo(502);
         assertThat(backend.getRequestCount()).isEqualTo(1);
     }
 
     @Test
     void theHealthReportShowsThePinnedCertificateWhenValidationIsOff() throws Exception {
         // The seed's self-signed case: /health must show the leaf, so that its expiry warning can fire.
-        HeldCertificate selfSigned = new HeldCertificate.Builder().commonName("legacy.internal")
-                .addSubjectAlternativeName("legacy.internal").duration(10, java.util.concurrent.TimeUnit.DAYS)
+        HeldCertificate selfSigned = new HeldCertificate.Builder()
+                .commonName("legacy.internal")
+                .addSubjectAlternativeName("legacy.internal")
+                .duration(10, java.util.concurrent.TimeUnit.DAYS)
                 .build();
         restartBackend(selfSigned);
-        for (TlsPolicy tls : List.of(BackendTls.of(false, List.of(Fingerprints.sha256Thumbprint(
-                selfSigned.certificate()))), BackendTls.builder().validateCertificate(false)
-                        .pins(Fingerprints.spkiSha256(selfSigned.certificate())).build())) {
+        for (TlsPolicy tls : List.of(
+                BackendTls.of(false, List.of(Fingerprints.sha256Thumbprint(selfSigned.certificate()))),
+                BackendTls.builder()
+                        .validateCertificate(false)
+                        .pins(Fingerprints.spkiSha256(selfSigned.certificate()))
+                        .build())) {
             backend.enqueue(ok());
-            try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+            try (TlsFixtures.Host host = new TlsFixtures.Host(
+                    TlsFixtures.gateway(url(), tls, recorder).build())) {
                 assertThat(host.post(INIT).statusCode()).isEqualTo(200);
                 io.openharbor.mcp.gateway.HealthReport.CertificateInfo info =
                         host.gateway.health().backends().get(0).certificate();
@@ -264,7 +329,8 @@ hex;
 
     @Test
     void validationOffWithoutAnyPinIsAStartUpErrorNeverTrustAll() {
-        assertThatThrownBy(() -> BackendTls.of(false, List.of())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> BackendTls.of(false, List.of()))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("never");
         assertThatThrownBy(() -> BackendTls.builder().validateCertificate(false).build())
                 .isInstanceOf(IllegalStateException.class);
@@ -273,15 +339,19 @@ hex;
     @Test
     void expiredCertificateIsRefusedWithValidationOnAndOff() throws Exception {
         long now = System.currentTimeMillis();
-        HeldCertificate expired = TlsFixtures.leaf("expired").signedBy(ca)
-                .validityInterval(now - TimeUnit.DAYS.toMillis(30), now - TimeUnit.DAYS.toMillis(1)).build();
+        HeldCertificate expired = TlsFixtures.leaf("expired")
+                .signedBy(ca)
+                .validityInterval(now - TimeUnit.DAYS.toMillis(30), now - TimeUnit.DAYS.toMillis(1))
+                .build();
         restartBackend(expired, ca);
         backend.enqueue(ok());
 
-        assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode()).isEqualTo(502);
+        assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode())
+                .isEqualTo(502);
         assertThat(recorder.failure(0).toString()).containsIgnoringCase("expired");
         assertThat(call(BackendTls.of(false, List.of(Fingerprints.sha256Thumbprint(expired.certificate()))))
-                .statusCode()).isEqualTo(502);
+                        .statusCode())
+                .isEqualTo(502);
         assertThat(recorder.failure(1).toString()).containsIgnoringCase("expired");
         assertThat(backend.getRequestCount()).isZero();
     }
@@ -293,14 +363,21 @@ hex;
         assertThat(call(BackendTls.builder().build()).statusCode()).isEqualTo(502);
         assertThat(backend.getRequestCount()).isZero();
         // ...and a custom CA added to them does.
-        assertThat(call(BackendTls.builder().trustPem(caPem()).includeSystemRoots(true).build()).statusCode())
+        assertThat(call(BackendTls.builder()
+                                .trustPem(caPem())
+                                .includeSystemRoots(true)
+                                .build())
+                        .statusCode())
                 .isEqualTo(200);
     }
 
     @Test
     void hostNameIsVerifiedWhenValidationIsOn() throws Exception {
-        HeldCertificate wrongName = new HeldCertificate.Builder().commonName("elsewhere")
-                .addSubjectAlternativeName("elsewhere.example").signedBy(ca).build();
+        HeldCertificate wrongName = new HeldCertificate.Builder()
+                .commonName("elsewhere")
+                .addSubjectAlternativeName("elsewhere.example")
+                .signedBy(ca)
+                .build();
         restartBackend(wrongName, ca);
         backend.enqueue(ok());
         HttpResponse<String> r = call(BackendTls.builder().trustPem(caPem()).build());
@@ -328,32 +405,42 @@ hex;
         }
         backend.enqueue(ok());
         backend.enqueue(ok());
-        assertThat(call(BackendTls.builder().trustJks(jksFile, pw).build()).statusCode()).isEqualTo(200);
-        assertThat(call(BackendTls.builder().trustPkcs12(p12File, pw).build()).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> BackendTls.builder().trustPkcs12(p12File, "wrong".toCharArray()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(p12File.toString());
+        assertThat(call(BackendTls.builder().trustJks(jksFile, pw).build()).statusCode())
+                .isEqualTo(200);
+        assertThat(call(BackendTls.builder().trustPkcs12(p12File, pw).build()).statusCode())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> BackendTls.builder()
+                        .trustPkcs12(p12File, "wrong".toCharArray())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(p12File.toString());
     }
 
     @Test
     void socketsOfThePolicySendSniAndOnlyTls13And12() throws Exception {
         // The JDK sends SNI for DNS names with a dot (not for IP literals or "localhost"), and resolving such a name
         // to loopback needs DNS; so the policy's socket factory is driven by hand, as OkHttp drives it.
-        HeldCertificate named = TlsFixtures.leaf("named").addSubjectAlternativeName("backend.test").signedBy(ca)
+        HeldCertificate named = TlsFixtures.leaf("named")
+                .addSubjectAlternativeName("backend.test")
+                .signedBy(ca)
                 .build();
         restartBackend(named, ca);
         backend.enqueue(ok());
         BackendTls tls = BackendTls.builder().trustPem(caPem()).build();
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", backend.getPort());
-                javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.socketFactory()
-                        .createSocket(raw, "backend.test", backend.getPort(), true)) {
+                javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
+                        tls.socketFactory().createSocket(raw, "backend.test", backend.getPort(), true)) {
             raw.setSoTimeout(10_000);
             assertThat(socket.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
             socket.startHandshake();
-            socket.getOutputStream().write( "GET /mcp HTTP/1.1\r\nHost: backend.test\r\nConnection: close\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /mcp HTTP/1.1\r\nHost: backend.test\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(
+                                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                            .readLine())
+                    .isEqualTo("HTTP/1.1 200 OK");
         }
         assertThat(backend.takeRequest().getHandshakeServerNames()).containsExactly("backend.test");
     }
@@ -362,28 +449,35 @@ hex;
     void http2IsNegotiatedThroughAlpn() throws Exception {
         backend.setProtocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
         backend.enqueue(ok());
-        assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode()).isEqualTo(200);
+        assertThat(call(BackendTls.builder().trustPem(caPem()).build()).statusCode())
+                .isEqualTo(200);
         assertThat(backend.takeRequest().getVersion()).isEqualTo("HTTP/2");
     }
 
     @Test
     void backendCertificateExpiryIsReportedAndWarnedOnce() throws Exception {
         long now = System.currentTimeMillis();
-        HeldCertificate soon = TlsFixtures.leaf("soon").signedBy(ca)
-                .validityInterval(now - 1000, now + TimeUnit.DAYS.toMillis(10) + TimeUnit.HOURS.toMillis(1)).build();
+        HeldCertificate soon = TlsFixtures.leaf("soon")
+                .signedBy(ca)
+                .validityInterval(now - 1000, now + TimeUnit.DAYS.toMillis(10) + TimeUnit.HOURS.toMillis(1))
+                .build();
         restartBackend(soon, ca);
         backend.enqueue(ok());
         backend.enqueue(ok());
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
-                BackendTls.builder().trustPem(caPem()).build(), recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(
+                        url(), BackendTls.builder().trustPem(caPem()).build(), recorder)
+                .build())) {
             assertThat(host.gateway.health().backends().get(0).certificate()).isNull(); // no handshake yet
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            HealthReport.CertificateInfo info = host.gateway.health().backends().get(0).certificate();
+            HealthReport.CertificateInfo info =
+                    host.gateway.health().backends().get(0).certificate();
             assertThat(info.subject()).isEqualTo("CN=soon");
             assertThat(info.daysLeft()).isEqualTo(10);
-            assertThat(info.notAfter()).isEqualTo(soon.certificate().getNotAfter().toInstant());
-            assertThat(host.gateway.health().toJson()).contains("\"certificate\":{\"subject\":\"CN=soon\"")
+            assertThat(info.notAfter())
+                    .isEqualTo(soon.certificate().getNotAfter().toInstant());
+            assertThat(host.gateway.health().toJson())
+                    .contains("\"certificate\":{\"subject\":\"CN=soon\"")
                     .contains("\"daysLeft\":10");
         }
         assertThat(recorder.expiring).containsExactly("backend:tls-backend:10");
@@ -391,25 +485,32 @@ hex;
         // A certificate with a year left: reported, not warned; a threshold of 400 days warns about it.
         recorder.expiring.clear();
         backend.enqueue(ok());
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
-                BackendTls.builder().trustPem(caPem()).build(), recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(
+                        url(), BackendTls.builder().trustPem(caPem()).build(), recorder)
+                .build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
         assertThat(recorder.expiring).containsExactly("backend:tls-backend:10"); // same cert (the backend's)
         recorder.expiring.clear();
-        HeldCertificate year = TlsFixtures.leaf("year").signedBy(ca).duration(365, TimeUnit.DAYS).build();
+        HeldCertificate year = TlsFixtures.leaf("year")
+                .signedBy(ca)
+                .duration(365, TimeUnit.DAYS)
+                .build();
         restartBackend(year, ca);
         backend.enqueue(ok());
         backend.enqueue(ok());
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
-                BackendTls.builder().trustPem(caPem()).build(), recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(
+                        url(), BackendTls.builder().trustPem(caPem()).build(), recorder)
+                .build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            assertThat(host.gateway.health().backends().get(0).certificate().daysLeft()).isBetween(364L, 365L);
+            assertThat(host.gateway.health().backends().get(0).certificate().daysLeft())
+                    .isBetween(364L, 365L);
         }
         assertThat(recorder.expiring).isEmpty();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
-                BackendTls.builder().trustPem(caPem()).build(), recorder)
-                .certificateExpiryWarning(Duration.ofDays(400)).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(
+                        url(), BackendTls.builder().trustPem(caPem()).build(), recorder)
+                .certificateExpiryWarning(Duration.ofDays(400))
+                .build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
         assertThat(recorder.expiring).hasSize(1);
@@ -418,7 +519,10 @@ hex;
     @Test
     void aTlsPolicyOnAPlainHttpUrlIsRefused() {
         BackendTls tls = BackendTls.builder().build();
-        assertThatThrownBy(() -> Backend.builder("b", URI.create("http://127.0.0.1:1/mcp")).tlsPolicy(tls).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("plaintext");
+        assertThatThrownBy(() -> Backend.builder("b", URI.create("http://127.0.0.1:1/mcp"))
+                        .tlsPolicy(tls)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("plaintext");
     }
 }

@@ -54,12 +54,15 @@ class ClientCertificateIdentityTest {
     void theVerifiedClientCertificateBecomesTheCaller() throws Exception {
         backend.start(InetAddress.getByName("127.0.0.1"), 0);
         for (int i = 0; i < 2; i++) {
-            backend.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                    .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").build());
+            backend.enqueue(new MockResponse.Builder()
+                    .addHeader("Content-Type", "application/json")
+                    .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                    .build());
         }
         HeldCertificate leaf = TlsFixtures.leaf("gateway", serverCa);
         ServerTls tls = ServerTls.builder()
-                .certificatePem(TlsFixtures.writeChain(dir.resolve("tls.crt"), leaf, serverCa),
+                .certificatePem(
+                        TlsFixtures.writeChain(dir.resolve("tls.crt"), leaf, serverCa),
                         TlsFixtures.write(dir.resolve("tls.key"), leaf.privateKeyPkcs8Pem()))
                 .clientAuth(ClientAuth.WANT)
                 .clientTrustPem(TlsFixtures.write(dir.resolve("callers.pem"), callerCa.certificatePem()))
@@ -74,8 +77,12 @@ class ClientCertificateIdentityTest {
             identities.add(subject);
             return Authentication.success(subject);
         };
-        gateway = TlsFixtures.gateway("http://127.0.0.1:" + backend.getPort() + "/mcp", null,
-                new io.openharbor.mcp.gateway.GatewayListener() {}).authenticator(byCertificate).build();
+        gateway = TlsFixtures.gateway(
+                        "http://127.0.0.1:" + backend.getPort() + "/mcp",
+                        null,
+                        new io.openharbor.mcp.gateway.GatewayListener() {})
+                .authenticator(byCertificate)
+                .build();
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(tls.httpsConfigurator());
         server.createContext("/mcp", new GatewayHttpHandler(gateway));
@@ -87,7 +94,9 @@ class ClientCertificateIdentityTest {
         HeldCertificate alice = TlsFixtures.leaf("alice", callerCa);
         try (Response r = post(url, alice)) {
             assertThat(r.code()).isEqualTo(200);
-            assertThat(r.header("Strict-Transport-Security")).as("HSTS on HTTPS answers").startsWith("max-age=");
+            assertThat(r.header("Strict-Transport-Security"))
+                    .as("HSTS on HTTPS answers")
+                    .startsWith("max-age=");
         }
         try (Response r = post(url, null)) {
             assertThat(r.code()).isEqualTo(401);
@@ -98,19 +107,24 @@ class ClientCertificateIdentityTest {
     }
 
     private Response post(String url, HeldCertificate clientCertificate) throws Exception {
-        HandshakeCertificates.Builder hb = new HandshakeCertificates.Builder()
-                .addTrustedCertificate(serverCa.certificate());
+        HandshakeCertificates.Builder hb =
+                new HandshakeCertificates.Builder().addTrustedCertificate(serverCa.certificate());
         if (clientCertificate != null) {
             hb.heldCertificate(clientCertificate);
         }
         HandshakeCertificates hc = hb.build();
-        OkHttpClient client = new OkHttpClient.Builder().sslSocketFactory(hc.sslSocketFactory(), hc.trustManager())
-                .callTimeout(Duration.ofSeconds(10)).build();
-        Response r = client.newCall(new Request.Builder().url(url)
-                .header("Accept", "application/json, text/event-stream")
-                .post(RequestBody.create("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
-                        MediaType.get("application/json")))
-                .build()).execute();
+        OkHttpClient client = new OkHttpClient.Builder()
+                .sslSocketFactory(hc.sslSocketFactory(), hc.trustManager())
+                .callTimeout(Duration.ofSeconds(10))
+                .build();
+        Response r = client.newCall(new Request.Builder()
+                        .url(url)
+                        .header("Accept", "application/json, text/event-stream")
+                        .post(RequestBody.create(
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                                MediaType.get("application/json")))
+                        .build())
+                .execute();
         r.peekBody(1 << 16); // read before the client is dropped
         client.dispatcher().executorService().shutdown();
         return r;

@@ -32,30 +32,39 @@ class LegacyProtocolTest {
         char[] pw = "legacy".toCharArray();
         Path keystore = TlsFixtures.writePkcs12(dir.resolve("legacy.p12"), leaf, pw, ca);
         Path security = dir.resolve("legacy.security");
-        Files.writeString(security, "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
-                + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
+        Files.writeString(
+                security,
+                "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
+                        + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
         Path source = dir.resolve("LegacyTlsServer.java");
         try (InputStream in = getClass().getResourceAsStream("/legacy-tls/LegacyTlsServer.java")) {
             Files.copy(in, source);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Djava.security.properties=" + security, source.toString(),
-                keystore.toString(), new String(pw)).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Djava.security.properties=" + security,
+                        source.toString(),
+                        keystore.toString(),
+                        new String(pw))
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String ports = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        if (line.startsWith("PORTS ")) {
-                            return line;
+                        try {
+                            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                                if (line.startsWith("PORTS ")) {
+                                    return line;
+                                }
+                            }
+                            return null;
+                        } catch (java.io.IOException e) {
+                            return null;
                         }
-                    }
-                    return null;
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            }).get(60, TimeUnit.SECONDS);
+                    })
+                    .get(60, TimeUnit.SECONDS);
             assertThat(ports).as("the child JVM started its listeners").isNotNull();
             String[] p = ports.split(" ", -1);
             Path caPem = TlsFixtures.write(dir.resolve("ca.pem"), ca.certificatePem());
@@ -76,8 +85,9 @@ class LegacyProtocolTest {
     }
 
     private static HttpResponse<String> post(String url, Path caPem, TlsFixtures.Recorder recorder) throws Exception {
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url,
-                BackendTls.builder().trustPem(caPem).build(), recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(
+                TlsFixtures.gateway(url, BackendTls.builder().trustPem(caPem).build(), recorder)
+                        .build())) {
             return host.post(INIT);
         }
     }

@@ -60,21 +60,27 @@ class McpOverHttpsTest {
 
         // The backend: an MCP SDK server on Jetty over HTTPS, requiring client certificates from the gateway's CA.
         ServerTls backendTls = ServerTls.builder()
-                .certificatePem(TlsFixtures.writeChain(dir.resolve("b.crt"), backendLeaf, backendCa),
+                .certificatePem(
+                        TlsFixtures.writeChain(dir.resolve("b.crt"), backendLeaf, backendCa),
                         TlsFixtures.write(dir.resolve("b.key"), backendLeaf.privateKeyPkcs8Pem()))
                 .clientAuth(ClientAuth.NEED)
                 .clientTrustPem(TlsFixtures.write(dir.resolve("gw-ca.pem"), gatewayCa.certificatePem()))
                 .build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint("/mcp").build();
-        Tool echo = Tool.builder("echo").description("echo")
+                .mcpEndpoint("/mcp")
+                .build();
+        Tool echo = Tool.builder("echo")
+                .description("echo")
                 .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
                 .build();
-        McpSyncServer mcp = McpServer.sync(transport).serverInfo("tls-backend", "1.0.0")
+        McpSyncServer mcp = McpServer.sync(transport)
+                .serverInfo("tls-backend", "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(SyncToolSpecification.builder().tool(echo)
+                .tools(SyncToolSpecification.builder()
+                        .tool(echo)
                         .callHandler((ex, req) -> CallToolResult.builder()
-                                .addTextContent(String.valueOf(req.arguments().get("text"))).build())
+                                .addTextContent(String.valueOf(req.arguments().get("text")))
+                                .build())
                         .build())
                 .build();
         Server jetty = new Server();
@@ -97,18 +103,25 @@ class McpOverHttpsTest {
         BackendTls toBackend = BackendTls.builder()
                 .trustPem(TlsFixtures.write(dir.resolve("backend-ca.pem"), backendCa.certificatePem()))
                 .pins(Fingerprints.spkiSha256(backendCa.certificate()))
-                .clientCertificatePem(TlsFixtures.writeChain(dir.resolve("gc.crt"), gatewayClient, gatewayCa),
+                .clientCertificatePem(
+                        TlsFixtures.writeChain(dir.resolve("gc.crt"), gatewayClient, gatewayCa),
                         TlsFixtures.write(dir.resolve("gc.key"), gatewayClient.privateKeyPkcs8Pem()))
                 .build();
         ServerTls front = ServerTls.builder()
-                .certificatePem(TlsFixtures.writeChain(dir.resolve("g.crt"), gatewayLeaf, gatewayCa),
+                .certificatePem(
+                        TlsFixtures.writeChain(dir.resolve("g.crt"), gatewayLeaf, gatewayCa),
                         TlsFixtures.write(dir.resolve("g.key"), gatewayLeaf.privateKeyPkcs8Pem()))
                 .build();
         Gateway gateway = Gateway.builder()
                 .pool(BackendPool.builder("secure")
-                        .backend(Backend.builder("tls-backend", URI.create("https://127.0.0.1:"
-                                + connector.getLocalPort() + "/mcp")).tlsPolicy(toBackend).build())
-                        .healthCheck(HealthCheckPolicy.builder().mode(HealthCheckPolicy.Mode.MCP_PING).build())
+                        .backend(Backend.builder(
+                                        "tls-backend",
+                                        URI.create("https://127.0.0.1:" + connector.getLocalPort() + "/mcp"))
+                                .tlsPolicy(toBackend)
+                                .build())
+                        .healthCheck(HealthCheckPolicy.builder()
+                                .mode(HealthCheckPolicy.Mode.MCP_PING)
+                                .build())
                         .build())
                 .serverCertificate("https", front::certificate)
                 .build();
@@ -119,14 +132,17 @@ class McpOverHttpsTest {
         host.setExecutor(executor);
         host.start();
 
-        SSLContext clientTrust = new HandshakeCertificates.Builder().addTrustedCertificate(gatewayCa.certificate())
-                .build().sslContext();
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport
-                        .builder("https://127.0.0.1:" + host.getAddress().getPort())
+        SSLContext clientTrust = new HandshakeCertificates.Builder()
+                .addTrustedCertificate(gatewayCa.certificate())
+                .build()
+                .sslContext();
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(
+                                "https://127.0.0.1:" + host.getAddress().getPort())
                         .endpoint("/mcp")
                         .customizeClient(b -> b.sslContext(clientTrust))
                         .build())
-                .requestTimeout(Duration.ofSeconds(30)).build();
+                .requestTimeout(Duration.ofSeconds(30))
+                .build();
         try {
             assertThat(client.initialize().serverInfo().name()).isEqualTo("tls-backend");
             assertThat(client.listTools().tools()).extracting(Tool::name).containsExactly("echo");
@@ -145,7 +161,7 @@ class McpOverHttpsTest {
             mcp.closeGracefully();
             jetty.stop();
         }
-        assertThat(List.of(front.protocols(), toBackend.protocols())).allSatisfy(p ->
-                assertThat(p).containsExactly("TLSv1.3", "TLSv1.2"));
+        assertThat(List.of(front.protocols(), toBackend.protocols()))
+                .allSatisfy(p -> assertThat(p).containsExactly("TLSv1.3", "TLSv1.2"));
     }
 }

@@ -1,15 +1,15 @@
 package io.openharbor.mcp.gateway.tls;
 
-import io.openharbor.mcp.gateway.testing.FakeTicker;
-import java.time.Duration;
 import static io.openharbor.mcp.gateway.tls.TlsFixtures.INIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.MockResponse;
@@ -63,9 +63,12 @@ class MutualTlsAndRotationTest {
      * request makes a new handshake, with reloaded material.
      */
     private static MockResponse okAndClose() {
-        return new MockResponse.Builder().addHeader("Content-Type", "application/json")
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
                 .addHeader("Connection", "close")
-                .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE).body(OK).build();
+                .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE)
+                .body(OK)
+                .build();
     }
 
     private Path caPem() throws IOException {
@@ -73,8 +76,10 @@ class MutualTlsAndRotationTest {
     }
 
     private HandshakeCertificates mtlsBackend() {
-        return new HandshakeCertificates.Builder().heldCertificate(backendCert, ca.certificate())
-                .addTrustedCertificate(clientCa.certificate()).build();
+        return new HandshakeCertificates.Builder()
+                .heldCertificate(backendCert, ca.certificate())
+                .addTrustedCertificate(clientCa.certificate())
+                .build();
     }
 
     @Test
@@ -85,18 +90,26 @@ class MutualTlsAndRotationTest {
         Path key = TlsFixtures.write(dir.resolve("client.key"), client.privateKeyPkcs8Pem());
 
         backend.enqueue(okAndClose());
-        BackendTls withCert = BackendTls.builder().trustPem(caPem()).clientCertificatePem(crt, key).build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), withCert, recorder).build())) {
+        BackendTls withCert = BackendTls.builder()
+                .trustPem(caPem())
+                .clientCertificatePem(crt, key)
+                .build();
+        try (TlsFixtures.Host host = new TlsFixtures.Host(
+                TlsFixtures.gateway(url(), withCert, recorder).build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
         RecordedRequest seen = backend.takeRequest();
         assertThat(seen.getHandshake().peerPrincipal().getName()).isEqualTo("CN=gateway-client");
-        assertThat(withCert.clientCertificate()).get().extracting(X509Certificate::getSubjectX500Principal)
+        assertThat(withCert.clientCertificate())
+                .get()
+                .extracting(X509Certificate::getSubjectX500Principal)
                 .hasToString("CN=gateway-client");
 
         // Without a client certificate. Over TLS 1.2 the refusal is part of the handshake: 502, TLS handshake failed.
-        BackendTls without12 = BackendTls.builder().trustPem(caPem()).protocols("TLSv1.2").build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), without12, recorder).build())) {
+        BackendTls without12 =
+                BackendTls.builder().trustPem(caPem()).protocols("TLSv1.2").build();
+        try (TlsFixtures.Host host = new TlsFixtures.Host(
+                TlsFixtures.gateway(url(), without12, recorder).build())) {
             var r = host.post(INIT);
             assertThat(r.statusCode()).as(r.body() + recorder.failures).isEqualTo(502);
             assertThat(r.body()).contains("backend TLS handshake failed");
@@ -104,7 +117,8 @@ class MutualTlsAndRotationTest {
         // Over TLS 1.3 the client's handshake completes before the server checks its certificate, so the refusal
         // arrives as a closed connection when the request is written: a backend failure (here 503, none left).
         BackendTls without13 = BackendTls.builder().trustPem(caPem()).build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), without13, recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(
+                TlsFixtures.gateway(url(), without13, recorder).build())) {
             var r = host.post(INIT);
             assertThat(r.statusCode()).as(r.body()).isIn(502, 503);
             assertThat(r.body()).contains("\"error\"");
@@ -119,11 +133,16 @@ class MutualTlsAndRotationTest {
         char[] pw = "secret".toCharArray();
         Path p12 = TlsFixtures.writePkcs12(dir.resolve("client.p12"), client, pw, clientCa);
         backend.enqueue(okAndClose());
-        BackendTls tls = BackendTls.builder().trustPem(caPem()).clientCertificatePkcs12(p12, pw).build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+        BackendTls tls = BackendTls.builder()
+                .trustPem(caPem())
+                .clientCertificatePkcs12(p12, pw)
+                .build();
+        try (TlsFixtures.Host host =
+                new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
-        assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=p12-client");
+        assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName())
+                .isEqualTo("CN=p12-client");
     }
 
     @Test
@@ -134,13 +153,19 @@ class MutualTlsAndRotationTest {
         Path key = TlsFixtures.write(dir.resolve("client.key"), first.privateKeyPkcs8Pem());
         Path trust = caPem();
         FakeTicker ticker = new FakeTicker();
-        BackendTls tls = BackendTls.builder().trustPem(trust).clientCertificatePem(crt, key)
-                .reloadCheckInterval(java.time.Duration.ofSeconds(10)).ticker(ticker).build();
+        BackendTls tls = BackendTls.builder()
+                .trustPem(trust)
+                .clientCertificatePem(crt, key)
+                .reloadCheckInterval(java.time.Duration.ofSeconds(10))
+                .ticker(ticker)
+                .build();
 
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+        try (TlsFixtures.Host host =
+                new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v1");
+            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName())
+                    .isEqualTo("CN=client-v1");
 
             HeldCertificate second = TlsFixtures.leaf("client-v2", clientCa);
             TlsFixtures.writeChain(crt, second, clientCa);
@@ -149,12 +174,14 @@ class MutualTlsAndRotationTest {
             // Not yet due: the old certificate is still presented.
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v1");
+            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName())
+                    .isEqualTo("CN=client-v1");
 
             ticker.advance(Duration.ofSeconds(10));
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v2");
+            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName())
+                    .isEqualTo("CN=client-v2");
 
             // A broken new file is refused with a log line; the working certificate stays.
             TlsFixtures.write(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
@@ -162,7 +189,8 @@ class MutualTlsAndRotationTest {
             assertThat(tls.reload()).isFalse();
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
-            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName()).isEqualTo("CN=client-v2");
+            assertThat(backend.takeRequest().getHandshake().peerPrincipal().getName())
+                    .isEqualTo("CN=client-v2");
         }
     }
 
@@ -171,13 +199,21 @@ class MutualTlsAndRotationTest {
         // The backend moves to a certificate from a new CA; the operator replaces the trust file.
         HeldCertificate newCa = TlsFixtures.ca("New CA");
         HeldCertificate newLeaf = TlsFixtures.leaf("backend-v2", newCa);
-        startBackend(new HandshakeCertificates.Builder().heldCertificate(newLeaf, newCa.certificate()).build(), false,
+        startBackend(
+                new HandshakeCertificates.Builder()
+                        .heldCertificate(newLeaf, newCa.certificate())
+                        .build(),
+                false,
                 null);
         Path trust = caPem();
         FakeTicker ticker = new FakeTicker();
-        BackendTls tls = BackendTls.builder().trustPem(trust).reloadCheckInterval(java.time.Duration.ofSeconds(5))
-                .ticker(ticker).build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
+        BackendTls tls = BackendTls.builder()
+                .trustPem(trust)
+                .reloadCheckInterval(java.time.Duration.ofSeconds(5))
+                .ticker(ticker)
+                .build();
+        try (TlsFixtures.Host host =
+                new TlsFixtures.Host(TlsFixtures.gateway(url(), tls, recorder).build())) {
             backend.enqueue(okAndClose());
             assertThat(host.post(INIT).statusCode()).isEqualTo(502); // old anchors: refused
             TlsFixtures.write(trust, newCa.certificatePem());
@@ -188,21 +224,25 @@ class MutualTlsAndRotationTest {
 
     @Test
     void aTls13OnlyPolicyRefusesATls12OnlyBackend() throws Exception {
-        HandshakeCertificates certs = new HandshakeCertificates.Builder().heldCertificate(backendCert,
-                ca.certificate()).build();
+        HandshakeCertificates certs = new HandshakeCertificates.Builder()
+                .heldCertificate(backendCert, ca.certificate())
+                .build();
         // The policy's own protocol-restricting factory, here on the server side.
         startBackend(certs, false, new Protocols.SocketFactory(certs::sslContext, List.of("TLSv1.2")));
         backend.enqueue(okAndClose());
-        BackendTls only13 = BackendTls.builder().trustPem(caPem()).protocols("TLSv1.3").build();
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(), only13, recorder).build())) {
+        BackendTls only13 =
+                BackendTls.builder().trustPem(caPem()).protocols("TLSv1.3").build();
+        try (TlsFixtures.Host host = new TlsFixtures.Host(
+                TlsFixtures.gateway(url(), only13, recorder).build())) {
             var r = host.post(INIT);
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(r.body()).contains("backend TLS handshake failed");
         }
         assertThat(backend.getRequestCount()).isZero();
         // The default (1.3 and 1.2) speaks to it.
-        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(url(),
-                BackendTls.builder().trustPem(caPem()).build(), recorder).build())) {
+        try (TlsFixtures.Host host = new TlsFixtures.Host(TlsFixtures.gateway(
+                        url(), BackendTls.builder().trustPem(caPem()).build(), recorder)
+                .build())) {
             assertThat(host.post(INIT).statusCode()).isEqualTo(200);
         }
         assertThat(backend.takeRequest().getHandshake().tlsVersion().javaName()).isEqualTo("TLSv1.2");
@@ -210,8 +250,9 @@ class MutualTlsAndRotationTest {
 
     @Test
     void protocolsOlderThanTls12CannotBeConfigured() {
-        assertThatThrownBy(() -> BackendTls.builder().protocols("TLSv1.1")).isInstanceOf(
-                IllegalArgumentException.class).hasMessageContaining("RFC 8996");
+        assertThatThrownBy(() -> BackendTls.builder().protocols("TLSv1.1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("RFC 8996");
         assertThatThrownBy(() -> ServerTls.builder().protocols("TLSv1.3", "SSLv3"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(BackendTls.builder().build().protocols()).containsExactly("TLSv1.3", "TLSv1.2");

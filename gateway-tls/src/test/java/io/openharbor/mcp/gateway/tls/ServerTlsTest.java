@@ -1,12 +1,12 @@
 package io.openharbor.mcp.gateway.tls;
 
-import io.openharbor.mcp.gateway.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsServer;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.HealthReport;
+import io.openharbor.mcp.gateway.testing.FakeTicker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +57,10 @@ class ServerTlsTest {
             hb.heldCertificate(clientCert);
         }
         HandshakeCertificates hc = hb.build();
-        OkHttpClient client = new OkHttpClient.Builder().sslSocketFactory(hc.sslSocketFactory(), hc.trustManager())
-                .callTimeout(Duration.ofSeconds(10)).build();
+        OkHttpClient client = new OkHttpClient.Builder()
+                .sslSocketFactory(hc.sslSocketFactory(), hc.trustManager())
+                .callTimeout(Duration.ofSeconds(10))
+                .build();
         try (Response r = client.newCall(new Request.Builder().url(url).build()).execute()) {
             assertThat(r.body().string()).isEqualTo("hello");
             return r.handshake().peerPrincipal().getName();
@@ -74,8 +76,11 @@ class ServerTlsTest {
         Path crt = TlsFixtures.writeChain(dir.resolve("tls.crt"), v1, ca);
         Path key = TlsFixtures.write(dir.resolve("tls.key"), v1.privateKeyPkcs8Pem());
         FakeTicker ticker = new FakeTicker();
-        ServerTls tls = ServerTls.builder().certificatePem(crt, key).ticker(ticker)
-                .reloadCheckInterval(Duration.ofSeconds(10)).build();
+        ServerTls tls = ServerTls.builder()
+                .certificatePem(crt, key)
+                .ticker(ticker)
+                .reloadCheckInterval(Duration.ofSeconds(10))
+                .build();
         String url = start(tls);
         assertThat(servedCertificate(url, null)).isEqualTo("CN=server-v1");
 
@@ -102,8 +107,10 @@ class ServerTlsTest {
         Path pfx = TlsFixtures.writePkcs12(dir.resolve("gateway.pfx"), leaf, pw, ca);
         assertThat(servedCertificate(start(ServerTls.builder().pkcs12(pfx, pw).build()), null))
                 .isEqualTo("CN=pfx-server");
-        assertThatThrownBy(() -> ServerTls.builder().pkcs12(pfx, "nope".toCharArray()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gateway.pfx");
+        assertThatThrownBy(() ->
+                        ServerTls.builder().pkcs12(pfx, "nope".toCharArray()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gateway.pfx");
     }
 
     @Test
@@ -115,14 +122,21 @@ class ServerTlsTest {
         Path crt = TlsFixtures.writeChain(dir.resolve("tls.crt"), leaf, ca);
         Path key = TlsFixtures.write(dir.resolve("tls.key"), leaf.privateKeyPkcs8Pem());
         Path callers = TlsFixtures.write(dir.resolve("callers.pem"), callerCa.certificatePem());
-        String url = start(ServerTls.builder().certificatePem(crt, key).clientAuth(ClientAuth.NEED)
-                .clientTrustPem(callers).build());
+        String url = start(ServerTls.builder()
+                .certificatePem(crt, key)
+                .clientAuth(ClientAuth.NEED)
+                .clientTrustPem(callers)
+                .build());
 
         assertThat(servedCertificate(url, caller)).isEqualTo("CN=mtls-server");
         assertThatThrownBy(() -> servedCertificate(url, null)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> servedCertificate(url, stranger)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> ServerTls.builder().certificatePem(crt, key).clientAuth(ClientAuth.NEED).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clientTrustPem");
+        assertThatThrownBy(() -> ServerTls.builder()
+                        .certificatePem(crt, key)
+                        .clientAuth(ClientAuth.NEED)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("clientTrustPem");
     }
 
     @Test
@@ -131,15 +145,23 @@ class ServerTlsTest {
         Path crt = TlsFixtures.writeChain(dir.resolve("tls.crt"), leaf);
         Path pkcs1 = TlsFixtures.write(dir.resolve("rsa.key"), leaf.privateKeyPkcs1Pem());
         assertThatThrownBy(() -> ServerTls.builder().certificatePem(crt, pkcs1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("openssl pkcs8 -topk8");
-        Path other = TlsFixtures.write(dir.resolve("other.key"), TlsFixtures.leaf("x", ca).privateKeyPkcs8Pem());
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("openssl pkcs8 -topk8");
+        Path other = TlsFixtures.write(
+                dir.resolve("other.key"), TlsFixtures.leaf("x", ca).privateKeyPkcs8Pem());
         assertThatThrownBy(() -> ServerTls.builder().certificatePem(crt, other).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not belong");
-        assertThatThrownBy(() -> ServerTls.builder().certificatePem(dir.resolve("missing.crt"), other).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.crt");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not belong");
+        assertThatThrownBy(() -> ServerTls.builder()
+                        .certificatePem(dir.resolve("missing.crt"), other)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing.crt");
         Path notPem = TlsFixtures.write(dir.resolve("junk.crt"), "not a certificate");
-        assertThatThrownBy(() -> ServerTls.builder().certificatePem(notPem, other).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("junk.crt");
+        assertThatThrownBy(
+                        () -> ServerTls.builder().certificatePem(notPem, other).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("junk.crt");
     }
 
     @Test
@@ -148,10 +170,14 @@ class ServerTlsTest {
         char[] pw = "key-password".toCharArray();
         Path crt = TlsFixtures.writeChain(dir.resolve("tls.crt"), leaf, ca);
         Path key = TlsFixtures.write(dir.resolve("tls.key"), encryptedPem(leaf, pw));
-        assertThat(servedCertificate(start(ServerTls.builder().certificatePem(crt, key, pw).build()), null))
+        assertThat(servedCertificate(
+                        start(ServerTls.builder().certificatePem(crt, key, pw).build()), null))
                 .isEqualTo("CN=enc");
-        assertThatThrownBy(() -> ServerTls.builder().certificatePem(crt, key, "wrong".toCharArray()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decrypt");
+        assertThatThrownBy(() -> ServerTls.builder()
+                        .certificatePem(crt, key, "wrong".toCharArray())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("decrypt");
     }
 
     /** What {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes: PBES2 with PBKDF2-HMAC-SHA256 and AES-256. */
@@ -159,10 +185,10 @@ class ServerTlsTest {
         String alg = "PBEWithHmacSHA256AndAES_256";
         byte[] salt = new byte[16];
         new java.security.SecureRandom().nextBytes(salt);
-        javax.crypto.spec.PBEParameterSpec spec = new javax.crypto.spec.PBEParameterSpec(salt, 10_000,
-                new javax.crypto.spec.IvParameterSpec(new byte[16]));
-        javax.crypto.SecretKey k = javax.crypto.SecretKeyFactory.getInstance(alg)
-                .generateSecret(new javax.crypto.spec.PBEKeySpec(pw));
+        javax.crypto.spec.PBEParameterSpec spec = new javax.crypto.spec.PBEParameterSpec(
+                salt, 10_000, new javax.crypto.spec.IvParameterSpec(new byte[16]));
+        javax.crypto.SecretKey k =
+                javax.crypto.SecretKeyFactory.getInstance(alg).generateSecret(new javax.crypto.spec.PBEKeySpec(pw));
         javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(alg);
         cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, k, spec);
         byte[] encrypted = cipher.doFinal(leaf.keyPair().getPrivate().getEncoded());
@@ -178,14 +204,17 @@ class ServerTlsTest {
     @Test
     void serverCertificateExpiryIsInTheHealthReportAndWarnedAtStartUp() throws Exception {
         long now = System.currentTimeMillis();
-        HeldCertificate soon = TlsFixtures.leaf("gateway.example").signedBy(ca)
-                .validityInterval(now - 1000, now + TimeUnit.DAYS.toMillis(5) + TimeUnit.HOURS.toMillis(1)).build();
+        HeldCertificate soon = TlsFixtures.leaf("gateway.example")
+                .signedBy(ca)
+                .validityInterval(now - 1000, now + TimeUnit.DAYS.toMillis(5) + TimeUnit.HOURS.toMillis(1))
+                .build();
         Path crt = TlsFixtures.writeChain(dir.resolve("tls.crt"), soon, ca);
         Path key = TlsFixtures.write(dir.resolve("tls.key"), soon.privateKeyPkcs8Pem());
         ServerTls tls = ServerTls.builder().certificatePem(crt, key).build();
         TlsFixtures.Recorder recorder = new TlsFixtures.Recorder();
         try (Gateway gateway = TlsFixtures.gateway("http://127.0.0.1:9/mcp", null, recorder)
-                .serverCertificate("https-listener", tls::certificate).build()) {
+                .serverCertificate("https-listener", tls::certificate)
+                .build()) {
             assertThat(recorder.expiring).containsExactly("server:https-listener:5");
             HealthReport report = gateway.health();
             assertThat(report.certificates()).singleElement().satisfies(c -> {
@@ -193,8 +222,9 @@ class ServerTlsTest {
                 assertThat(c.subject()).isEqualTo("CN=gateway.example");
                 assertThat(c.daysLeft()).isEqualTo(5);
             });
-            assertThat(report.toJson()).contains("\"certificates\":[{\"name\":\"https-listener\","
-                    + "\"subject\":\"CN=gateway.example\",\"notAfter\":\"");
+            assertThat(report.toJson())
+                    .contains("\"certificates\":[{\"name\":\"https-listener\","
+                            + "\"subject\":\"CN=gateway.example\",\"notAfter\":\"");
             gateway.health();
             assertThat(recorder.expiring).hasSize(1); // once per certificate
         }

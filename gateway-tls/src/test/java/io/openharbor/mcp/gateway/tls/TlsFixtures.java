@@ -1,6 +1,5 @@
 package io.openharbor.mcp.gateway.tls;
 
-import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
@@ -12,6 +11,7 @@ import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.LoadBalancer;
 import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.testing.GatewayLeakCheck;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -38,11 +38,17 @@ final class TlsFixtures {
     private TlsFixtures() {}
 
     static HeldCertificate ca(String name) {
-        return new HeldCertificate.Builder().certificateAuthority(0).commonName(name).rsa2048().build();
+        return new HeldCertificate.Builder()
+                .certificateAuthority(0)
+                .commonName(name)
+                .rsa2048()
+                .build();
     }
 
     static HeldCertificate.Builder leaf(String name) {
-        return new HeldCertificate.Builder().commonName(name).addSubjectAlternativeName("127.0.0.1")
+        return new HeldCertificate.Builder()
+                .commonName(name)
+                .addSubjectAlternativeName("127.0.0.1")
                 .addSubjectAlternativeName("localhost");
     }
 
@@ -91,8 +97,11 @@ final class TlsFixtures {
             b.tlsPolicy(tls);
         }
         return Gateway.builder()
-                .pool(BackendPool.builder("tls").backend(b.build()).loadBalancer(LoadBalancer.roundRobin())
-                        .healthCheck(HealthCheckPolicy.disabled()).circuitBreaker(CircuitBreakerPolicy.disabled())
+                .pool(BackendPool.builder("tls")
+                        .backend(b.build())
+                        .loadBalancer(LoadBalancer.roundRobin())
+                        .healthCheck(HealthCheckPolicy.disabled())
+                        .circuitBreaker(CircuitBreakerPolicy.disabled())
                         .build())
                 .listener(listener)
                 .healthPath(null);
@@ -130,10 +139,10 @@ final class TlsFixtures {
         }
 
         @Override
-        public void certificateExpiring(io.openharbor.mcp.gateway.HealthReport.CertificateInfo certificate,
-                Backend backend) {
-            expiring.add((backend == null ? "server:" : "backend:") + certificate.name() + ":"
-                    + certificate.daysLeft());
+        public void certificateExpiring(
+                io.openharbor.mcp.gateway.HealthReport.CertificateInfo certificate, Backend backend) {
+            expiring.add(
+                    (backend == null ? "server:" : "backend:") + certificate.name() + ":" + certificate.daysLeft());
         }
     }
 
@@ -142,7 +151,8 @@ final class TlsFixtures {
         final Gateway gateway;
         private final HttpServer server;
         private final ExecutorService executor;
-        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         Host(Gateway gateway) throws IOException {
             GatewayLeakCheck.watch(gateway);
