@@ -1,6 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,10 +79,7 @@ class AbandonedStreamTest {
         assertThat(backend.opened.get()).isEqualTo(2 * STREAMS);
         long leftAt = System.nanoTime();
 
-        long deadline = leftAt + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline && (inFlight(gateway) > 0 || backend.closedByGateway.get() < 2 * STREAMS)) {
-            Thread.sleep(20);
-        }
+        awaitQuietly(() -> inFlight(gateway) == 0 && backend.closedByGateway.get() >= 2 * STREAMS);
         long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
         System.out.printf(
                 "%s: %d abandoned streams, %d backend streams cancelled, %d slots in flight after %d ms%n",
@@ -128,10 +128,7 @@ class AbandonedStreamTest {
                             + "MCP-Protocol-Version: 2025-11-25\r\n\r\n");
         }
         long leftAt = System.nanoTime();
-        long deadline = leftAt + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline && (inFlight(gateway) > 0 || backend.closedByGateway.get() < STREAMS / 2)) {
-            Thread.sleep(20);
-        }
+        awaitQuietly(() -> inFlight(gateway) == 0 && backend.closedByGateway.get() >= STREAMS / 2);
         long releasedMillis = (System.nanoTime() - leftAt) / 1_000_000;
         System.out.printf(
                 "%s: %d calls and GET streams abandoned before any answer, %d cancelled upstream, %d slots held"
@@ -276,6 +273,17 @@ class AbandonedStreamTest {
                 }
             }
             threads.shutdownNow();
+        }
+    }
+
+    /** Waits up to 10 s for {@code released}; the assertions after it say what was left if it never came. */
+    private static void awaitQuietly(Callable<Boolean> released) {
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(released);
+        } catch (ConditionTimeoutException e) {
+            // reported by the assertions that follow, with the numbers
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,6 +182,30 @@ class Http1TransportTest {
             }
         }
         assertThat(connections).hasValue(1);
+    }
+
+    @Test
+    void emptyElementsOfTheTransferCodingListAreIgnored() throws Exception {
+        // RFC 9110 section 5.6.1: "chunked, ," is the list (chunked); the body is chunked, not read until close.
+        URI url = backend((in, out, n) -> {
+            while (readRequest(in) != null) {
+                write(
+                        out,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, ,\r\n\r\n"
+                                + "2\r\n{}\r\n0\r\n\r\n");
+            }
+        });
+        try (Http1Transport t = transport(Duration.ofSeconds(2), 5_000)) {
+            Transport.Route r = route(t, url);
+            for (int i = 0; i < 2; i++) {
+                Transport.Inbound answer = r.attempt(post("{}")).execute();
+                assertThat(answer.code()).isEqualTo(200);
+                assertThat(body(answer)).isEqualTo("{}");
+            }
+        }
+        assertThat(connections)
+                .as("the chunked body ended, so the connection was kept")
+                .hasValue(1);
     }
 
     @Test
@@ -364,14 +389,11 @@ class Http1TransportTest {
     }
 
     /** Waits (bounded) until a connection of the transport waits for the backend with a deadline. */
-    private static void awaitWaiting(Http1Transport t) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (t.waitingWithDeadline() == 0) {
-            assertThat(System.nanoTime())
-                    .as("a connection waiting with a deadline")
-                    .isLessThan(until);
-            Thread.sleep(1);
-        }
+    private static void awaitWaiting(Http1Transport t) {
+        Awaitility.await("a connection waiting with a deadline")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> t.waitingWithDeadline() > 0);
     }
 
     private static void await(CountDownLatch latch) {

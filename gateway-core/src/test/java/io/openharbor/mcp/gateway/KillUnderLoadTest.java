@@ -1,6 +1,7 @@
 package io.openharbor.mcp.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -102,10 +103,10 @@ class KillUnderLoadTest {
         // five kills spread over the run, each backend in turn, each back 150 ms later on the same port
         for (int k = 0; k < KILLS; k++) {
             int at = (k + 1) * CALLS / (KILLS + 2);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (done.get() < at && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            await("call " + at + " answered")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> done.get() >= at);
             int victim = k % 3;
             backends.get(victim).kill();
             Thread.sleep(150);

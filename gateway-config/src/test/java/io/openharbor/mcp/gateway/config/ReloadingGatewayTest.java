@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
@@ -199,10 +200,7 @@ class ReloadingGatewayTest {
         write(config(watch, a));
         ReloadingGateway gateway = start();
         write(config(watch, a, b));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (gateway.generation() < 2 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling an event
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.generation() >= 2);
         assertThat(gateway.generation()).as("the watcher saw the change").isEqualTo(2);
         assertThat(gateway.get().pool().backends()).hasSize(2);
     }

@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -55,11 +57,11 @@ class DemoMainTest {
             assertThat(r[1]).contains("port " + taken.getLocalPort()).contains("already in use");
         }
         // the demo replicas are not started before the port is bound, so no server thread outlives the failure
-        Thread.sleep(200);
-        assertThat(Thread.getAllStackTraces().keySet())
-                .allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon() || !t.isAlive())
-                        .as("thread " + t.getName())
-                        .isTrue());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon() || !t.isAlive())
+                                .as("thread " + t.getName())
+                                .isTrue()));
     }
 
     @Test
