@@ -58,6 +58,7 @@ class DemoMainTest {
         }
         // the demo replicas are not started before the port is bound, so no server thread outlives the failure
         await().atMost(Duration.ofSeconds(5))
+                .pollInSameThread() // Awaitility's own poller would be a thread started after the snapshot
                 .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                         .allSatisfy(t -> assertThat(before.contains(t) || t.isDaemon() || !t.isAlive())
                                 .as("thread " + t.getName())
