@@ -34,10 +34,6 @@ final class FlatConfig {
             .build();
 
     /**
-     * Flattens a JSON document into this map. Problems (malformed JSON, duplicate keys, a top level that is not an
-     * object) are added to {@code errors}.
-     */
-    /**
      * Jackson's message without its internal source description: {@code start marker at [Source: REDACTED (`...`
      * disabled); line: 1, column: 1]} becomes {@code start marker at line 1, column 1}.
      */
@@ -47,6 +43,10 @@ final class FlatConfig {
                 : message.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
     }
 
+    /**
+     * Flattens a JSON document into this map. Problems (malformed JSON, duplicate keys, a top level that is not an
+     * object) are added to {@code errors}.
+     */
     void addJson(String json, String sourceName, List<String> errors) {
         try (JsonParser p = JSON.createParser(json)) {
             JsonToken t = p.nextToken();
