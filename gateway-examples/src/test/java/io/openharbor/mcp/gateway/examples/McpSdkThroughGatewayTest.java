@@ -110,6 +110,16 @@ class McpSdkThroughGatewayTest {
         return "http://127.0.0.1:" + LoopbackJetty.port(jetty);
     }
 
+    /** The SDK's client of {@code base + "/mcp"}, counting down {@code progressSeen} on each progress notification. */
+    private McpSyncClient sdkClient(String base) {
+        return McpClient.sync(HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint("/mcp")
+                        .build())
+                .requestTimeout(Duration.ofSeconds(30))
+                .progressConsumer(p -> progressSeen.countDown())
+                .build();
+    }
+
     private static String text(CallToolResult result) {
         return ((McpSchema.TextContent) result.content().get(0)).text();
     }
@@ -118,12 +128,7 @@ class McpSdkThroughGatewayTest {
     @ValueSource(strings = {"jdk", "jetty"})
     void sdkClientWorksThroughTheGateway(String adapter) throws Exception {
         String base = mount(adapter);
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base)
-                        .endpoint("/mcp")
-                        .build())
-                .requestTimeout(Duration.ofSeconds(30))
-                .progressConsumer(p -> progressSeen.countDown())
-                .build();
+        McpSyncClient client = sdkClient(base);
         try {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).startsWith("demo-replica-");
@@ -180,12 +185,7 @@ class McpSdkThroughGatewayTest {
     void sdkClientSeesProgressWhileTheToolRuns(String adapter) throws Exception {
         assumeTrue(Runtime.version().feature() < 25, "MCP Java SDK 2.1.0's client drops progress on Java 25+");
         String base = mount(adapter);
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base)
-                        .endpoint("/mcp")
-                        .build())
-                .requestTimeout(Duration.ofSeconds(30))
-                .progressConsumer(p -> progressSeen.countDown())
-                .build();
+        McpSyncClient client = sdkClient(base);
         try {
             client.initialize();
             // A progress notification reaches the client while the tool is still running: the tool waits for the
