@@ -62,12 +62,16 @@ public final class ApiKeys implements Authenticator {
         this.credentialHeaders = Set.copyOf(strip);
     }
 
-    /** Starts a builder. */
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The names of the configured keys, in order. */
+    /** {@return the names of the configured keys, in order} */
     public List<String> names() {
         return List.of(names);
     }
@@ -146,6 +150,8 @@ public final class ApiKeys implements Authenticator {
          * a warning: use 32 random bytes, e.g. {@code openssl rand -base64 32}.
          *
          * @param name the caller's identity when this key is presented: 1 to 128 visible ASCII characters, unique
+         * @param plainKey the key as clients send it
+         * @return this builder
          */
         public Builder key(String name, String plainKey) {
             requireNonNull(plainKey, "key of '" + name + "'");
@@ -162,6 +168,10 @@ public final class ApiKeys implements Authenticator {
         /**
          * Adds a key by its SHA-256 hash, as 64 hex digits (optionally prefixed {@code sha256:}), so the plain key
          * never has to be in the configuration.
+         *
+         * @param name the caller's identity when this key is presented, as for key(String, String)
+         * @param sha256Hex the key's SHA-256 as 64 hex digits, optionally prefixed sha256:
+         * @return this builder
          */
         public Builder keyHash(String name, String sha256Hex) {
             requireNonNull(sha256Hex, "hash of '" + name + "'");
@@ -202,7 +212,12 @@ public final class ApiKeys implements Authenticator {
             return this;
         }
 
-        /** The request header that carries the key (default {@value #DEFAULT_HEADER}). */
+        /**
+         * The request header that carries the key (default {@value #DEFAULT_HEADER}).
+         *
+         * @param name a header name (an RFC 9110 token)
+         * @return this builder
+         */
         public Builder header(String name) {
             requireNonNull(name, "header");
             if (!HeaderText.isToken(name) || name.equalsIgnoreCase("Authorization")) {
@@ -213,13 +228,23 @@ public final class ApiKeys implements Authenticator {
             return this;
         }
 
-        /** Whether {@code Authorization: Bearer <key>} is accepted as well (default false). */
+        /**
+         * Whether {@code Authorization: Bearer <key>} is accepted as well (default false).
+         *
+         * @param accept whether a bearer token is accepted as the key
+         * @return this builder
+         */
         public Builder bearer(boolean accept) {
             this.bearer = accept;
             return this;
         }
 
-        /** The realm named in the {@code WWW-Authenticate} challenge (default {@value #DEFAULT_REALM}). */
+        /**
+         * The realm named in the {@code WWW-Authenticate} challenge (default {@value #DEFAULT_REALM}).
+         *
+         * @param realm the realm, quoted in the challenge
+         * @return this builder
+         */
         public Builder realm(String realm) {
             requireNonNull(realm, "realm");
             if (realm.isEmpty() || realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0 || !HeaderText.isValue(realm)) {
@@ -232,6 +257,7 @@ public final class ApiKeys implements Authenticator {
         /**
          * Builds the authenticator.
          *
+         * @return the authenticator
          * @throws IllegalStateException if no key was added
          */
         public ApiKeys build() {

@@ -26,6 +26,8 @@ public final class Authentication {
      * The caller is {@code identity}: a stable, non-secret name (an API key's name, a token's subject). It is logged,
      * keys rate limits and is bound (as a hash) into session tokens.
      *
+     * @param identity the caller's name: not blank
+     * @return the success
      * @throws IllegalArgumentException if the identity is blank or longer than 256 characters
      */
     public static Authentication success(String identity) {
@@ -42,6 +44,7 @@ public final class Authentication {
      * @param challenge the {@code WWW-Authenticate} value, e.g. {@code Bearer realm="mcp"} (RFC 9110 §11.6.1; MCP
      *     2025-06-18 and later want {@code resource_metadata=} in it); required on a 401
      * @param message what the client is told, in the JSON-RPC error; never include the presented secret
+     * @return the refusal
      */
     public static Authentication unauthorized(String challenge, String message) {
         return failure(401, requireNonNull(challenge, "challenge"), message);
@@ -50,6 +53,10 @@ public final class Authentication {
     /**
      * 403: the caller is known but may not use this gateway (or lacks a scope; a step-up challenge such as
      * {@code Bearer error="insufficient_scope", scope="..."} may be given, or null).
+     *
+     * @param challenge the WWW-Authenticate value to send, or null
+     * @param message the JSON-RPC error message the client gets, or null for the default
+     * @return the refusal
      */
     public static Authentication forbidden(String challenge, String message) {
         return failure(403, challenge, message);
@@ -63,27 +70,31 @@ public final class Authentication {
         return new Authentication(null, status, challenge, message);
     }
 
-    /** Whether the caller was authenticated. */
+    /** {@return whether the caller was authenticated} */
     public boolean succeeded() {
         return identity != null;
     }
 
-    /** The caller's identity, or null on failure. */
+    /** {@return the caller's identity, or null on failure} */
     public @Nullable String identity() {
         return identity;
     }
 
-    /** 200 on success, else the status to answer (401 or 403). */
+    /**
+     * 200 on success, else the status to answer (401 or 403).
+     *
+     * @return 200 on success, else 401 or 403
+     */
     public int status() {
         return status;
     }
 
-    /** The {@code WWW-Authenticate} value of a failure, or null. */
+    /** {@return the {@code WWW-Authenticate} value of a failure, or null} */
     public @Nullable String challenge() {
         return challenge;
     }
 
-    /** The failure's message for the client, or null on success. */
+    /** {@return the failure's message for the client, or null on success} */
     public @Nullable String message() {
         return message;
     }

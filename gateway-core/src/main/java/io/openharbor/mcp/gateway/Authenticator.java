@@ -34,6 +34,7 @@ public interface Authenticator {
     /**
      * Authenticates one request from its headers, client address and TLS client certificates.
      *
+     * @param request the request, before any of it is forwarded
      * @return {@link Authentication#success(String)} with the caller's identity, or a failure (401 or 403)
      */
     Authentication authenticate(GatewayRequest request);
@@ -42,6 +43,8 @@ public interface Authenticator {
      * The request headers that carry credentials: the gateway removes them before forwarding, so a client's secret
      * never reaches a backend (MCP forbids passing a client's token through). Default {@code Authorization} and
      * {@code X-API-Key}; names are case-insensitive.
+     *
+     * @return the header names, compared case-insensitively
      */
     default Set<String> credentialHeaders() {
         return Set.of("Authorization", "X-API-Key");

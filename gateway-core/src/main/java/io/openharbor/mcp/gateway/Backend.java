@@ -48,43 +48,58 @@ public final class Backend {
      * Starts a backend with a name (unique within its pool; it appears in logs, health reports and session tokens)
      * and the URL of its MCP endpoint ({@code http} or {@code https}).
      *
+     * @param name the backend's name, unique within its pool
+     * @param url the absolute http(s) URL of its MCP endpoint
+     * @return a new builder
      * @throws IllegalArgumentException if the name is blank or the URL is not an absolute http(s) URL
      */
     public static Builder builder(String name, URI url) {
         return new Builder(name, url);
     }
 
-    /** Shorthand for {@code builder(name, url).build()}. */
+    /**
+     * Shorthand for {@code builder(name, url).build()}.
+     *
+     * @param name the backend's name, unique within its pool
+     * @param url the absolute http(s) URL of its MCP endpoint
+     * @return the backend, with the defaults
+     */
     public static Backend of(String name, String url) {
         return builder(name, URI.create(url)).build();
     }
 
-    /** The backend's name, unique within its pool. */
+    /** {@return the backend's name, unique within its pool} */
     public String name() {
         return name;
     }
 
-    /** The URL of the backend's MCP endpoint. */
+    /** {@return the URL of the backend's MCP endpoint} */
     public URI url() {
         return url;
     }
 
-    /** The relative weight for weighted strategies (default {@value #DEFAULT_WEIGHT}). */
+    /** {@return the relative weight for weighted strategies (default {@value #DEFAULT_WEIGHT})} */
     public int weight() {
         return weight;
     }
 
-    /** The most concurrent requests the gateway holds open to this backend (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+    /**
+     * {@return the most concurrent requests the gateway holds open to this backend (default {@value
+     * #DEFAULT_MAX_CONNECTIONS})}
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** How the gateway talks TLS to this backend when its URL is {@code https} (default {@link TlsPolicy#system()}). */
+    /**
+     * {@return how the gateway talks TLS to this backend when its URL is {@code https} (default {@link
+     * TlsPolicy#system()})}
+     */
     public TlsPolicy tlsPolicy() {
         return tlsPolicy;
     }
 
-    /** The path probed by active health checks (default {@value #DEFAULT_HEALTH_CHECK_PATH}). */
+    /** {@return the path probed by active health checks (default {@value #DEFAULT_HEALTH_CHECK_PATH})} */
     public String healthCheckPath() {
         return healthCheckPath;
     }
@@ -92,12 +107,18 @@ public final class Backend {
     /**
      * Whether the gateway speaks cleartext HTTP/2 to this {@code http} backend without negotiation (h2c with prior
      * knowledge; default false). {@code https} backends get HTTP/2 whenever their TLS handshake offers it through ALPN.
+     *
+     * @return whether h2c with prior knowledge is used
      */
     public boolean h2cPriorKnowledge() {
         return h2cPriorKnowledge;
     }
 
-    /** A builder initialised from this backend. */
+    /**
+     * A builder initialised from this backend.
+     *
+     * @return a new builder with this backend's settings
+     */
     public Builder toBuilder() {
         return new Builder(name, url)
                 .weight(weight)
@@ -159,7 +180,12 @@ public final class Backend {
             this.url = url;
         }
 
-        /** Relative weight, 1 to 1000 (default {@value #DEFAULT_WEIGHT}). */
+        /**
+         * Relative weight, 1 to 1000 (default {@value #DEFAULT_WEIGHT}).
+         *
+         * @param weight the relative weight, 1 to 1000
+         * @return this builder
+         */
         public Builder weight(int weight) {
             if (weight < 1 || weight > 1000) {
                 throw new IllegalArgumentException("weight must be between 1 and 1000, was: " + weight);
@@ -168,7 +194,12 @@ public final class Backend {
             return this;
         }
 
-        /** Concurrent request cap, 1 to 100000 (default {@value #DEFAULT_MAX_CONNECTIONS}). */
+        /**
+         * Concurrent request cap, 1 to 100000 (default {@value #DEFAULT_MAX_CONNECTIONS}).
+         *
+         * @param maxConnections the most requests in flight to this backend, 1 to 100000
+         * @return this builder
+         */
         public Builder maxConnections(int maxConnections) {
             if (maxConnections < 1 || maxConnections > 100_000) {
                 throw new IllegalArgumentException(
@@ -178,13 +209,23 @@ public final class Backend {
             return this;
         }
 
-        /** TLS policy for an {@code https} backend (default {@link TlsPolicy#system()}). */
+        /**
+         * TLS policy for an {@code https} backend (default {@link TlsPolicy#system()}).
+         *
+         * @param tlsPolicy how to verify the backend and what to present to it
+         * @return this builder
+         */
         public Builder tlsPolicy(TlsPolicy tlsPolicy) {
             this.tlsPolicy = requireNonNull(tlsPolicy, "tlsPolicy");
             return this;
         }
 
-        /** Health-check path, starting with {@code /} (default {@value #DEFAULT_HEALTH_CHECK_PATH}). */
+        /**
+         * Health-check path, starting with {@code /} (default {@value #DEFAULT_HEALTH_CHECK_PATH}).
+         *
+         * @param path the path the HTTP health check requests, starting with /
+         * @return this builder
+         */
         public Builder healthCheckPath(String path) {
             requireNonNull(path, "healthCheckPath");
             if (!path.startsWith("/")) {
@@ -197,6 +238,9 @@ public final class Backend {
         /**
          * Speak cleartext HTTP/2 with prior knowledge to this backend (default false). Only for {@code http} URLs of
          * servers known to accept h2c; {@code https} backends negotiate HTTP/2 through ALPN on their own.
+         *
+         * @param enabled whether to speak h2c with prior knowledge
+         * @return this builder
          */
         public Builder h2cPriorKnowledge(boolean enabled) {
             this.h2cPriorKnowledge = enabled;
@@ -206,6 +250,7 @@ public final class Backend {
         /**
          * Builds the immutable backend.
          *
+         * @return the backend
          * @throws IllegalStateException if h2c prior knowledge is asked of an {@code https} backend, or a TLS policy
          *     other than the default is given for an {@code http} backend (its pins or client certificate would never
          *     be used: the connection would be plaintext)

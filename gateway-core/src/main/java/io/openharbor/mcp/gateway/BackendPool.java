@@ -79,58 +79,82 @@ public final class BackendPool {
     /**
      * Starts a pool. The name appears in logs and health reports and is sealed into session tokens.
      *
+     * @param name the pool's name, not blank
+     * @return a new builder
      * @throws IllegalArgumentException if the name is blank
      */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
-    /** The pool's name. */
+    /** {@return the pool's name} */
     public String name() {
         return name;
     }
 
-    /** The backends, in configuration order (read-only). */
+    /** {@return the backends, in configuration order (read-only)} */
     public List<Backend> backends() {
         return backends;
     }
 
-    /** The balancer for requests without a session. */
+    /** {@return the balancer for requests without a session} */
     public LoadBalancer loadBalancer() {
         return loadBalancer;
     }
 
-    /** Active health checks of this pool's backends. */
+    /**
+     * Active health checks of this pool's backends.
+     *
+     * @return the health-check policy
+     */
     public HealthCheckPolicy healthCheck() {
         return healthCheck;
     }
 
-    /** The circuit breaker each backend gets. */
+    /** {@return the circuit breaker each backend gets} */
     public CircuitBreakerPolicy circuitBreaker() {
         return circuitBreaker;
     }
 
-    /** Passive outlier ejection. */
+    /**
+     * Passive outlier ejection.
+     *
+     * @return the outlier-detection settings
+     */
     public OutlierDetection outlierDetection() {
         return outlierDetection;
     }
 
-    /** The window over which a joining or recovered backend ramps up to its full weight ({@link Duration#ZERO}: none). */
+    /**
+     * {@return the window over which a joining or recovered backend ramps up to its full weight ({@link Duration#ZERO}:
+     * none)}
+     */
     public Duration slowStart() {
         return slowStart;
     }
 
-    /** Below this share of available backends, in percent, the pool is in panic (default 50). */
+    /**
+     * Below this share of available backends, in percent, the pool is in panic (default 50).
+     *
+     * @return the threshold, 0 to 100
+     */
     public int panicThresholdPercent() {
         return panicThresholdPercent;
     }
 
-    /** Whether a pool in panic refuses requests (503) instead of spreading them over all backends (default false). */
+    /**
+     * {@return whether a pool in panic refuses requests (503) instead of spreading them over all backends (default
+     * false)}
+     */
     public boolean failFastInPanic() {
         return failFastInPanic;
     }
 
-    /** The backend with that name, or {@code null}. */
+    /**
+     * {@return the backend with that name, or {@code null}}
+     *
+     * @param backendName a backend's name
+     */
     public @Nullable Backend backend(String backendName) {
         for (Backend b : backends) {
             if (b.name().equals(backendName)) {
@@ -169,6 +193,8 @@ public final class BackendPool {
         /**
          * Adds a backend.
          *
+         * @param backend a backend whose name and URL are new to the pool
+         * @return this builder
          * @throws IllegalArgumentException if the pool already has a backend of that name, or of that URL (one
          *     replica listed twice would take twice its share and count twice towards health)
          */
@@ -189,7 +215,12 @@ public final class BackendPool {
             return this;
         }
 
-        /** Adds several backends. */
+        /**
+         * Adds several backends.
+         *
+         * @param backends backends whose names and URLs are new to the pool
+         * @return this builder
+         */
         public Builder backends(Iterable<Backend> backends) {
             for (Backend b : requireNonNull(backends, "backends")) {
                 backend(b);
@@ -197,25 +228,45 @@ public final class BackendPool {
             return this;
         }
 
-        /** The strategy for requests without a session (default {@link LoadBalancer#peakEwma()}). */
+        /**
+         * The strategy for requests without a session (default {@link LoadBalancer#peakEwma()}).
+         *
+         * @param loadBalancer the strategy
+         * @return this builder
+         */
         public Builder loadBalancer(LoadBalancer loadBalancer) {
             this.loadBalancer = requireNonNull(loadBalancer, "loadBalancer");
             return this;
         }
 
-        /** Active health checks (default {@link HealthCheckPolicy#defaults()}: GET /health every 30 s). */
+        /**
+         * Active health checks (default {@link HealthCheckPolicy#defaults()}: GET /health every 30 s).
+         *
+         * @param policy the health-check policy
+         * @return this builder
+         */
         public Builder healthCheck(HealthCheckPolicy policy) {
             this.healthCheck = requireNonNull(policy, "healthCheck");
             return this;
         }
 
-        /** The breaker each backend gets (default {@link CircuitBreakerPolicy#defaults()}). */
+        /**
+         * The breaker each backend gets (default {@link CircuitBreakerPolicy#defaults()}).
+         *
+         * @param policy the breaker settings
+         * @return this builder
+         */
         public Builder circuitBreaker(CircuitBreakerPolicy policy) {
             this.circuitBreaker = requireNonNull(policy, "circuitBreaker");
             return this;
         }
 
-        /** Passive outlier ejection (default {@link OutlierDetection#defaults()}). */
+        /**
+         * Passive outlier ejection (default {@link OutlierDetection#defaults()}).
+         *
+         * @param detection the outlier-detection settings
+         * @return this builder
+         */
         public Builder outlierDetection(OutlierDetection detection) {
             this.outlierDetection = requireNonNull(detection, "outlierDetection");
             return this;
@@ -225,19 +276,32 @@ public final class BackendPool {
          * Ramp-up window for a backend that joins the pool or comes back (healthy again, restored after ejection,
          * breaker closed): its weight grows linearly from 10 % to 100 % over the window. 0 to 1 hour (default 30 s;
          * {@link Duration#ZERO} turns it off).
+         *
+         * @param window the ramp-up window, 0 to 1 hour
+         * @return this builder
          */
         public Builder slowStart(Duration window) {
             this.slowStart = Durations.between(window, "slowStart", Duration.ZERO, Duration.ofHours(1));
             return this;
         }
 
-        /** Share of available backends, in percent, under which the pool is in panic, 0 to 100 (default 50). */
+        /**
+         * Share of available backends, in percent, under which the pool is in panic, 0 to 100 (default 50).
+         *
+         * @param percent the threshold, 0 to 100
+         * @return this builder
+         */
         public Builder panicThresholdPercent(int percent) {
             this.panicThresholdPercent = Durations.count(percent, "panicThresholdPercent", 0, 100);
             return this;
         }
 
-        /** In panic, answer 503 at once instead of spreading over all backends (default false). */
+        /**
+         * In panic, answer 503 at once instead of spreading over all backends (default false).
+         *
+         * @param failFast whether to answer 503 in panic
+         * @return this builder
+         */
         public Builder failFastInPanic(boolean failFast) {
             this.failFastInPanic = failFast;
             return this;
@@ -246,6 +310,7 @@ public final class BackendPool {
         /**
          * Builds the pool.
          *
+         * @return the pool
          * @throws IllegalStateException if no backend was added
          */
         public BackendPool build() {

@@ -37,37 +37,53 @@ public final class CircuitBreakerPolicy {
         this.openDuration = b.openDuration;
     }
 
-    /** The seed's breaker: 5 failures open, 2 successes close, 60 s open. */
+    /** {@return the seed's breaker: 5 failures open, 2 successes close, 60 s open} */
     public static CircuitBreakerPolicy defaults() {
         return DEFAULTS;
     }
 
-    /** No breaker: backends stay in rotation whatever they answer (ejection and health checks still apply). */
+    /**
+     * No breaker: backends stay in rotation whatever they answer (ejection and health checks still apply).
+     *
+     * @return the policy of no breaker
+     */
     public static CircuitBreakerPolicy disabled() {
         return DISABLED;
     }
 
-    /** Starts a builder with the defaults. */
+    /**
+     * Starts a builder with the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether backends get a breaker at all. */
+    /** {@return whether backends get a breaker at all} */
     public boolean enabled() {
         return enabled;
     }
 
-    /** Failures in a row that open the breaker (default {@value #DEFAULT_FAILURE_THRESHOLD}). */
+    /**
+     * Failures in a row that open the breaker (default {@value #DEFAULT_FAILURE_THRESHOLD}).
+     *
+     * @return the number of failures in a row
+     */
     public int failureThreshold() {
         return failureThreshold;
     }
 
-    /** Successful trial requests that close a half-open breaker (default {@value #DEFAULT_SUCCESS_THRESHOLD}). */
+    /**
+     * Successful trial requests that close a half-open breaker (default {@value #DEFAULT_SUCCESS_THRESHOLD}).
+     *
+     * @return the number of successful trial requests
+     */
     public int successThreshold() {
         return successThreshold;
     }
 
-    /** How long an open breaker refuses traffic before it lets trial requests through (default 60 s). */
+    /** {@return how long an open breaker refuses traffic before it lets trial requests through (default 60 s)} */
     public Duration openDuration() {
         return openDuration;
     }
@@ -89,31 +105,55 @@ public final class CircuitBreakerPolicy {
 
         private Builder() {}
 
-        /** Whether backends get a breaker (default true). */
+        /**
+         * Whether backends get a breaker (default true).
+         *
+         * @param enabled whether backends get a breaker
+         * @return this builder
+         */
         public Builder enabled(boolean enabled) {
             this.enabled = enabled;
             return this;
         }
 
-        /** Failures in a row that open the breaker, 1 to 1000 (default 5). */
+        /**
+         * Failures in a row that open the breaker, 1 to 1000 (default 5).
+         *
+         * @param failures failures in a row, at least 1
+         * @return this builder
+         */
         public Builder failureThreshold(int failures) {
             this.failureThreshold = Durations.count(failures, "failureThreshold", 1, 1000);
             return this;
         }
 
-        /** Successes that close a half-open breaker, 1 to 1000 (default 2). */
+        /**
+         * Successes that close a half-open breaker, 1 to 1000 (default 2).
+         *
+         * @param successes successful trial requests, at least 1
+         * @return this builder
+         */
         public Builder successThreshold(int successes) {
             this.successThreshold = Durations.count(successes, "successThreshold", 1, 1000);
             return this;
         }
 
-        /** How long the breaker stays open, 1 ms to 1 day (default 60 s; the seed's {@code Timeout}). */
+        /**
+         * How long the breaker stays open, 1 ms to 1 day (default 60 s; the seed's {@code Timeout}).
+         *
+         * @param duration how long the breaker stays open, positive
+         * @return this builder
+         */
         public Builder openDuration(Duration duration) {
             this.openDuration = Durations.between(duration, "openDuration", Duration.ofMillis(1), Duration.ofDays(1));
             return this;
         }
 
-        /** Builds the immutable policy. */
+        /**
+         * Builds the immutable policy.
+         *
+         * @return the policy
+         */
         public CircuitBreakerPolicy build() {
             return new CircuitBreakerPolicy(this);
         }

@@ -226,7 +226,11 @@ public final class Gateway implements AutoCloseable {
         br.route.cancelAll();
     }
 
-    /** Starts a builder. */
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -235,6 +239,8 @@ public final class Gateway implements AutoCloseable {
      * Serves one HTTP exchange on the MCP endpoint: POST, GET and DELETE per the Streamable HTTP transport; other methods
      * get 405. Blocks until the answer is complete. Never throws: every failure becomes an HTTP error with a JSON-RPC
      * error body and a log line.
+     *
+     * @param exchange the host's request and the way to answer it
      */
     public void handle(GatewayExchange exchange) {
         requireNonNull(exchange, "exchange");
@@ -251,12 +257,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The path of the health report ({@link Builder#healthPath(String)}), or empty when the report is off. */
+    /** {@return the path of the health report ({@link Builder#healthPath(String)}), or empty when the report is off} */
     public Optional<String> healthPath() {
         return Optional.ofNullable(healthPath);
     }
 
-    /** The pool this gateway serves, with its members as they are now (backends are added and drained at run time). */
+    /**
+     * {@return the pool this gateway serves, with its members as they are now (backends are added and drained at run
+     * time)}
+     */
     public BackendPool pool() {
         return poolRuntime.pool();
     }
@@ -265,6 +274,7 @@ public final class Gateway implements AutoCloseable {
      * Adds a backend to the pool while traffic flows. It takes new requests at once, its share ramping up over the
      * pool's slow start, and is health-checked from now on (first check at once).
      *
+     * @param backend a backend whose name and URL are new to the pool
      * @throws IllegalArgumentException if the pool already has a backend of that name (a draining one included: wait
      *     for its drain to end, or add the new one under another name)
      */
@@ -280,6 +290,7 @@ public final class Gateway implements AutoCloseable {
      * reconnects).
      *
      * @param timeout the longest the drain waits for requests in flight ({@link Duration#ZERO}: remove at once)
+     * @param name the backend's name
      * @return completes when the backend has left the pool; the same future for a backend already draining
      * @throws IllegalArgumentException if the pool has no backend of that name
      */
@@ -300,6 +311,7 @@ public final class Gateway implements AutoCloseable {
      * Removes a backend at once: {@code drainBackend(name, Duration.ZERO)}. Requests it has in flight are cancelled;
      * prefer {@link #drainBackend(String, Duration)}.
      *
+     * @param name the backend's name
      * @throws IllegalArgumentException if the pool has no backend of that name
      */
     public void removeBackend(String name) {
@@ -312,6 +324,8 @@ public final class Gateway implements AutoCloseable {
      * The health of the pool now: the seed's {@code /health} report ({@code status}, {@code service},
      * {@code backends[]} with {@code name}, {@code healthy}, {@code lastCheck}) with circuit state, load, latency and
      * ejection of every backend. The same report is served as JSON at {@link Builder#healthPath(String)}.
+     *
+     * @return the report, as of now
      */
     public HealthReport health() {
         return health.report();
@@ -320,6 +334,9 @@ public final class Gateway implements AutoCloseable {
     /**
      * An executor for the host's HTTP server: a new virtual thread per task on Java 21+, otherwise a cached pool of
      * platform daemon threads. Virtual threads make thousands of open SSE streams cheap.
+     *
+     * @param threadNamePrefix the prefix of its threads' names
+     * @return a new executor; the host shuts it down
      */
     public static ExecutorService newRequestExecutor(String threadNamePrefix) {
         return Threads.newExecutor(requireNonNull(threadNamePrefix, "threadNamePrefix"), true);
@@ -329,6 +346,7 @@ public final class Gateway implements AutoCloseable {
      * Closes the gateway once no exchange is inside {@link #handle} any more, or at the deadline: what a host does
      * with the old gateway after swapping in a new one (a configuration reload). Health checks stop at once.
      *
+     * @param timeout the longest to wait for exchanges in flight
      * @return completes when the gateway is closed
      */
     public CompletableFuture<Void> closeWhenIdle(Duration timeout) {
@@ -430,6 +448,9 @@ public final class Gateway implements AutoCloseable {
         /**
          * The edge rules: HTTPS enforcement, trusted proxies, security headers, allowed origins and hosts, CORS
          * (default {@link SecurityPolicy#defaults()}).
+         *
+         * @param policy the edge-security settings
+         * @return this builder
          */
         public Builder security(SecurityPolicy policy) {
             this.security = requireNonNull(policy, "security");
@@ -440,6 +461,9 @@ public final class Gateway implements AutoCloseable {
          * Authenticates every request to the MCP endpoint (default none: everyone is the same anonymous caller). The
          * identity binds sessions, keys rate limits and names the caller in logs; the authenticator's
          * {@link Authenticator#credentialHeaders() credential headers} are never forwarded. See {@link ApiKeys}.
+         *
+         * @param authenticator how callers are identified
+         * @return this builder
          */
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = requireNonNull(authenticator, "authenticator");
@@ -449,6 +473,9 @@ public final class Gateway implements AutoCloseable {
         /**
          * Limits each caller's requests (default none); see {@link RateLimits} for the seed's token buckets
          * ({@code RateLimits.seedDefaults()}: 100 per minute, bursts of 20).
+         *
+         * @param limiter how callers' requests are limited
+         * @return this builder
          */
         public Builder rateLimiter(RateLimiter limiter) {
             this.rateLimiter = requireNonNull(limiter, "rateLimiter");
@@ -459,6 +486,9 @@ public final class Gateway implements AutoCloseable {
          * Deepest nesting of JSON objects and arrays accepted in a POST body (default
          * {@value #DEFAULT_MAX_JSON_DEPTH}; 2 to 1000). Deeper bodies get 400 before anything is forwarded, which
          * protects backends whose JSON parsers recurse.
+         *
+         * @param depth the deepest nesting of a request body
+         * @return this builder
          */
         public Builder maxJsonDepth(int depth) {
             this.maxJsonDepth = Durations.count(depth, "maxJsonDepth", 2, 1000);
@@ -469,6 +499,9 @@ public final class Gateway implements AutoCloseable {
          * Longest JSON string or member name accepted in a POST body, in characters (default 0: no limit besides
          * {@link #maxRequestBodyBytes(long)}; otherwise 64 to 1073741824). Longer ones get 400. Bodies shorter than the
          * limit are not measured, so it costs nothing on small messages.
+         *
+         * @param chars the longest string or member name, or 0 for no limit
+         * @return this builder
          */
         public Builder maxJsonStringLength(int chars) {
             if (chars != 0 && chars < 64) {
@@ -483,6 +516,9 @@ public final class Gateway implements AutoCloseable {
          * {@link GatewayListener#certificateExpiring} once per certificate, for the leaf certificates backends present
          * on TLS handshakes and for the host's certificates registered with
          * {@link #serverCertificate(String, Supplier)}. Days left are always in {@link Gateway#health()}.
+         *
+         * @param threshold how long before expiry to warn
+         * @return this builder
          */
         public Builder certificateExpiryWarning(Duration threshold) {
             this.certificateExpiryWarning = positive(threshold, "certificateExpiryWarning");
@@ -496,6 +532,8 @@ public final class Gateway implements AutoCloseable {
          * return null when there is none.
          *
          * @param name how the certificate is named in the report, unique
+         * @param current the certificate in use now, read whenever it is reported
+         * @return this builder
          */
         public Builder serverCertificate(String name, Supplier<X509Certificate> current) {
             requireNonNull(name, "name");
@@ -509,7 +547,12 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** The pool of replicas to serve (required). */
+        /**
+         * The pool of replicas to serve (required).
+         *
+         * @param pool the pool of backends
+         * @return this builder
+         */
         public Builder pool(BackendPool pool) {
             this.pool = requireNonNull(pool, "pool");
             return this;
@@ -520,6 +563,8 @@ public final class Gateway implements AutoCloseable {
          * rotated in by putting it first and retired by removing it after {@link #sessionTtl(Duration)}. Without keys,
          * a random key is generated per process (and logged as such): fine for one instance, wrong for several.
          *
+         * @param keys 32-byte keys, the first one in use
+         * @return this builder
          * @throws IllegalArgumentException if a key is not 32 bytes long
          */
         public Builder sessionKeys(List<byte[]> keys) {
@@ -537,7 +582,12 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** How long a session token stays valid after it was issued (default 24 hours; at least 1 minute). */
+        /**
+         * How long a session token stays valid after it was issued (default 24 hours; at least 1 minute).
+         *
+         * @param ttl how long a session token stays valid
+         * @return this builder
+         */
         public Builder sessionTtl(Duration ttl) {
             requireNonNull(ttl, "ttl");
             if (ttl.compareTo(Duration.ofMinutes(1)) < 0) {
@@ -547,7 +597,12 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** Largest POST body accepted; larger ones get 413 (default 4 MiB; 1 KiB to 1 GiB). */
+        /**
+         * Largest POST body accepted; larger ones get 413 (default 4 MiB; 1 KiB to 1 GiB).
+         *
+         * @param bytes the largest request body
+         * @return this builder
+         */
         public Builder maxRequestBodyBytes(long bytes) {
             if (bytes < 1024 || bytes > (1L << 30)) {
                 throw new IllegalArgumentException(
@@ -557,7 +612,12 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** Time to open a connection to a backend (default 5 s). */
+        /**
+         * Time to open a connection to a backend (default 5 s).
+         *
+         * @param timeout the longest a connection to a backend may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -566,6 +626,9 @@ public final class Gateway implements AutoCloseable {
         /**
          * Longest wait for a backend's response headers, and for each read of a JSON body; exceeding it gets 504
          * (default 120 s).
+         *
+         * @param timeout the longest wait for a backend's answer
+         * @return this builder
          */
         public Builder responseTimeout(Duration timeout) {
             this.responseTimeout = positive(timeout, "responseTimeout");
@@ -576,6 +639,9 @@ public final class Gateway implements AutoCloseable {
          * Longest silence between bytes of an SSE stream before the gateway ends it (default 5 minutes;
          * {@link Duration#ZERO} for no limit). A client reconnects a cut stream (with {@code Last-Event-ID} where the
          * server supports resumption).
+         *
+         * @param timeout the longest silence of a stream
+         * @return this builder
          */
         public Builder streamIdleTimeout(Duration timeout) {
             this.streamIdleTimeout = notNegative(timeout, "streamIdleTimeout");
@@ -592,6 +658,9 @@ public final class Gateway implements AutoCloseable {
          * whose backend sends no response headers within one interval is answered with a {@code text/event-stream} of
          * the gateway's own, so that it can be heartbeaten too; the backend's answer then arrives inside it (a non-200
          * status as a JSON-RPC error event). {@link Duration#ZERO} turns both off.
+         *
+         * @param interval the time between two heartbeats
+         * @return this builder
          */
         public Builder streamHeartbeat(Duration interval) {
             this.streamHeartbeat = notNegative(interval, "streamHeartbeat");
@@ -602,6 +671,9 @@ public final class Gateway implements AutoCloseable {
          * How long an idle backend connection is kept for reuse (default 4 s). Keep it below the backends' own idle
          * timeout (uvicorn closes after 5 s, Jetty after 30 s): a request written to a connection the backend has just
          * closed cannot be retried safely when it may be a {@code tools/call}.
+         *
+         * @param keepAlive how long an idle backend connection is kept
+         * @return this builder
          */
         public Builder backendKeepAlive(Duration keepAlive) {
             this.backendKeepAlive = positive(keepAlive, "backendKeepAlive");
@@ -612,6 +684,9 @@ public final class Gateway implements AutoCloseable {
          * Most backends tried for one request when the first cannot be reached (default {@value #DEFAULT_MAX_ATTEMPTS};
          * 1 disables failover). Only requests that provably did not reach a backend, or read-only requests that got no
          * answer, are tried again.
+         *
+         * @param attempts the most backends one request may try
+         * @return this builder
          */
         public Builder maxAttempts(int attempts) {
             if (attempts < 1 || attempts > 10) {
@@ -621,13 +696,23 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** Callbacks on each request (default none). */
+        /**
+         * Callbacks on each request (default none).
+         *
+         * @param listener the events' receiver
+         * @return this builder
+         */
         public Builder listener(GatewayListener listener) {
             this.listener = requireNonNull(listener, "listener");
             return this;
         }
 
-        /** The clock for session-token issue and expiry times and health-check times (default the system UTC clock). */
+        /**
+         * The clock for session-token issue and expiry times and health-check times (default the system UTC clock).
+         *
+         * @param clock the wall clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
             return this;
@@ -638,6 +723,9 @@ public final class Gateway implements AutoCloseable {
          * the answer (default 5 minutes). Over time before the answer starts: 504. An answer that turns out to be an
          * SSE stream is not subject to it: a long tool call that keeps streaming progress is limited only by
          * {@link #streamIdleTimeout(Duration)}.
+         *
+         * @param timeout the longest a whole request may take
+         * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
@@ -649,6 +737,9 @@ public final class Gateway implements AutoCloseable {
          * {@code minRetriesPerSecond} per second (defaults 0.2 and 10, Finagle's). A request whose retry finds the
          * budget spent gets the failure of its last attempt.
          *
+         * @param ratio the share of requests that may be retried
+         * @param minRetriesPerSecond the retries allowed per second whatever the ratio
+         * @return this builder
          * @throws IllegalArgumentException if the ratio is not between 0 and 1 or the floor not between 0 and 10000
          */
         public Builder retryBudget(double ratio, int minRetriesPerSecond) {
@@ -664,6 +755,9 @@ public final class Gateway implements AutoCloseable {
          * The path on which {@link Gateway#handle} answers GET with the health report instead of proxying (default
          * {@value #DEFAULT_HEALTH_PATH}; {@code null} turns it off). Mount the adapter on this path as well as on the
          * MCP path for the host to serve it.
+         *
+         * @param path the path, starting with /, or null
+         * @return this builder
          */
         public Builder healthPath(@Nullable String path) {
             if (path != null && !path.startsWith("/")) {
@@ -673,7 +767,12 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** The {@code service} name in the health report (default {@value #DEFAULT_SERVICE_NAME}). */
+        /**
+         * The {@code service} name in the health report (default {@value #DEFAULT_SERVICE_NAME}).
+         *
+         * @param name the name in the health report
+         * @return this builder
+         */
         public Builder serviceName(String name) {
             this.serviceName = requireNonNull(name, "serviceName");
             return this;
@@ -682,6 +781,9 @@ public final class Gateway implements AutoCloseable {
         /**
          * The time source for latency averages, breaker and ejection periods, slow start and the retry budget
          * (default {@link Ticker#system()}). Tests inject a fake one.
+         *
+         * @param ticker the time source of durations
+         * @return this builder
          */
         public Builder ticker(Ticker ticker) {
             this.ticker = requireNonNull(ticker, "ticker");
@@ -691,19 +793,32 @@ public final class Gateway implements AutoCloseable {
         /**
          * The random generator handed to load balancers and used for health-check jitter (default: the calling
          * thread's {@link java.util.concurrent.ThreadLocalRandom}). It is called from many threads at once.
+         *
+         * @param random the source of balancing and jitter choices
+         * @return this builder
          */
         public Builder random(RandomGenerator random) {
             this.random = requireNonNull(random, "random");
             return this;
         }
 
-        /** The source of token nonces and of the per-process key (default a new {@link SecureRandom}). */
+        /**
+         * The source of token nonces and of the per-process key (default a new {@link SecureRandom}).
+         *
+         * @param secureRandom the source of nonces and generated keys
+         * @return this builder
+         */
         public Builder secureRandom(SecureRandom secureRandom) {
             this.secureRandom = requireNonNull(secureRandom, "secureRandom");
             return this;
         }
 
-        /** Whether threads the gateway owns are virtual where the JVM has them, Java 21+ (default true). */
+        /**
+         * Whether threads the gateway owns are virtual where the JVM has them, Java 21+ (default true).
+         *
+         * @param virtualThreads whether to use virtual threads where the JVM has them
+         * @return this builder
+         */
         public Builder virtualThreads(boolean virtualThreads) {
             this.virtualThreads = virtualThreads;
             return this;
@@ -712,6 +827,7 @@ public final class Gateway implements AutoCloseable {
         /**
          * Builds the gateway.
          *
+         * @return the gateway, started
          * @throws IllegalStateException if no pool was set
          */
         public Gateway build() {

@@ -47,46 +47,71 @@ import org.jspecify.annotations.Nullable;
  */
 public interface GatewayExchange {
 
-    /** The HTTP method, upper case ({@code POST}, {@code GET}, {@code DELETE}, ...). */
+    /** {@return the HTTP method, upper case ({@code POST}, {@code GET}, {@code DELETE}, ...)} */
     String method();
 
-    /** The request path as received, without the query string, e.g. {@code /mcp}. */
+    /**
+     * The request path as received, without the query string, e.g. {@code /mcp}.
+     *
+     * @return the path, e.g. /mcp
+     */
     String path();
 
-    /** The raw query string without the leading {@code ?}, or {@code null} when the request has none. */
+    /** {@return the raw query string without the leading {@code ?}, or {@code null} when the request has none} */
     String query();
 
-    /** The names of the request headers, in any case, each name once. */
+    /** {@return the names of the request headers, in any case, each name once} */
     Iterable<String> requestHeaderNames();
 
-    /** All values of a request header (case-insensitive name), or an empty list when absent. */
+    /**
+     * All values of a request header (case-insensitive name), or an empty list when absent.
+     *
+     * @param name a header name, in any case
+     * @return its values, in order
+     */
     List<String> requestHeaders(String name);
 
-    /** The first value of a request header (case-insensitive name), or {@code null} when absent. */
+    /**
+     * {@return the first value of a request header (case-insensitive name), or {@code null} when absent}
+     *
+     * @param name a header name, in any case
+     */
     default @Nullable String requestHeader(String name) {
         List<String> values = requestHeaders(name);
         return values.isEmpty() ? null : values.get(0);
     }
 
-    /** The address of the peer that opened the connection (the nearest hop, which may be a proxy). */
+    /** {@return the address of the peer that opened the connection (the nearest hop, which may be a proxy)} */
     InetSocketAddress remoteAddress();
 
-    /** Whether the connection to the peer is TLS-protected. */
+    /** {@return whether the connection to the peer is TLS-protected} */
     boolean isSecure();
 
     /**
      * The certificate chain the client presented in the TLS handshake (leaf first), already verified by the host's
      * server, or an empty list (plain HTTP, or no client certificate). Authenticators read it to turn mutual TLS into a
      * caller identity. The default returns an empty list.
+     *
+     * @return the verified chain, leaf first, or an empty list
      */
     default List<X509Certificate> clientCertificates() {
         return List.of();
     }
 
-    /** The request body. The gateway reads it at most once and never past its configured size limit. */
+    /**
+     * The request body. The gateway reads it at most once and never past its configured size limit.
+     *
+     * @return the body's stream
+     * @throws IOException if the body cannot be read
+     */
     InputStream requestBody() throws IOException;
 
-    /** Adds a response header; only valid before {@link #sendResponseHeaders}. */
+    /**
+     * Adds a response header; only valid before {@link #sendResponseHeaders}.
+     *
+     * @param name the header's name
+     * @param value its value
+     */
     void addResponseHeader(String name, String value);
 
     /**
@@ -95,6 +120,8 @@ public interface GatewayExchange {
      * @param status the HTTP status code
      * @param contentLength the exact body length, {@code 0} for no body, or {@code -1} when the body is streamed and its
      *     length is unknown (chunked transfer coding on HTTP/1.1)
+     * @return the stream the body is written to
+     * @throws IOException if the client has gone away
      */
     OutputStream sendResponseHeaders(int status, long contentLength) throws IOException;
 }

@@ -33,13 +33,19 @@ public abstract class GatewayListener {
     /** For subclasses, which override the events they want. */
     protected GatewayListener() {}
 
-    /** Invoked when the gateway starts serving a request, before any check. */
+    /**
+     * Invoked when the gateway starts serving a request, before any check.
+     *
+     * @param request the request
+     */
     public void requestStart(GatewayRequest request) {}
 
     /**
      * Invoked when a backend has been chosen for an attempt.
      *
      * @param attempt 1 for the first attempt, 2 and more for failovers
+     * @param request the request
+     * @param backend the backend chosen
      */
     public void backendSelected(GatewayRequest request, Backend backend, int attempt) {}
 
@@ -49,6 +55,7 @@ public abstract class GatewayListener {
      * @param status the HTTP status sent to the client (0 if none could be sent)
      * @param elapsed time from {@link #requestStart} to the end of the response body
      * @param failure why the exchange ended abnormally (client gone, backend failure), or {@code null}
+     * @param request the request
      */
     public void requestEnd(GatewayRequest request, int status, Duration elapsed, @Nullable Throwable failure) {}
 
@@ -59,13 +66,24 @@ public abstract class GatewayListener {
      * @param failed the backend that failed
      * @param nextAttempt the number of the attempt about to be made (2 or more)
      * @param cause what went wrong
+     * @param request the request
      */
     public void retry(GatewayRequest request, Backend failed, int nextAttempt, Throwable cause) {}
 
-    /** Invoked when the gateway refuses a request itself, or refuses it another attempt, for the given reason. */
+    /**
+     * Invoked when the gateway refuses a request itself, or refuses it another attempt, for the given reason.
+     *
+     * @param request the request
+     * @param reason why
+     */
     public void rejected(GatewayRequest request, Rejection reason) {}
 
-    /** Invoked when a backend's circuit breaker changes state. */
+    /**
+     * Invoked when a backend's circuit breaker changes state.
+     *
+     * @param backend the backend
+     * @param state its breaker's new state
+     */
     public void circuitStateChanged(Backend backend, CircuitState state) {}
 
     /**
@@ -73,16 +91,23 @@ public abstract class GatewayListener {
      *
      * @param duration how long it stays out
      * @param timesEjected how many times it has been ejected recently, this one included
+     * @param backend the backend
      */
     public void backendEjected(Backend backend, Duration duration, int timesEjected) {}
 
-    /** Invoked when an ejected backend's time is up and it takes traffic again (noticed on the next request). */
+    /**
+     * Invoked when an ejected backend's time is up and it takes traffic again (noticed on the next request).
+     *
+     * @param backend the backend
+     */
     public void backendRestored(Backend backend) {}
 
     /**
      * Invoked when active health checks change their verdict on a backend.
      *
      * @param reason why the last check failed, or {@code null} when the backend turned healthy
+     * @param backend the backend
+     * @param healthy its new verdict
      */
     public void healthChanged(Backend backend, boolean healthy, @Nullable String reason) {}
 
@@ -91,6 +116,8 @@ public abstract class GatewayListener {
      *
      * @param available backends available when the mode changed
      * @param total backends in the pool
+     * @param pool the pool's name
+     * @param panic whether it is now in panic
      */
     public void panicModeChanged(String pool, boolean panic, int available, int total) {}
 
@@ -100,6 +127,7 @@ public abstract class GatewayListener {
      * certificate, noticed on a TLS handshake or a health report, or one of the host's registered certificates.
      *
      * @param backend the backend that presented it, or {@code null} for one of the host's own certificates
+     * @param certificate the certificate and its expiry
      */
     public void certificateExpiring(HealthReport.CertificateInfo certificate, @Nullable Backend backend) {}
 

@@ -14,59 +14,83 @@ import org.jspecify.annotations.Nullable;
  */
 public interface GatewayRequest {
 
-    /** The HTTP method ({@code POST}, {@code GET} or {@code DELETE}). */
+    /** {@return the HTTP method ({@code POST}, {@code GET} or {@code DELETE})} */
     String httpMethod();
 
     /**
      * The JSON-RPC method of a single message ({@code tools/call}, {@code initialize}, ...), or {@code null} for GET and
      * DELETE requests, JSON-RPC responses, and batches.
+     *
+     * @return the method, or null
      */
     @Nullable
     String rpcMethod();
 
-    /** The tool name of a {@code tools/call} ({@code params.name}), or {@code null} for anything else. */
+    /** {@return the tool name of a {@code tools/call} ({@code params.name}), or {@code null} for anything else} */
     @Nullable
     String toolName();
 
-    /** Whether the POST body is a JSON-RPC batch (an array; protocol revision 2025-03-26). */
+    /**
+     * Whether the POST body is a JSON-RPC batch (an array; protocol revision 2025-03-26).
+     *
+     * @return whether the body is an array
+     */
     boolean isBatch();
 
-    /** Whether the request carries a gateway session token that pins it to one backend. */
+    /** {@return whether the request carries a gateway session token that pins it to one backend} */
     boolean hasSession();
 
-    /** The first value of a request header (case-insensitive), or {@code null}. */
+    /**
+     * {@return the first value of a request header (case-insensitive), or {@code null}}
+     *
+     * @param name a header name, in any case
+     */
     @Nullable
     String header(String name);
 
-    /** All values of a request header (case-insensitive), or an empty list. */
+    /**
+     * All values of a request header (case-insensitive), or an empty list.
+     *
+     * @param name a header name, in any case
+     * @return its values, in order
+     */
     default List<String> headers(String name) {
         String v = header(name);
         return v == null ? List.of() : List.of(v);
     }
 
-    /** The address of the peer connected to the host server (which may be a proxy). */
+    /** {@return the address of the peer connected to the host server (which may be a proxy)} */
     InetSocketAddress remoteAddress();
 
     /**
      * The client's address: the peer's, or, when the peer is a trusted proxy and forwarding headers are trusted (see
      * {@link SecurityPolicy.Builder#trustForwardedHeaders(boolean)}), the nearest untrusted address in the forwarding
      * chain. Unresolved (never looked up in DNS).
+     *
+     * @return the client's address, unresolved
      */
     default InetSocketAddress clientAddress() {
         return remoteAddress();
     }
 
-    /** Whether the client reached the edge over TLS (the connection's own, or a trusted proxy's word for it). */
+    /**
+     * {@return whether the client reached the edge over TLS (the connection's own, or a trusted proxy's word for it)}
+     */
     default boolean isSecure() {
         return false;
     }
 
-    /** The caller's identity from the {@link Authenticator}, or null when none is configured or it has not run yet. */
+    /**
+     * {@return the caller's identity from the {@link Authenticator}, or null when none is configured or it has not run
+     * yet}
+     */
     default @Nullable String caller() {
         return null;
     }
 
-    /** The client's TLS certificate chain (leaf first) when it presented one to the host's server, else empty. */
+    /**
+     * {@return the client's TLS certificate chain (leaf first) when it presented one to the host's server, else empty}
+     */
     default List<X509Certificate> clientCertificates() {
         return List.of();
     }

@@ -67,52 +67,84 @@ public final class HealthCheckPolicy {
         this.healthyThreshold = b.healthyThreshold;
     }
 
-    /** HTTP checks of {@code /health} every 30 s with the defaults above (the seed's behaviour). */
+    /**
+     * HTTP checks of {@code /health} every 30 s with the defaults above (the seed's behaviour).
+     *
+     * @return the default policy
+     */
     public static HealthCheckPolicy defaults() {
         return DEFAULTS;
     }
 
-    /** No active checks: backends are judged by their answers only (circuit breaker, outlier ejection). */
+    /**
+     * No active checks: backends are judged by their answers only (circuit breaker, outlier ejection).
+     *
+     * @return the policy of no active checks
+     */
     public static HealthCheckPolicy disabled() {
         return DISABLED;
     }
 
-    /** Starts a builder with the defaults. */
+    /**
+     * Starts a builder with the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether active checks run at all. */
+    /** {@return whether active checks run at all} */
     public boolean enabled() {
         return enabled;
     }
 
-    /** What a check does (default {@link Mode#HTTP}). */
+    /** {@return what a check does (default {@link Mode#HTTP})} */
     public Mode mode() {
         return mode;
     }
 
-    /** Time between two checks of one backend, before jitter (default 30 s). */
+    /**
+     * Time between two checks of one backend, before jitter (default 30 s).
+     *
+     * @return the interval
+     */
     public Duration interval() {
         return interval;
     }
 
-    /** Longest a check may take before it counts as failed (default 5 s). */
+    /**
+     * Longest a check may take before it counts as failed (default 5 s).
+     *
+     * @return the timeout
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Each interval is stretched or shrunk at random by up to this fraction, so checks do not align (default 0.1). */
+    /**
+     * Each interval is stretched or shrunk at random by up to this fraction, so checks do not align (default 0.1).
+     *
+     * @return the jitter, 0 to 1
+     */
     public double jitter() {
         return jitter;
     }
 
-    /** Failed checks in a row that turn a healthy backend unhealthy (default {@value #DEFAULT_UNHEALTHY_THRESHOLD}). */
+    /**
+     * Failed checks in a row that turn a healthy backend unhealthy (default {@value #DEFAULT_UNHEALTHY_THRESHOLD}).
+     *
+     * @return the number of failed checks
+     */
     public int unhealthyThreshold() {
         return unhealthyThreshold;
     }
 
-    /** Passed checks in a row that turn an unhealthy backend healthy (default {@value #DEFAULT_HEALTHY_THRESHOLD}). */
+    /**
+     * Passed checks in a row that turn an unhealthy backend healthy (default {@value #DEFAULT_HEALTHY_THRESHOLD}).
+     *
+     * @return the number of passed checks
+     */
     public int healthyThreshold() {
         return healthyThreshold;
     }
@@ -137,31 +169,56 @@ public final class HealthCheckPolicy {
 
         private Builder() {}
 
-        /** Whether checks run (default true). */
+        /**
+         * Whether checks run (default true).
+         *
+         * @param enabled whether backends are checked
+         * @return this builder
+         */
         public Builder enabled(boolean enabled) {
             this.enabled = enabled;
             return this;
         }
 
-        /** What a check does (default {@link Mode#HTTP}). */
+        /**
+         * What a check does (default {@link Mode#HTTP}).
+         *
+         * @param mode how a backend is checked
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             this.mode = requireNonNull(mode, "mode");
             return this;
         }
 
-        /** Time between checks, 100 ms to 1 day (default 30 s). */
+        /**
+         * Time between checks, 100 ms to 1 day (default 30 s).
+         *
+         * @param interval the time between two checks of a backend
+         * @return this builder
+         */
         public Builder interval(Duration interval) {
             this.interval = Durations.between(interval, "interval", Duration.ofMillis(100), Duration.ofDays(1));
             return this;
         }
 
-        /** Longest a check may take, 10 ms to 10 min (default 5 s). */
+        /**
+         * Longest a check may take, 10 ms to 10 min (default 5 s).
+         *
+         * @param timeout the longest a check may take
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Durations.between(timeout, "timeout", Duration.ofMillis(10), Duration.ofMinutes(10));
             return this;
         }
 
-        /** Random stretch of each interval, 0 to 0.5 (default 0.1). */
+        /**
+         * Random stretch of each interval, 0 to 0.5 (default 0.1).
+         *
+         * @param jitter the share of the interval added or taken at random, 0 to 1
+         * @return this builder
+         */
         public Builder jitter(double jitter) {
             if (!(jitter >= 0 && jitter <= 0.5)) {
                 throw new IllegalArgumentException("jitter must be between 0 and 0.5, was: " + jitter);
@@ -170,19 +227,33 @@ public final class HealthCheckPolicy {
             return this;
         }
 
-        /** Failed checks in a row before a backend is unhealthy, 1 to 100 (default 3). */
+        /**
+         * Failed checks in a row before a backend is unhealthy, 1 to 100 (default 3).
+         *
+         * @param checks failed checks in a row, at least 1
+         * @return this builder
+         */
         public Builder unhealthyThreshold(int checks) {
             this.unhealthyThreshold = Durations.count(checks, "unhealthyThreshold", 1, 100);
             return this;
         }
 
-        /** Passed checks in a row before a backend is healthy again, 1 to 100 (default 2). */
+        /**
+         * Passed checks in a row before a backend is healthy again, 1 to 100 (default 2).
+         *
+         * @param checks passed checks in a row, at least 1
+         * @return this builder
+         */
         public Builder healthyThreshold(int checks) {
             this.healthyThreshold = Durations.count(checks, "healthyThreshold", 1, 100);
             return this;
         }
 
-        /** Builds the immutable policy. */
+        /**
+         * Builds the immutable policy.
+         *
+         * @return the policy
+         */
         public HealthCheckPolicy build() {
             return new HealthCheckPolicy(this);
         }

@@ -47,7 +47,7 @@ public record HealthReport(
             this.label = label;
         }
 
-        /** The seed's spelling: {@code Healthy}, {@code Degraded}, {@code Unhealthy}. */
+        /** {@return the seed's spelling: {@code Healthy}, {@code Degraded}, {@code Unhealthy}} */
         public String label() {
             return label;
         }
@@ -106,7 +106,14 @@ public record HealthReport(
      * @param daysLeft whole days from the report until {@code notAfter}; negative once expired
      */
     public record CertificateInfo(String name, String subject, Instant notAfter, long daysLeft) {
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param name the backend's or certificate's name
+         * @param subject the subject's distinguished name
+         * @param notAfter the end of its validity
+         * @param daysLeft whole days left, negative once expired
+         */
         public CertificateInfo {
             requireNonNull(name, "name");
             requireNonNull(subject, "subject");
@@ -114,7 +121,17 @@ public record HealthReport(
         }
     }
 
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param status the overall verdict
+     * @param service the service name
+     * @param pool the pool's name
+     * @param timestamp when the report was made
+     * @param panic whether the pool is in panic mode
+     * @param backends one entry per backend
+     * @param certificates the host's own certificates
+     */
     public HealthReport {
         requireNonNull(status, "status");
         requireNonNull(service, "service");
@@ -124,12 +141,12 @@ public record HealthReport(
         certificates = List.copyOf(certificates);
     }
 
-    /** The HTTP status the health endpoint answers with: 200, or 503 when {@link Status#UNHEALTHY}. */
+    /** {@return the HTTP status the health endpoint answers with: 200, or 503 when {@link Status#UNHEALTHY}} */
     public int httpStatus() {
         return status == Status.UNHEALTHY ? 503 : 200;
     }
 
-    /** The report as the JSON document the health endpoint serves. */
+    /** {@return the report as the JSON document the health endpoint serves} */
     public String toJson() {
         StringBuilder sb = new StringBuilder(256 + 320 * backends.size());
         sb.append("{\"status\":\"").append(status.label()).append("\",\"service\":");

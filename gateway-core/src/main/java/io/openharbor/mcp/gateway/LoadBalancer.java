@@ -44,6 +44,8 @@ public interface LoadBalancer {
     /**
      * Smooth weighted round robin (nginx's): candidates take turns in proportion to their weights, interleaved rather
      * than in bursts; equal weights give a strict rotation. Each call returns a new, independent balancer.
+     *
+     * @return a new balancer
      */
     static LoadBalancer roundRobin() {
         return new Balancers.SmoothRoundRobin();
@@ -52,6 +54,8 @@ public interface LoadBalancer {
     /**
      * The seed's LeastConnections, as power of two choices: two random candidates, the one with fewer requests in
      * flight per unit of weight wins.
+     *
+     * @return a new balancer
      */
     static LoadBalancer leastConnections() {
         return new Balancers.LeastConnections();
@@ -61,6 +65,8 @@ public interface LoadBalancer {
      * Peak-EWMA with power of two choices, the default (Finagle's and Linkerd's): two random candidates, the one with
      * the lower latency average × (requests in flight + 1) / weight wins. A replica that turns slow is avoided after
      * its first slow answer and tried again as its average decays.
+     *
+     * @return a new balancer
      */
     static LoadBalancer peakEwma() {
         return new Balancers.PeakEwma();
@@ -75,6 +81,9 @@ public interface LoadBalancer {
      * <pre>{@code
      * LoadBalancer.consistentHash(request -> request.header("X-Tenant"))
      * }</pre>
+     *
+     * @param keyFunction the affinity key of a request, or null to balance it by load
+     * @return a new balancer
      */
     static LoadBalancer consistentHash(Function<GatewayRequest, String> keyFunction) {
         return new Balancers.ConsistentHash(keyFunction, 1.25);
@@ -83,6 +92,10 @@ public interface LoadBalancer {
     /**
      * As {@link #consistentHash(Function)} with a chosen bound: a backend takes a keyed request while it carries less
      * than {@code balanceFactor} × the average load (above 1.0; lower spreads more, higher keeps affinity longer).
+     *
+     * @param keyFunction the affinity key of a request, or null to balance it by load
+     * @param balanceFactor the most a backend may carry, as a multiple of the average load (more than 1)
+     * @return a new balancer
      */
     static LoadBalancer consistentHash(Function<GatewayRequest, String> keyFunction, double balanceFactor) {
         return new Balancers.ConsistentHash(keyFunction, balanceFactor);

@@ -39,42 +39,70 @@ public final class OutlierDetection {
         this.maxEjectionPercent = b.maxEjectionPercent;
     }
 
-    /** Envoy's defaults: 5 failures, 30 s × times ejected up to 300 s, at most 10 % of the pool. */
+    /**
+     * Envoy's defaults: 5 failures, 30 s × times ejected up to 300 s, at most 10 % of the pool.
+     *
+     * @return the default settings
+     */
     public static OutlierDetection defaults() {
         return DEFAULTS;
     }
 
-    /** No passive ejection. */
+    /**
+     * No passive ejection.
+     *
+     * @return the settings of no ejection
+     */
     public static OutlierDetection disabled() {
         return DISABLED;
     }
 
-    /** Starts a builder with the defaults. */
+    /**
+     * Starts a builder with the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether ejection happens at all. */
+    /** {@return whether ejection happens at all} */
     public boolean enabled() {
         return enabled;
     }
 
-    /** Gateway-side failures in a row that eject a backend (default {@value #DEFAULT_CONSECUTIVE_FAILURES}). */
+    /**
+     * Gateway-side failures in a row that eject a backend (default {@value #DEFAULT_CONSECUTIVE_FAILURES}).
+     *
+     * @return the number of failures in a row
+     */
     public int consecutiveFailures() {
         return consecutiveFailures;
     }
 
-    /** Ejection time for a first ejection; later ones last this times the ejection count (default 30 s). */
+    /**
+     * Ejection time for a first ejection; later ones last this times the ejection count (default 30 s).
+     *
+     * @return the first ejection's length
+     */
     public Duration baseEjectionTime() {
         return baseEjectionTime;
     }
 
-    /** Cap on one ejection (default 300 s). */
+    /**
+     * Cap on one ejection (default 300 s).
+     *
+     * @return the longest ejection
+     */
     public Duration maxEjectionTime() {
         return maxEjectionTime;
     }
 
-    /** Most of a pool, in percent, that may be ejected at once; at least one backend always may be (default 10). */
+    /**
+     * Most of a pool, in percent, that may be ejected at once; at least one backend always may be (default 10).
+     *
+     * @return the most of a pool that may be ejected, in percent
+     */
     public int maxEjectionPercent() {
         return maxEjectionPercent;
     }
@@ -97,32 +125,57 @@ public final class OutlierDetection {
 
         private Builder() {}
 
-        /** Whether backends are ejected (default true). */
+        /**
+         * Whether backends are ejected (default true).
+         *
+         * @param enabled whether backends are ejected
+         * @return this builder
+         */
         public Builder enabled(boolean enabled) {
             this.enabled = enabled;
             return this;
         }
 
-        /** Failures in a row before ejection, 1 to 1000 (default 5). */
+        /**
+         * Failures in a row before ejection, 1 to 1000 (default 5).
+         *
+         * @param failures failures in a row, at least 1
+         * @return this builder
+         */
         public Builder consecutiveFailures(int failures) {
             this.consecutiveFailures = Durations.count(failures, "consecutiveFailures", 1, 1000);
             return this;
         }
 
-        /** First ejection's length, 1 ms to 1 hour (default 30 s). */
+        /**
+         * First ejection's length, 1 ms to 1 hour (default 30 s).
+         *
+         * @param time the first ejection's length, positive
+         * @return this builder
+         */
         public Builder baseEjectionTime(Duration time) {
             this.baseEjectionTime =
                     Durations.between(time, "baseEjectionTime", Duration.ofMillis(1), Duration.ofHours(1));
             return this;
         }
 
-        /** Longest ejection, 1 ms to 1 day (default 300 s); must not be shorter than the base time. */
+        /**
+         * Longest ejection, 1 ms to 1 day (default 300 s); must not be shorter than the base time.
+         *
+         * @param time the longest ejection, at least the base time
+         * @return this builder
+         */
         public Builder maxEjectionTime(Duration time) {
             this.maxEjectionTime = Durations.between(time, "maxEjectionTime", Duration.ofMillis(1), Duration.ofDays(1));
             return this;
         }
 
-        /** Most of a pool ejected at once, 0 to 100 percent (default 10; at least one backend always may be). */
+        /**
+         * Most of a pool ejected at once, 0 to 100 percent (default 10; at least one backend always may be).
+         *
+         * @param percent the most of a pool that may be ejected, 0 to 100
+         * @return this builder
+         */
         public Builder maxEjectionPercent(int percent) {
             this.maxEjectionPercent = Durations.count(percent, "maxEjectionPercent", 0, 100);
             return this;
@@ -131,6 +184,7 @@ public final class OutlierDetection {
         /**
          * Builds the immutable value.
          *
+         * @return the settings
          * @throws IllegalStateException if the maximum ejection time is shorter than the base time
          */
         public OutlierDetection build() {

@@ -67,12 +67,16 @@ public final class RateLimits implements RateLimiter {
                         .build();
     }
 
-    /** Starts a builder with the seed's defaults (100 per minute, burst 20) and no per-tool limits. */
+    /**
+     * Starts a builder with the seed's defaults (100 per minute, burst 20) and no per-tool limits.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The seed's limits: 100 requests per minute per caller, bursts of 20. */
+    /** {@return the seed's limits: 100 requests per minute per caller, bursts of 20} */
     public static RateLimits seedDefaults() {
         return builder().build();
     }
@@ -197,13 +201,21 @@ public final class RateLimits implements RateLimiter {
          *
          * @param requestsPerMinute the refill rate, 1 to 1,000,000
          * @param burst the bucket size: requests a caller may send at once after being idle, 1 to 1,000,000
+         * @return this builder
          */
         public Builder perCaller(int requestsPerMinute, int burst) {
             this.perCaller = limit(requestsPerMinute, burst, "perCaller");
             return this;
         }
 
-        /** A limit on {@code tools/call} of one tool, per caller, on top of the per-caller limit. */
+        /**
+         * A limit on {@code tools/call} of one tool, per caller, on top of the per-caller limit.
+         *
+         * @param name the tool's name
+         * @param requestsPerMinute the sustained rate
+         * @param burst the most requests at once
+         * @return this builder
+         */
         public Builder tool(String name, int requestsPerMinute, int burst) {
             requireNonNull(name, "tool name");
             if (name.isEmpty()) {
@@ -216,7 +228,12 @@ public final class RateLimits implements RateLimiter {
             return this;
         }
 
-        /** Most callers with a bucket at once (default {@value #DEFAULT_MAX_CALLERS}; 100 to 100,000,000). */
+        /**
+         * Most callers with a bucket at once (default {@value #DEFAULT_MAX_CALLERS}; 100 to 100,000,000).
+         *
+         * @param max the most callers whose buckets are kept
+         * @return this builder
+         */
         public Builder maxCallers(long max) {
             if (max < 100 || max > 100_000_000) {
                 throw new IllegalArgumentException("maxCallers must be between 100 and 100000000, was: " + max);
@@ -225,13 +242,22 @@ public final class RateLimits implements RateLimiter {
             return this;
         }
 
-        /** The time source for refills and idle expiry (default {@link Ticker#system()}); tests inject a fake. */
+        /**
+         * The time source for refills and idle expiry (default {@link Ticker#system()}); tests inject a fake.
+         *
+         * @param ticker the time source
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** Builds the limits. */
+        /**
+         * Builds the limits.
+         *
+         * @return the limiter
+         */
         public RateLimits build() {
             return new RateLimits(this);
         }

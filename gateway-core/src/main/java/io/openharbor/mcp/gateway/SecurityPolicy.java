@@ -113,72 +113,95 @@ public final class SecurityPolicy {
         this.corsAllowedHeaders = b.corsAllowedHeaders;
     }
 
-    /** The policy used when none is set; see the class comment. */
+    /**
+     * The policy used when none is set; see the class comment.
+     *
+     * @return the defaults
+     */
     public static SecurityPolicy defaults() {
         return DEFAULTS;
     }
 
-    /** Starts a builder with the defaults. */
+    /**
+     * Starts a builder with the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether plain-HTTP requests are refused or redirected. */
+    /** {@return whether plain-HTTP requests are refused or redirected} */
     public boolean requireHttps() {
         return requireHttps;
     }
 
-    /** What a plain-HTTP request gets when {@link #requireHttps()}. */
+    /** {@return what a plain-HTTP request gets when {@link #requireHttps()}} */
     public HttpsAction httpsAction() {
         return httpsAction;
     }
 
-    /** The port of the HTTPS redirect target. */
+    /** {@return the port of the HTTPS redirect target} */
     public int httpsPort() {
         return httpsPort;
     }
 
-    /** Whether forwarding headers from {@link #trustedProxies()} are believed. */
+    /** {@return whether forwarding headers from {@link #trustedProxies()} are believed} */
     public boolean trustForwardedHeaders() {
         return trustForwardedHeaders;
     }
 
-    /** The addresses and CIDR ranges whose forwarding headers are believed. */
+    /** {@return the addresses and CIDR ranges whose forwarding headers are believed} */
     public List<String> trustedProxies() {
         return trustedProxies;
     }
 
-    /** Whether the gateway sets {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} on forwarded requests. */
+    /**
+     * {@return whether the gateway sets {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} on forwarded
+     * requests}
+     */
     public boolean forwardedHeadersToBackend() {
         return forwardedHeadersToBackend;
     }
 
-    /** The security headers on every answer (HSTS aside), in order. */
+    /** {@return the security headers on every answer (HSTS aside), in order} */
     public Map<String, String> responseHeaders() {
         return responseHeaders;
     }
 
-    /** The {@code Strict-Transport-Security} value sent on HTTPS answers, or null when off. */
+    /** {@return the {@code Strict-Transport-Security} value sent on HTTPS answers, or null when off} */
     public @Nullable String hsts() {
         return hsts;
     }
 
-    /** The browser origins accepted, exact or {@code scheme://*.domain} patterns; empty means the default rule. */
+    /**
+     * The browser origins accepted, exact or {@code scheme://*.domain} patterns; empty means the default rule.
+     *
+     * @return the origins
+     */
     public List<String> allowedOrigins() {
         return allowedOrigins;
     }
 
-    /** The {@code Host} names accepted; empty means any. */
+    /**
+     * The {@code Host} names accepted; empty means any.
+     *
+     * @return the hosts
+     */
     public List<String> allowedHosts() {
         return allowedHosts;
     }
 
-    /** How long a browser may cache a CORS preflight answer. */
+    /** {@return how long a browser may cache a CORS preflight answer} */
     public Duration corsMaxAge() {
         return corsMaxAge;
     }
 
-    /** Request headers a preflight may ask for beyond {@link #CORS_ALLOWED_HEADERS}. */
+    /**
+     * Request headers a preflight may ask for beyond {@link #CORS_ALLOWED_HEADERS}.
+     *
+     * @return the header names
+     */
     public List<String> corsAllowedHeaders() {
         return corsAllowedHeaders;
     }
@@ -207,19 +230,32 @@ public final class SecurityPolicy {
          * The seed's {@code RequireHttps} (default false): a request that did not arrive over TLS (as the adapter
          * reports it, or as a trusted proxy's {@code X-Forwarded-Proto}/{@code Forwarded} says) is redirected or
          * refused, see {@link #httpsAction(HttpsAction)}. The health endpoint is exempt, for load-balancer probes.
+         *
+         * @param require whether plain HTTP is refused or redirected
+         * @return this builder
          */
         public Builder requireHttps(boolean require) {
             this.requireHttps = require;
             return this;
         }
 
-        /** What a plain-HTTP request gets when HTTPS is required (default {@link HttpsAction#REDIRECT}). */
+        /**
+         * What a plain-HTTP request gets when HTTPS is required (default {@link HttpsAction#REDIRECT}).
+         *
+         * @param action redirect or refuse
+         * @return this builder
+         */
         public Builder httpsAction(HttpsAction action) {
             this.httpsAction = requireNonNull(action, "httpsAction");
             return this;
         }
 
-        /** The port of the {@code https://} redirect target (default 443, left out of the URL). */
+        /**
+         * The port of the {@code https://} redirect target (default 443, left out of the URL).
+         *
+         * @param port the HTTPS port redirects name
+         * @return this builder
+         */
         public Builder httpsPort(int port) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("httpsPort must be between 1 and 65535, was: " + port);
@@ -233,6 +269,9 @@ public final class SecurityPolicy {
          * {@code X-Forwarded-For}/{@code -Proto}/{@code -Host} when, and only when, the connection comes from one of
          * {@link #trustedProxies(List)}. The client is then the nearest address in the chain that is not a trusted
          * proxy. Forwarding headers from any other peer are ignored, and removed before the request is forwarded.
+         *
+         * @param trust whether forwarding headers of trusted proxies are read
+         * @return this builder
          */
         public Builder trustForwardedHeaders(boolean trust) {
             this.trustForwardedHeaders = trust;
@@ -243,6 +282,8 @@ public final class SecurityPolicy {
          * The proxies whose forwarding headers are believed: addresses or CIDR ranges, IPv4 or IPv6 (default
          * loopback: {@code 127.0.0.0/8} and {@code ::1}). Only literals; names are refused, never resolved.
          *
+         * @param proxies addresses and CIDR ranges
+         * @return this builder
          * @throws IllegalArgumentException naming an entry that is not an address or range
          */
         public Builder trustedProxies(List<String> proxies) {
@@ -256,6 +297,9 @@ public final class SecurityPolicy {
          * Whether forwarded requests carry {@code X-Forwarded-For} (the chain up to and including the gateway's peer),
          * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} as the gateway resolved them (default true). Either
          * way, forwarding headers the gateway did not believe are never passed on.
+         *
+         * @param forward whether X-Forwarded-* go to backends
+         * @return this builder
          */
         public Builder forwardedHeadersToBackend(boolean forward) {
             this.forwardedHeadersToBackend = forward;
@@ -268,6 +312,10 @@ public final class SecurityPolicy {
          * {@code Content-Security-Policy: default-src 'none'; frame-ancestors 'none'}, {@code X-Frame-Options: DENY},
          * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} and a
          * {@code Permissions-Policy} that denies device features.
+         *
+         * @param name the header's name
+         * @param value its value, or null to send none
+         * @return this builder
          */
         public Builder responseHeader(String name, @Nullable String value) {
             requireNonNull(name, "name");
@@ -292,6 +340,9 @@ public final class SecurityPolicy {
          * The {@code Strict-Transport-Security} value, sent on answers to HTTPS requests only (RFC 6797); default
          * {@value #DEFAULT_HSTS}; null turns it off. {@code preload} is not in the default because it is a commitment
          * to browser preload lists that only the domain's owner can make.
+         *
+         * @param value the header value, or null
+         * @return this builder
          */
         public Builder hsts(@Nullable String value) {
             if (value != null
@@ -311,6 +362,8 @@ public final class SecurityPolicy {
          * {@code Origin} is not accepted gets 403. Empty (the default): only a page of the gateway's own loopback
          * origin is accepted, which passes the MCP conformance DNS-rebinding check on a local gateway.
          *
+         * @param origins exact origins and https://*.example.com patterns
+         * @return this builder
          * @throws IllegalArgumentException naming an entry that is not {@code scheme://host[:port]}
          */
         public Builder allowedOrigins(List<String> origins) {
@@ -324,6 +377,9 @@ public final class SecurityPolicy {
          * {@code Host} names accepted (the DNS-rebinding guard): {@code mcp.example.com} (any port),
          * {@code mcp.example.com:8443}, {@code *.example.com}, {@code 127.0.0.1}, {@code [::1]}, {@code localhost}.
          * A request for another host gets 403. Empty (the default) accepts any host.
+         *
+         * @param hosts host names, host:port and *. patterns
+         * @return this builder
          */
         public Builder allowedHosts(List<String> hosts) {
             requireNonNull(hosts, "allowedHosts");
@@ -332,7 +388,12 @@ public final class SecurityPolicy {
             return this;
         }
 
-        /** How long browsers may cache a preflight answer ({@code Access-Control-Max-Age}; default 10 minutes). */
+        /**
+         * How long browsers may cache a preflight answer ({@code Access-Control-Max-Age}; default 10 minutes).
+         *
+         * @param maxAge how long a preflight answer may be cached
+         * @return this builder
+         */
         public Builder corsMaxAge(Duration maxAge) {
             requireNonNull(maxAge, "corsMaxAge");
             if (maxAge.isNegative()) {
@@ -342,7 +403,12 @@ public final class SecurityPolicy {
             return this;
         }
 
-        /** Request headers a preflight may ask for besides {@link #CORS_ALLOWED_HEADERS} and {@code Mcp-*}. */
+        /**
+         * Request headers a preflight may ask for besides {@link #CORS_ALLOWED_HEADERS} and {@code Mcp-*}.
+         *
+         * @param headers header names a preflight may ask for
+         * @return this builder
+         */
         public Builder corsAllowedHeaders(List<String> headers) {
             requireNonNull(headers, "corsAllowedHeaders");
             List<String> copy = new ArrayList<>(headers.size());
@@ -356,7 +422,11 @@ public final class SecurityPolicy {
             return this;
         }
 
-        /** Builds the policy. */
+        /**
+         * Builds the policy.
+         *
+         * @return the policy
+         */
         public SecurityPolicy build() {
             return new SecurityPolicy(this);
         }

@@ -10,10 +10,14 @@ package io.openharbor.mcp.gateway;
 @FunctionalInterface
 public interface Ticker {
 
-    /** Nanoseconds since an arbitrary, fixed origin; never decreases. */
+    /**
+     * Nanoseconds since an arbitrary, fixed origin; never decreases.
+     *
+     * @return nanoseconds since the origin
+     */
     long read();
 
-    /** The JVM's monotonic clock, {@link System#nanoTime()}. */
+    /** {@return the JVM's monotonic clock, {@link System#nanoTime()}} */
     static Ticker system() {
         return System::nanoTime;
     }

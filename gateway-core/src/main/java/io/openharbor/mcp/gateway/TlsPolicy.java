@@ -34,26 +34,36 @@ import javax.net.ssl.X509TrustManager;
  */
 public interface TlsPolicy {
 
-    /** The socket factory for connections to the backend; it must use {@link #trustManager()}. */
+    /**
+     * The socket factory for connections to the backend; it must use {@link #trustManager()}.
+     *
+     * @return the factory of TLS sockets to the backend
+     */
     SSLSocketFactory socketFactory();
 
-    /** The trust manager that verifies the backend's certificate chain. */
+    /** {@return the trust manager that verifies the backend's certificate chain} */
     X509TrustManager trustManager();
 
     /**
      * A replacement hostname verifier, or empty for standard RFC 2818 verification of the backend URL's host
      * (the default).
+     *
+     * @return the verifier, or empty for standard verification
      */
     default Optional<HostnameVerifier> hostnameVerifier() {
         return Optional.empty();
     }
 
-    /** The TLS protocol versions offered, most preferred first (default TLS 1.3 and TLS 1.2). */
+    /** {@return the TLS protocol versions offered, most preferred first (default TLS 1.3 and TLS 1.2)} */
     default List<String> protocols() {
         return List.of("TLSv1.3", "TLSv1.2");
     }
 
-    /** The JVM's default trust roots, standard hostname verification, TLS 1.3 and 1.2. One shared instance. */
+    /**
+     * The JVM's default trust roots, standard hostname verification, TLS 1.3 and 1.2. One shared instance.
+     *
+     * @return the shared system policy
+     */
     static TlsPolicy system() {
         return SystemTlsPolicy.INSTANCE;
     }

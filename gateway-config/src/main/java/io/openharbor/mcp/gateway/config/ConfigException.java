@@ -29,7 +29,11 @@ public final class ConfigException extends RuntimeException {
         return sb.toString();
     }
 
-    /** Every problem, one line each. */
+    /**
+     * Every problem, one line each.
+     *
+     * @return the problems, in the order found
+     */
     public List<String> errors() {
         return errors;
     }

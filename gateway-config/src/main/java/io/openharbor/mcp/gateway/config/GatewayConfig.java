@@ -91,13 +91,19 @@ public final class GatewayConfig {
     /**
      * Reads {@code file} with the process environment's overrides.
      *
+     * @param file the JSON file
+     * @return the configuration
      * @throws ConfigException listing every problem, if the file is missing, malformed or invalid
      */
     public static GatewayConfig load(Path file) {
         return loader().file(file).load();
     }
 
-    /** A loader for other sources: inline JSON, a given environment, host-owned sections. */
+    /**
+     * A loader for other sources: inline JSON, a given environment, host-owned sections.
+     *
+     * @return a new loader
+     */
     public static Loader loader() {
         return new Loader();
     }
@@ -106,6 +112,8 @@ public final class GatewayConfig {
      * A new builder with every configured setting applied: add what files cannot say (a listener, a custom
      * authenticator) and build. Each call returns a fresh builder; the gateways share this configuration's immutable
      * parts (and its {@link RateLimits}, whose buckets so carry over).
+     *
+     * @return a new builder
      */
     public Gateway.Builder toBuilder() {
         Gateway.Builder b = Gateway.builder().pool(pool);
@@ -115,32 +123,48 @@ public final class GatewayConfig {
         return b;
     }
 
-    /** {@code toBuilder().build()}. */
+    /**
+     * {@code toBuilder().build()}.
+     *
+     * @return a new gateway
+     */
     public Gateway build() {
         return toBuilder().build();
     }
 
-    /** The configured pool and its backends. */
+    /** {@return the configured pool and its backends} */
     public BackendPool pool() {
         return pool;
     }
 
-    /** Whether session keys were configured ({@code Gateway:Sessions:Keys} or {@code KeysFile}). */
+    /** {@return whether session keys were configured ({@code Gateway:Sessions:Keys} or {@code KeysFile})} */
     public boolean hasSessionKeys() {
         return hasSessionKeys;
     }
 
-    /** {@code Gateway:Timeouts:Drain}: how long a drained backend or a replaced gateway may finish its work. */
+    /**
+     * {@code Gateway:Timeouts:Drain}: how long a drained backend or a replaced gateway may finish its work.
+     *
+     * @return the drain timeout
+     */
     public Duration drainTimeout() {
         return drainTimeout;
     }
 
-    /** {@code Gateway:Reload:OnChange}: whether {@link ReloadingGateway} watches the files (default false). */
+    /**
+     * {@code Gateway:Reload:OnChange}: whether {@link ReloadingGateway} watches the files (default false).
+     *
+     * @return whether the files are watched
+     */
     public boolean reloadOnChange() {
         return reloadOnChange;
     }
 
-    /** {@code Gateway:Reload:CheckInterval}: how often the files are compared (default 5 s). */
+    /**
+     * {@code Gateway:Reload:CheckInterval}: how often the files are compared (default 5 s).
+     *
+     * @return the interval
+     */
     public Duration reloadCheckInterval() {
         return reloadCheckInterval;
     }
@@ -149,13 +173,16 @@ public final class GatewayConfig {
      * A host-owned top-level section ({@link Loader#hostSections}) flattened the .NET way: keys relative to the
      * section, {@code :}-separated, case-insensitive ({@code Endpoints:Https:Url}); environment overrides applied.
      * Empty if the section is absent.
+     *
+     * @param name the section's name, as given to Loader.hostSections
+     * @return its flattened keys and values
      */
     public Map<String, String> hostSection(String name) {
         Map<String, String> s = hostSections.get(name);
         return s == null ? Map.of() : s;
     }
 
-    /** The configuration file and every file it refers to (secrets, certificates): what a reload watches. */
+    /** {@return the configuration file and every file it refers to (secrets, certificates): what a reload watches} */
     public List<Path> files() {
         return files;
     }
@@ -169,14 +196,24 @@ public final class GatewayConfig {
 
         private Loader() {}
 
-        /** The JSON file to read. */
+        /**
+         * The JSON file to read.
+         *
+         * @param file the JSON file
+         * @return this loader
+         */
         public Loader file(Path file) {
             this.file = requireNonNull(file, "file");
             this.json = null;
             return this;
         }
 
-        /** JSON text to read instead of a file. */
+        /**
+         * JSON text to read instead of a file.
+         *
+         * @param json the JSON text
+         * @return this loader
+         */
         public Loader json(String json) {
             this.json = requireNonNull(json, "json");
             this.file = null;
@@ -186,6 +223,9 @@ public final class GatewayConfig {
         /**
          * The environment whose {@code GATEWAY__} variables override the file (default the process's). Without a
          * {@link #file} or {@link #json}, the configuration is read from these variables alone.
+         *
+         * @param environment variable names to values
+         * @return this loader
          */
         public Loader environment(Map<String, String> environment) {
             this.environment = Map.copyOf(requireNonNull(environment, "environment"));
@@ -196,6 +236,9 @@ public final class GatewayConfig {
          * Top-level sections the host reads itself (say {@code Kestrel}, {@code Logging}): not errors, not checked,
          * available flattened through {@link GatewayConfig#hostSection(String)}, overridable with
          * {@code NAME__...} variables.
+         *
+         * @param names the sections' names
+         * @return this loader
          */
         public Loader hostSections(String... names) {
             for (String n : names) {
@@ -207,7 +250,7 @@ public final class GatewayConfig {
             return this;
         }
 
-        /** The file being read, or null for inline JSON. */
+        /** {@return the file being read, or null for inline JSON} */
         public @Nullable Path file() {
             return file;
         }
@@ -215,6 +258,7 @@ public final class GatewayConfig {
         /**
          * Reads, checks and maps the configuration.
          *
+         * @return the configuration
          * @throws ConfigException listing every problem found
          */
         public GatewayConfig load() {

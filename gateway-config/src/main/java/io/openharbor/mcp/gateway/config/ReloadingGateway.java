@@ -77,6 +77,8 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
     /**
      * Loads the configuration and builds the first gateway.
      *
+     * @param loader where the configuration comes from
+     * @return the running holder
      * @throws ConfigException if the configuration is invalid: start-up fails
      */
     public static ReloadingGateway start(GatewayConfig.Loader loader) {
@@ -86,6 +88,10 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
     /**
      * Like {@link #start(GatewayConfig.Loader)}, with {@code customizer} applied to every gateway's builder after the
      * configuration (a listener, an authenticator, a clock: what a file cannot hold).
+     *
+     * @param loader where the configuration comes from
+     * @param customizer applied to each gateway's builder before it is built
+     * @return the running holder
      */
     public static ReloadingGateway start(GatewayConfig.Loader loader, Consumer<Gateway.Builder> customizer) {
         return new ReloadingGateway(requireNonNull(loader, "loader"), requireNonNull(customizer, "customizer"));
@@ -97,17 +103,21 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
         return current;
     }
 
-    /** The configuration of the current gateway. */
+    /** {@return the configuration of the current gateway} */
     public GatewayConfig config() {
         return config;
     }
 
-    /** How many configurations have been put in service, the first included. */
+    /** {@return how many configurations have been put in service, the first included} */
     public long generation() {
         return generation.get();
     }
 
-    /** Why the latest reload was refused, or null if it succeeded (or none was tried). */
+    /**
+     * Why the latest reload was refused, or null if it succeeded (or none was tried).
+     *
+     * @return the reason, or null
+     */
     public @Nullable String lastError() {
         return lastError;
     }

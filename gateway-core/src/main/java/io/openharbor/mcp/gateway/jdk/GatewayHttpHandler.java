@@ -54,7 +54,11 @@ public final class GatewayHttpHandler implements HttpHandler {
 
     private final Supplier<Gateway> gateway;
 
-    /** A handler that serves every request of its context through {@code gateway}. */
+    /**
+     * A handler that serves every request of its context through {@code gateway}.
+     *
+     * @param gateway the gateway to serve
+     */
     public GatewayHttpHandler(Gateway gateway) {
         this(constant(requireNonNull(gateway, "gateway")));
     }
@@ -62,6 +66,8 @@ public final class GatewayHttpHandler implements HttpHandler {
     /**
      * A handler that serves each request through the gateway {@code current} returns at that moment: for a gateway
      * that is replaced at run time, such as {@code ReloadingGateway} of the {@code gateway-config} module.
+     *
+     * @param current the gateway to serve now
      */
     public GatewayHttpHandler(Supplier<Gateway> current) {
         this.gateway = requireNonNull(current, "current");

@@ -35,7 +35,11 @@ public class GatewayServlet extends HttpServlet {
 
     private final transient Supplier<Gateway> gateway;
 
-    /** A servlet that serves every request it receives through {@code gateway}. */
+    /**
+     * A servlet that serves every request it receives through {@code gateway}.
+     *
+     * @param gateway the gateway to serve
+     */
     public GatewayServlet(Gateway gateway) {
         requireNonNull(gateway, "gateway");
         this.gateway = () -> gateway;
@@ -44,6 +48,8 @@ public class GatewayServlet extends HttpServlet {
     /**
      * A servlet that serves each request through the gateway {@code current} returns at that moment: for a gateway
      * that is replaced at run time, such as {@code ReloadingGateway} of the {@code gateway-config} module.
+     *
+     * @param current the gateway to serve now
      */
     public GatewayServlet(Supplier<Gateway> current) {
         this.gateway = requireNonNull(current, "current");

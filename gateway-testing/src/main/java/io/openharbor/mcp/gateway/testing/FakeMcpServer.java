@@ -97,22 +97,22 @@ public final class FakeMcpServer implements AutoCloseable {
         }
     }
 
-    /** The name its answers carry. */
+    /** {@return the name its answers carry} */
     public String name() {
         return name;
     }
 
-    /** The port it listens on. */
+    /** {@return the port it listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** Its base URL, {@code http://127.0.0.1:<port>}, without a path. */
+    /** {@return its base URL, {@code http://127.0.0.1:<port>}, without a path} */
     public String url() {
         return "http://127.0.0.1:" + port();
     }
 
-    /** The MCP requests it has received (health checks are not counted). */
+    /** {@return the MCP requests it has received (health checks are not counted)} */
     public int requests() {
         return requests.get();
     }

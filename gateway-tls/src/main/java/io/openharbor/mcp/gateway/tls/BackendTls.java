@@ -118,7 +118,11 @@ public final class BackendTls implements TlsPolicy {
         }
     }
 
-    /** Starts a builder: validation on, the JVM's roots, no pins, no client certificate, TLS 1.3 and 1.2. */
+    /**
+     * Starts a builder: validation on, the JVM's roots, no pins, no client certificate, TLS 1.3 and 1.2.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -127,6 +131,9 @@ public final class BackendTls implements TlsPolicy {
      * The seed's {@code TlsOptions}: {@code ValidateCertificate} and {@code AllowedCertificateThumbprints}, with the
      * JVM's roots.
      *
+     * @param validateCertificate whether to verify the chain and the host name
+     * @param allowedCertificateThumbprints hex SHA-1 or SHA-256 thumbprints of accepted leaf certificates
+     * @return the policy
      * @throws IllegalStateException if validation is off and no thumbprint is given
      */
     public static BackendTls of(boolean validateCertificate, Collection<String> allowedCertificateThumbprints) {
@@ -173,7 +180,7 @@ public final class BackendTls implements TlsPolicy {
         return protocols;
     }
 
-    /** The client certificate presented for mutual TLS (its current version), if one is configured. */
+    /** {@return the client certificate presented for mutual TLS (its current version), if one is configured} */
     public Optional<X509Certificate> clientCertificate() {
         return clientKey == null ? Optional.empty() : Optional.of(clientKey.get().leaf);
     }
@@ -217,6 +224,9 @@ public final class BackendTls implements TlsPolicy {
         /**
          * The seed's {@code ValidateCertificate} (default true): verify the chain against the trust anchors and the
          * host name. Turn it off only for self-signed backends, together with a thumbprint or SPKI pin.
+         *
+         * @param validate whether to verify the chain and the host name
+         * @return this builder
          */
         public Builder validateCertificate(boolean validate) {
             this.validate = validate;
@@ -227,6 +237,8 @@ public final class BackendTls implements TlsPolicy {
          * The seed's {@code AllowedCertificateThumbprints}: hex SHA-1 (40 digits) or SHA-256 (64 digits) of the leaf
          * certificate; case, colons, spaces and dashes are ignored. Adds to those given before.
          *
+         * @param thumbprints hex SHA-1 or SHA-256 thumbprints
+         * @return this builder
          * @throws IllegalArgumentException for anything else
          */
         public Builder allowedThumbprints(Collection<String> thumbprints) {
@@ -236,7 +248,12 @@ public final class BackendTls implements TlsPolicy {
             return this;
         }
 
-        /** See {@link #allowedThumbprints(Collection)}. */
+        /**
+         * See {@link #allowedThumbprints(Collection)}.
+         *
+         * @param thumbprints hex SHA-1 or SHA-256 thumbprints
+         * @return this builder
+         */
         public Builder allowedThumbprints(String... thumbprints) {
             return allowedThumbprints(List.of(thumbprints));
         }
@@ -246,6 +263,9 @@ public final class BackendTls implements TlsPolicy {
          * {@code docs/tls.md} show how to compute them). With validation on, one must match a certificate of the
          * verified chain: pin the CA's key to accept every certificate it issues, or the leaf's key to accept
          * re-issues with the same key. Adds to those given before.
+         *
+         * @param pins SPKI pins, sha256/ + base64
+         * @return this builder
          */
         public Builder pins(Collection<String> pins) {
             for (String p : requireNonNull(pins, "pins")) {
@@ -254,24 +274,46 @@ public final class BackendTls implements TlsPolicy {
             return this;
         }
 
-        /** See {@link #pins(Collection)}. */
+        /**
+         * See {@link #pins(Collection)}.
+         *
+         * @param pins SPKI pins, sha256/ + base64
+         * @return this builder
+         */
         public Builder pins(String... pins) {
             return pins(List.of(pins));
         }
 
-        /** Trusts the certificates in a PEM bundle (or one DER certificate) as anchors. */
+        /**
+         * Trusts the certificates in a PEM bundle (or one DER certificate) as anchors.
+         *
+         * @param certificates the PEM bundle or DER certificate
+         * @return this builder
+         */
         public Builder trustPem(Path certificates) {
             trust.add(Source.pem(requireNonNull(certificates, "certificates")));
             return this;
         }
 
-        /** Trusts the certificates in a PKCS#12 file. */
+        /**
+         * Trusts the certificates in a PKCS#12 file.
+         *
+         * @param file the PKCS#12 file
+         * @param password its password
+         * @return this builder
+         */
         public Builder trustPkcs12(Path file, char[] password) {
             trust.add(Source.store(Source.Kind.PKCS12, requireNonNull(file, "file"), password));
             return this;
         }
 
-        /** Trusts the certificates in a JKS key store. */
+        /**
+         * Trusts the certificates in a JKS key store.
+         *
+         * @param file the JKS key store
+         * @param password its password
+         * @return this builder
+         */
         public Builder trustJks(Path file, char[] password) {
             trust.add(Source.store(Source.Kind.JKS, requireNonNull(file, "file"), password));
             return this;
@@ -280,31 +322,58 @@ public final class BackendTls implements TlsPolicy {
         /**
          * Whether the JVM's default roots are trusted too. Default: yes when no trust file is given, no when one is
          * (an internal CA replaces the public ones); say {@code true} to trust both.
+         *
+         * @param include whether the JVM's roots are trusted too
+         * @return this builder
          */
         public Builder includeSystemRoots(boolean include) {
             this.includeSystemRoots = include;
             return this;
         }
 
-        /** The client certificate for mutual TLS: a PEM chain (leaf first) and its unencrypted PKCS#8 PEM key. */
+        /**
+         * The client certificate for mutual TLS: a PEM chain (leaf first) and its unencrypted PKCS#8 PEM key.
+         *
+         * @param certificateChain the PEM chain, leaf first
+         * @param privateKey the unencrypted PKCS#8 PEM key
+         * @return this builder
+         */
         public Builder clientCertificatePem(Path certificateChain, Path privateKey) {
             return clientCertificatePem(certificateChain, privateKey, null);
         }
 
-        /** The client certificate for mutual TLS, with the password of an encrypted PKCS#8 key. */
+        /**
+         * The client certificate for mutual TLS, with the password of an encrypted PKCS#8 key.
+         *
+         * @param certificateChain the PEM chain, leaf first
+         * @param privateKey the PKCS#8 PEM key
+         * @param keyPassword the key's password, or null for an unencrypted key
+         * @return this builder
+         */
         public Builder clientCertificatePem(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
             this.clientKey =
                     Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey, keyPassword);
             return this;
         }
 
-        /** The client certificate for mutual TLS from a PKCS#12 file (its key protected by the same password). */
+        /**
+         * The client certificate for mutual TLS from a PKCS#12 file (its key protected by the same password).
+         *
+         * @param file the PKCS#12 file
+         * @param password its password, which also protects the key
+         * @return this builder
+         */
         public Builder clientCertificatePkcs12(Path file, char[] password) {
             this.clientKey = Source.store(Source.Kind.PKCS12, requireNonNull(file, "file"), password);
             return this;
         }
 
-        /** The protocol versions offered: {@code TLSv1.3}, {@code TLSv1.2} or both (default both). */
+        /**
+         * The protocol versions offered: {@code TLSv1.3}, {@code TLSv1.2} or both (default both).
+         *
+         * @param protocols TLSv1.3, TLSv1.2 or both
+         * @return this builder
+         */
         public Builder protocols(String... protocols) {
             this.protocols = Protocols.check(protocols);
             return this;
@@ -313,13 +382,21 @@ public final class BackendTls implements TlsPolicy {
         /**
          * How often, at most, the trust and client-certificate files are checked for changes (default 10 s); zero
          * checks on every handshake.
+         *
+         * @param interval the longest time between two checks; zero or more
+         * @return this builder
          */
         public Builder reloadCheckInterval(Duration interval) {
             this.reloadCheckInterval = Reloader.checkInterval(interval);
             return this;
         }
 
-        /** The time source of the reload checks (tests inject a fake one). */
+        /**
+         * The time source of the reload checks (tests inject a fake one).
+         *
+         * @param ticker the time source
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = requireNonNull(ticker, "ticker");
             return this;
@@ -328,6 +405,7 @@ public final class BackendTls implements TlsPolicy {
         /**
          * Reads the files and builds the policy.
          *
+         * @return the policy
          * @throws IllegalStateException if validation is off without any thumbprint or pin (that would trust every
          *     certificate), or off with trust files (they would be ignored)
          * @throws IllegalArgumentException if a file cannot be read or holds the wrong thing

@@ -21,7 +21,13 @@ import java.util.Locale;
 public final class Fingerprints {
     private Fingerprints() {}
 
-    /** {@code sha256/} + base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo. Survives re-issuing with the same key. */
+    /**
+     * {@code sha256/} + base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo. Survives re-issuing with the
+     * same key.
+     *
+     * @param certificate a certificate
+     * @return the pin, sha256/ + base64
+     */
     public static String spkiSha256(X509Certificate certificate) {
         return "sha256/"
                 + Base64.getEncoder()
@@ -29,17 +35,31 @@ public final class Fingerprints {
                                 digest("SHA-256", certificate.getPublicKey().getEncoded()));
     }
 
-    /** Upper-case hex SHA-256 of the DER certificate. Changes whenever the certificate is re-issued. */
+    /**
+     * Upper-case hex SHA-256 of the DER certificate. Changes whenever the certificate is re-issued.
+     *
+     * @param certificate a certificate
+     * @return 64 upper-case hex digits
+     */
     public static String sha256Thumbprint(X509Certificate certificate) {
         return HexFormat.of().withUpperCase().formatHex(digest("SHA-256", der(certificate)));
     }
 
-    /** Upper-case hex SHA-1 of the DER certificate (.NET's {@code Thumbprint}). */
+    /**
+     * Upper-case hex SHA-1 of the DER certificate (.NET's {@code Thumbprint}).
+     *
+     * @param certificate a certificate
+     * @return 40 upper-case hex digits
+     */
     public static String sha1Thumbprint(X509Certificate certificate) {
         return HexFormat.of().withUpperCase().formatHex(digest("SHA-1", der(certificate)));
     }
 
-    /** Prints the SPKI pin and both thumbprints of every certificate in the given files. */
+    /**
+     * Prints the SPKI pin and both thumbprints of every certificate in the given files.
+     *
+     * @param args paths of PEM or DER certificate files
+     */
     public static void main(String[] args) {
         if (args.length == 0) {
             System.err.println("usage: Fingerprints CERT.pem [MORE.pem ...]");

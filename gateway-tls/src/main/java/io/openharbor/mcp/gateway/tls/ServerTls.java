@@ -75,17 +75,29 @@ public final class ServerTls {
         this.context = RefreshingContext.wrap(contexts);
     }
 
-    /** Starts a builder. */
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The context to serve with; it always presents the current certificate. */
+    /**
+     * The context to serve with; it always presents the current certificate.
+     *
+     * @return the context
+     */
     public SSLContext sslContext() {
         return context;
     }
 
-    /** Fresh parameters for a listener: the configured protocols and client authentication. */
+    /**
+     * Fresh parameters for a listener: the configured protocols and client authentication.
+     *
+     * @return new parameters
+     */
     public SSLParameters sslParameters() {
         SSLParameters p = context.getDefaultSSLParameters();
         p.setProtocols(protocols.toArray(new String[0]));
@@ -97,7 +109,11 @@ public final class ServerTls {
         return p;
     }
 
-    /** A configurator for the JDK's {@code HttpsServer} applying {@link #sslParameters()} to every connection. */
+    /**
+     * A configurator for the JDK's {@code HttpsServer} applying {@link #sslParameters()} to every connection.
+     *
+     * @return the configurator
+     */
     @SuppressWarnings("exports") // for hosts on the JDK's HttpsServer, which read jdk.httpserver themselves
     public HttpsConfigurator httpsConfigurator() {
         return new HttpsConfigurator(context) {
@@ -108,17 +124,17 @@ public final class ServerTls {
         };
     }
 
-    /** The protocol versions served. */
+    /** {@return the protocol versions served} */
     public List<String> protocols() {
         return protocols;
     }
 
-    /** Whether callers are asked for a certificate. */
+    /** {@return whether callers are asked for a certificate} */
     public ClientAuth clientAuth() {
         return clientAuth;
     }
 
-    /** The leaf certificate served now (checking the files first when a check is due). */
+    /** {@return the leaf certificate served now (checking the files first when a check is due)} */
     public X509Certificate certificate() {
         return key.get().leaf;
     }
@@ -153,60 +169,116 @@ public final class ServerTls {
 
         private Builder() {}
 
-        /** The certificate chain (PEM, leaf first, then intermediates) and its unencrypted PKCS#8 PEM key. */
+        /**
+         * The certificate chain (PEM, leaf first, then intermediates) and its unencrypted PKCS#8 PEM key.
+         *
+         * @param certificateChain the PEM chain, leaf first
+         * @param privateKey the unencrypted PKCS#8 PEM key
+         * @return this builder
+         */
         public Builder certificatePem(Path certificateChain, Path privateKey) {
             return certificatePem(certificateChain, privateKey, null);
         }
 
-        /** The certificate chain and its key, encrypted PKCS#8 with {@code keyPassword}. */
+        /**
+         * The certificate chain and its key, encrypted PKCS#8 with {@code keyPassword}.
+         *
+         * @param certificateChain the PEM chain, leaf first
+         * @param privateKey the PKCS#8 PEM key
+         * @param keyPassword the key's password, or null for an unencrypted key
+         * @return this builder
+         */
         public Builder certificatePem(Path certificateChain, Path privateKey, char @Nullable [] keyPassword) {
             this.key = Source.pemKeyPair(requireNonNull(certificateChain, "certificateChain"), privateKey, keyPassword);
             return this;
         }
 
-        /** The certificate and key from a PKCS#12 file (.pfx/.p12, as the seed's Kestrel configuration uses). */
+        /**
+         * The certificate and key from a PKCS#12 file (.pfx/.p12, as the seed's Kestrel configuration uses).
+         *
+         * @param file the PKCS#12 file
+         * @param password its password
+         * @return this builder
+         */
         public Builder pkcs12(Path file, char[] password) {
             this.key = Source.store(Source.Kind.PKCS12, requireNonNull(file, "file"), password);
             return this;
         }
 
-        /** The certificate and key from a JKS key store. */
+        /**
+         * The certificate and key from a JKS key store.
+         *
+         * @param file the JKS key store
+         * @param password its password
+         * @return this builder
+         */
         public Builder jks(Path file, char[] password) {
             this.key = Source.store(Source.Kind.JKS, requireNonNull(file, "file"), password);
             return this;
         }
 
-        /** Whether callers must (or may) present a client certificate (default {@link ClientAuth#NONE}). */
+        /**
+         * Whether callers must (or may) present a client certificate (default {@link ClientAuth#NONE}).
+         *
+         * @param clientAuth none, wanted or needed
+         * @return this builder
+         */
         public Builder clientAuth(ClientAuth clientAuth) {
             this.clientAuth = requireNonNull(clientAuth, "clientAuth");
             return this;
         }
 
-        /** CA certificates (PEM) that callers' client certificates must chain to. */
+        /**
+         * CA certificates (PEM) that callers' client certificates must chain to.
+         *
+         * @param certificates the PEM bundle
+         * @return this builder
+         */
         public Builder clientTrustPem(Path certificates) {
             trust.add(Source.pem(requireNonNull(certificates, "certificates")));
             return this;
         }
 
-        /** CA certificates in a PKCS#12 file that callers' client certificates must chain to. */
+        /**
+         * CA certificates in a PKCS#12 file that callers' client certificates must chain to.
+         *
+         * @param file the PKCS#12 file
+         * @param password its password
+         * @return this builder
+         */
         public Builder clientTrustPkcs12(Path file, char[] password) {
             trust.add(Source.store(Source.Kind.PKCS12, requireNonNull(file, "file"), password));
             return this;
         }
 
-        /** The protocol versions served: {@code TLSv1.3}, {@code TLSv1.2} or both (default both). */
+        /**
+         * The protocol versions served: {@code TLSv1.3}, {@code TLSv1.2} or both (default both).
+         *
+         * @param protocols TLSv1.3, TLSv1.2 or both
+         * @return this builder
+         */
         public Builder protocols(String... protocols) {
             this.protocols = Protocols.check(protocols);
             return this;
         }
 
-        /** How often, at most, the files are checked for changes (default 10 s); zero checks on every handshake. */
+        /**
+         * How often, at most, the files are checked for changes (default 10 s); zero checks on every handshake.
+         *
+         * @param interval the longest time between two checks; zero or more
+         * @return this builder
+         */
         public Builder reloadCheckInterval(Duration interval) {
             this.reloadCheckInterval = Reloader.checkInterval(interval);
             return this;
         }
 
-        /** The time source of the reload checks (tests inject a fake one). */
+        /**
+         * The time source of the reload checks (tests inject a fake one).
+         *
+         * @param ticker the time source
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = requireNonNull(ticker, "ticker");
             return this;
@@ -215,6 +287,7 @@ public final class ServerTls {
         /**
          * Reads the files and builds the helper.
          *
+         * @return the helper
          * @throws IllegalStateException without a certificate, or with client authentication but no client trust
          * @throws IllegalArgumentException if a file cannot be read, holds the wrong thing or the key does not belong
          *     to the certificate
