@@ -36,6 +36,7 @@ final class SessionTokens {
     static final int KEY_BYTES = 32;
     private static final byte VERSION = 1;
     private static final byte EVENT_ID_VERSION = 2;
+    private static final byte SERVER_REQUEST_ID_VERSION = 3;
     private static final int HEADER = 1 + 4;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -132,17 +133,51 @@ final class SessionTokens {
      * (which may embed its session id); any gateway instance with the key opens it for a {@code Last-Event-ID}.
      */
     String sealEventId(String backendTag, byte[] id, int off, int len) {
-        byte[] t = backendTag.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer plain = ByteBuffer.allocate(2 + t.length + len);
-        putString(plain, t);
-        plain.put(id, off, len);
-        return seal(EVENT_ID_VERSION, plain.array());
+        return sealTagged(EVENT_ID_VERSION, backendTag, id, off, len);
     }
 
     /** The backend tag and the backend's own event id of a sealed event id, or null when it is not one of ours. */
     String @Nullable [] openEventId(String sealed) {
+        return openTagged(EVENT_ID_VERSION, sealed);
+    }
+
+    /**
+     * Seals the id of a request a federated server sends the client (sampling, elicitation, roots, ping), so that two
+     * servers' ids never meet and the client's answer, POSTed to any gateway instance, finds its server (federation;
+     * nothing sends these yet). The JSON text of the id is kept as it was, so {@code 0} and {@code "0"} come back as
+     * the types they were.
+     *
+     * @param serverId the server that sent the request
+     * @param idJson the request's {@code id} as JSON text: a number or a quoted string
+     * @return the id the client gets, a URL-safe string
+     */
+    String sealServerRequestId(String serverId, String idJson) {
+        byte[] id = idJson.getBytes(StandardCharsets.UTF_8);
+        return sealTagged(SERVER_REQUEST_ID_VERSION, serverId, id, 0, id.length);
+    }
+
+    /**
+     * The server and the original id (JSON text) of an id {@link #sealServerRequestId} made, or null when it is not
+     * one: forged, tampered with, sealed with a key no longer configured, or another kind of sealed value.
+     *
+     * @param sealed the id of the client's answer
+     * @return {@code {serverId, idJson}}, or null
+     */
+    String @Nullable [] openServerRequestId(String sealed) {
+        return openTagged(SERVER_REQUEST_ID_VERSION, sealed);
+    }
+
+    private String sealTagged(byte version, String tag, byte[] id, int off, int len) {
+        byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer plain = ByteBuffer.allocate(2 + t.length + len);
+        putString(plain, t);
+        plain.put(id, off, len);
+        return seal(version, plain.array());
+    }
+
+    private String @Nullable [] openTagged(byte version, String sealed) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(open(sealed, EVENT_ID_VERSION, 2));
+            ByteBuffer in = ByteBuffer.wrap(open(sealed, version, 2));
             String tag = getString(in);
             return new String[] {tag, new String(in.array(), in.position(), in.remaining(), StandardCharsets.UTF_8)};
         } catch (InvalidTokenException | java.nio.BufferUnderflowException e) {

@@ -157,4 +157,41 @@ class SessionTokensTest {
             return now;
         }
     }
+
+    @Test
+    void serverRequestIdsRoundTripWithTheirServerAndTheirJsonType() {
+        SessionTokens one = tokens(keyA);
+        SessionTokens other = tokens(keyA); // another gateway instance with the same key
+        String fromA = one.sealServerRequestId("server-a", "0");
+        String fromB = one.sealServerRequestId("server-b", "\"0\"");
+        assertThat(fromA).isNotEqualTo(fromB).matches("^[A-Za-z0-9_-]+$");
+        assertThat(other.openServerRequestId(fromA)).containsExactly("server-a", "0");
+        assertThat(other.openServerRequestId(fromB)).containsExactly("server-b", "\"0\"");
+        // the same id sealed twice gives two values (fresh nonce), both opening to the original
+        String again = one.sealServerRequestId("server-a", "0");
+        assertThat(again).isNotEqualTo(fromA);
+        assertThat(one.openServerRequestId(again)).containsExactly("server-a", "0");
+    }
+
+    @Test
+    void aTamperedForeignOrOtherKindOfValueIsNotAServerRequestId() {
+        SessionTokens t = tokens(keyA);
+        String sealed = t.sealServerRequestId("server-a", "17");
+        char last = sealed.charAt(sealed.length() - 2);
+        String tampered = sealed.substring(0, sealed.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
+                + sealed.charAt(sealed.length() - 1);
+        assertThat(t.openServerRequestId(tampered)).isNull();
+        assertThat(tokens(keyB).openServerRequestId(sealed))
+                .as("sealed with another key")
+                .isNull();
+        assertThat(t.openServerRequestId("17")).isNull();
+        assertThat(t.openServerRequestId("")).isNull();
+        // a sealed event id or a session token is not a request id, and a request id is not an event id
+        byte[] eventId = "e1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(t.openServerRequestId(t.sealEventId("server-a", eventId, 0, eventId.length)))
+                .isNull();
+        assertThat(t.openServerRequestId(t.encode("pool", "b", "up", ""))).isNull();
+        assertThat(t.openEventId(sealed)).isNull();
+    }
 }
