@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one page of a server's list answer ({@code tools/list}, {@code prompts/list}, {@code resources/list},
@@ -129,7 +128,7 @@ final class ListPageReader {
     }
 
     private static String error(JsonParser p) throws IOException {
-        @Nullable String message = null;
+        String message = null;
         long code = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();

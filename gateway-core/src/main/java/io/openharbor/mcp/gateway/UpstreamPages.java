@@ -8,8 +8,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a whole list from one upstream server by following its {@code nextCursor} to the end (the third step of
- * federation; nothing calls it yet). A buggy server cannot make the gateway loop: a cursor it has already given, or
+ * Reads a whole list from one upstream server by following its {@code nextCursor} to the end, which a missing, null
+ * or empty cursor marks (the third step of federation; nothing calls it yet). A buggy server cannot make the gateway loop: a cursor it has already given, or
  * more pages than the cap, ends the read with an error instead of a partial list that looks complete.
  */
 final class UpstreamPages {
