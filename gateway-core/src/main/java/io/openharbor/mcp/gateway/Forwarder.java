@@ -86,6 +86,9 @@ final class Forwarder {
                 if (r.early != null) {
                     r.early.attempt(call::cancel);
                 }
+                if (r.cancellation != null) {
+                    r.cancellation.attempt(call);
+                }
                 long sentAt = ticker.read();
                 Transport.Inbound answer;
                 try {
@@ -237,6 +240,7 @@ final class Forwarder {
             if (lower.equals("mcp-session-id")) continue;
             if (lower.equals("last-event-id") && r.lastEventIdForBackend != null) continue;
             if (edge.dropRequestHeader(lower)) continue;
+            if (r.headerOverrides != null && overridden(r.headerOverrides, lower)) continue;
             if (lower.equals("accept-encoding")) acceptEncoding = true;
             for (String value : ex.requestHeaders(name)) {
                 if (HttpRules.hasLineBreak(value)) {
@@ -263,6 +267,21 @@ final class Forwarder {
         if (r.lastEventIdForBackend != null) {
             out.header(SessionRoute.LAST_EVENT_ID, r.lastEventIdForBackend);
         }
+        String[] overrides = r.headerOverrides;
+        if (overrides != null) {
+            for (int i = 0; i < overrides.length; i += 2) {
+                if (!overrides[i + 1].isEmpty()) { // an empty value drops the client's header
+                    out.header(overrides[i], overrides[i + 1]);
+                }
+            }
+        }
         return out;
+    }
+
+    private static boolean overridden(String[] overrides, String lower) {
+        for (int i = 0; i < overrides.length; i += 2) {
+            if (overrides[i].equals(lower)) return true;
+        }
+        return false;
     }
 }

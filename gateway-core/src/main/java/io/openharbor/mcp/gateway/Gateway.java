@@ -98,6 +98,10 @@ public final class Gateway implements AutoCloseable {
     public static final int DEFAULT_MAX_JSON_DEPTH = 64;
     /** Default for {@link Builder#certificateExpiryWarning(Duration)}: 30 days. */
     public static final Duration DEFAULT_CERTIFICATE_EXPIRY_WARNING = Duration.ofDays(30);
+    /** Default for {@link Builder#federationTimeout(Duration)}: 10 seconds. */
+    public static final Duration DEFAULT_FEDERATION_TIMEOUT = Duration.ofSeconds(10);
+    /** Default for {@link Builder#catalogRefresh(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_CATALOG_REFRESH = Duration.ofSeconds(30);
     /** The {@code Retry-After} of a 503. */
     private static final int RETRY_AFTER_SECONDS = 1;
 
@@ -105,6 +109,9 @@ public final class Gateway implements AutoCloseable {
     private final BackendPool pool;
 
     final PoolRuntime poolRuntime;
+    /** One per pool: the single pool, or each federated server's. */
+    final List<ServerChain> chains;
+
     private final Transport transport;
     private final ExecutorService executor;
     final @Nullable HealthChecker healthChecker;
@@ -122,7 +129,6 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean closed;
 
     private Gateway(Builder b) {
-        this.pool = requireNonNull(b.pool, "build() checks the pool");
         this.healthPath = b.healthPath;
         GatewayListener listener = b.listener == GatewayListener.NONE ? b.listener : new SafeListener(b.listener);
         List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
@@ -137,6 +143,14 @@ public final class Gateway implements AutoCloseable {
                     + " with a shared 32-byte key for multi-instance deployments.");
         }
         SessionTokens tokens = new SessionTokens(keys, b.clock, b.sessionTtl, b.secureRandom);
+        List<BackendPool> pools = new ArrayList<>();
+        if (b.pool != null) {
+            pools.add(b.pool);
+        }
+        for (McpServer s : b.servers) {
+            pools.add(s.pool());
+        }
+        this.pool = pools.get(0);
 
         this.executor = Threads.newExecutor("mcp-gateway-" + pool.name() + "-", b.virtualThreads);
         this.transport = new Transports(
@@ -158,33 +172,19 @@ public final class Gateway implements AutoCloseable {
                 ? null
                 : new Heartbeats(
                         b.streamHeartbeat.toNanos(), executor, b.ticker, pool.name(), transport::forEachEarlyAnswer);
-        Duration warnBefore = b.certificateExpiryWarning;
-        this.poolRuntime = new PoolRuntime(
-                pool,
-                b.ticker,
-                listener,
-                backend -> transport.route(
-                        backend,
-                        "https".equalsIgnoreCase(backend.url().getScheme()) && !backend.h2cPriorKnowledge()
-                                ? new CertificateWatch(backend, b.clock, warnBefore, listener)
-                                : null));
-        this.health = new PoolHealth(poolRuntime, b.serviceName, pool.name(), b.clock, b.ticker, List.copyOf(server));
-
         Answers answers = new Answers(listener, RETRY_AFTER_SECONDS);
         Edge edge = new Edge(b.security, b.authenticator, b.rateLimiter, answers);
-        SessionRoute sessions = new SessionRoute(tokens, poolRuntime, pool.name(), answers);
-        ResponseRelay relay = new ResponseRelay(edge, sessions, tokens, heartbeats, b.streamIdleTimeout.toMillis());
-        Forwarder forwarder = new Forwarder(
-                new Router(poolRuntime, pool, answers),
-                relay,
-                answers,
-                poolRuntime,
-                edge,
-                new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond),
-                listener,
-                b.ticker,
-                b.maxAttempts,
-                () -> closed);
+        List<CertificateWatch> ownCertificates = List.copyOf(server);
+        List<ServerChain> built = new ArrayList<>(pools.size());
+        for (BackendPool p : pools) {
+            built.add(chain(b, p, listener, tokens, answers, edge, ownCertificates));
+        }
+        this.chains = List.copyOf(built);
+        ServerChain first = chains.get(0);
+        this.poolRuntime = first.runtime;
+        this.healthChecker = first.healthChecker;
+        this.health = first.health;
+
         McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
                 ? McpPeek.Limits.DEFAULT
                 : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
@@ -192,38 +192,89 @@ public final class Gateway implements AutoCloseable {
                 edge,
                 new BodyReader(b.maxRequestBodyBytes, answers),
                 jsonLimits,
-                sessions,
-                forwarder,
+                first.sessions,
+                first.forwarder,
                 answers,
                 listener,
                 poolRuntime,
                 b.random,
                 b.healthPath,
                 health::report,
-                heartbeats);
-
-        if (pool.healthCheck().enabled()) {
-            this.healthChecker = new HealthChecker(poolRuntime, pool.healthCheck(), b.clock, b.random, executor);
-            if (b.autoHealthChecks) {
-                healthChecker.start();
-            }
-        } else {
-            this.healthChecker = null;
-        }
-        poolRuntime.onMembershipChange(this::joined, this::left);
+                heartbeats,
+                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens), answers));
         for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
     }
 
-    private void joined(BackendRuntime br) {
-        if (healthChecker != null) {
-            healthChecker.joined(br);
+    private Federation federation(Builder b, SessionTokens tokens) {
+        List<Federation.Member> members = new ArrayList<>(b.servers.size());
+        for (int i = 0; i < b.servers.size(); i++) {
+            members.add(new Federation.Member(b.servers.get(i), chains.get(i)));
         }
+        return new Federation(
+                members,
+                new FederatedNames(b.nameSeparator, b.maxNameLength),
+                b.accessPolicy,
+                executor,
+                b.ticker,
+                b.random,
+                tokens,
+                b.federationTimeout.toNanos(),
+                b.catalogRefresh.toNanos(),
+                b.listPageSize,
+                b.serviceName);
     }
 
-    private void left(BackendRuntime br) {
-        br.route.cancelAll();
+    /** The stages of one pool: its runtime, session route, forwarder and health, its health checks started. */
+    private ServerChain chain(
+            Builder b,
+            BackendPool p,
+            GatewayListener listener,
+            SessionTokens tokens,
+            Answers answers,
+            Edge edge,
+            List<CertificateWatch> ownCertificates) {
+        Duration warnBefore = b.certificateExpiryWarning;
+        PoolRuntime runtime = new PoolRuntime(
+                p,
+                b.ticker,
+                listener,
+                backend -> transport.route(
+                        backend,
+                        "https".equalsIgnoreCase(backend.url().getScheme()) && !backend.h2cPriorKnowledge()
+                                ? new CertificateWatch(backend, b.clock, warnBefore, listener)
+                                : null));
+        PoolHealth poolHealth = new PoolHealth(runtime, b.serviceName, p.name(), b.clock, b.ticker, ownCertificates);
+        SessionRoute sessions = new SessionRoute(tokens, runtime, p.name(), answers);
+        ResponseRelay relay = new ResponseRelay(edge, sessions, tokens, heartbeats, b.streamIdleTimeout.toMillis());
+        Forwarder forwarder = new Forwarder(
+                new Router(runtime, p, answers),
+                relay,
+                answers,
+                runtime,
+                edge,
+                new RetryBudget(b.ticker, b.retryRatio, b.minRetriesPerSecond),
+                listener,
+                b.ticker,
+                b.maxAttempts,
+                () -> closed);
+        HealthChecker checker = null;
+        if (p.healthCheck().enabled()) {
+            checker = new HealthChecker(runtime, p.healthCheck(), b.clock, b.random, executor);
+            if (b.autoHealthChecks) {
+                checker.start();
+            }
+        }
+        HealthChecker joinChecks = checker;
+        runtime.onMembershipChange(
+                br -> {
+                    if (joinChecks != null) {
+                        joinChecks.joined(br);
+                    }
+                },
+                br -> br.route.cancelAll());
+        return new ServerChain(p, runtime, sessions, forwarder, poolHealth, checker);
     }
 
     /**
@@ -351,9 +402,7 @@ public final class Gateway implements AutoCloseable {
      */
     public CompletableFuture<Void> closeWhenIdle(Duration timeout) {
         requireNonNull(timeout, "timeout");
-        if (healthChecker != null) {
-            healthChecker.close();
-        }
+        stopHealthChecks();
         CompletableFuture<Void> f = new CompletableFuture<>();
         idle = f;
         if (active.get() == 0) {
@@ -378,8 +427,8 @@ public final class Gateway implements AutoCloseable {
      */
     public int backendConnectionsInUse() {
         int n = 0;
-        for (BackendRuntime br : poolRuntime.members().list) {
-            n += br.route.connectionsInUse();
+        for (ServerChain c : chains) {
+            n += c.connectionsInUse();
         }
         return n;
     }
@@ -392,17 +441,25 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         closed = true;
         path.closed = true;
-        if (healthChecker != null) {
-            healthChecker.close();
-        }
+        stopHealthChecks();
         if (heartbeats != null) {
             heartbeats.close();
         }
         transport.close();
-        for (BackendRuntime br : poolRuntime.members().list) {
-            br.route.dropIdleConnections();
+        for (ServerChain c : chains) {
+            for (BackendRuntime br : c.runtime.members().list) {
+                br.route.dropIdleConnections();
+            }
         }
         executor.shutdown();
+    }
+
+    private void stopHealthChecks() {
+        for (ServerChain c : chains) {
+            if (c.healthChecker != null) {
+                c.healthChecker.close();
+            }
+        }
     }
 
     /**
@@ -442,8 +499,117 @@ public final class Gateway implements AutoCloseable {
         private @Nullable RateLimiter rateLimiter;
         private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
         private int maxJsonStringLength;
+        private final List<McpServer> servers = new ArrayList<>();
+        private AccessPolicy accessPolicy = AccessPolicy.ALLOW_ALL;
+        private String nameSeparator = FederatedNames.DEFAULT_SEPARATOR;
+        private int maxNameLength = FederatedNames.DEFAULT_MAX_LENGTH;
+        private Duration federationTimeout = DEFAULT_FEDERATION_TIMEOUT;
+        private Duration catalogRefresh = DEFAULT_CATALOG_REFRESH;
+        private int listPageSize = FederatedPages.DEFAULT_PAGE_SIZE;
 
         private Builder() {}
+
+        /**
+         * Adds a server to a federation: the gateway then fronts every server added (instead of one
+         * {@link #pool(BackendPool)}), exposing their tools and prompts as {@code prefix + separator + name} and their
+         * resources as {@code prefix+uri}, routing each request by that name to its server and, within it, by the
+         * server's balancer to a replica. See {@code docs/federation.md}.
+         *
+         * @param server a server whose id (its pool's name) and prefix are new to the federation
+         * @return this builder
+         * @throws IllegalArgumentException naming both servers if the id or the prefix is taken
+         */
+        public Builder server(McpServer server) {
+            requireNonNull(server, "server");
+            for (McpServer other : servers) {
+                if (other.id().equals(server.id())) {
+                    throw new IllegalArgumentException("two federated servers have the id '" + server.id() + "'");
+                }
+                if (other.prefix().equals(server.prefix())) {
+                    throw new IllegalArgumentException("federated servers '" + other.id() + "' and '" + server.id()
+                            + "' both have the prefix '" + server.prefix() + "'");
+                }
+            }
+            servers.add(server);
+            return this;
+        }
+
+        /**
+         * Decides what each caller of a federation may see and use (default {@link AccessPolicy#ALLOW_ALL}).
+         *
+         * @param policy the tool-access policy
+         * @return this builder
+         */
+        public Builder accessPolicy(AccessPolicy policy) {
+            this.accessPolicy = requireNonNull(policy, "accessPolicy");
+            return this;
+        }
+
+        /**
+         * The separator between a federated server's prefix and a name (default {@code _}).
+         *
+         * @param separator one or two of {@code _} and {@code -}
+         * @return this builder
+         * @throws IllegalArgumentException for any other separator
+         */
+        public Builder nameSeparator(String separator) {
+            new FederatedNames(requireNonNull(separator, "separator"), maxNameLength); // validates
+            this.nameSeparator = separator;
+            return this;
+        }
+
+        /**
+         * The longest exposed tool or prompt name of a federation (default 64, the limit of the OpenAI and Anthropic
+         * APIs); a longer name is cut and given a stable hash suffix.
+         *
+         * @param length 32 to 128
+         * @return this builder
+         * @throws IllegalArgumentException outside that range
+         */
+        public Builder maxNameLength(int length) {
+            new FederatedNames(nameSeparator, length); // validates
+            this.maxNameLength = length;
+            return this;
+        }
+
+        /**
+         * How long a federation waits for its servers when it fans a request out (initialize, lists): a server that
+         * has not answered by then is left out if optional, and fails the request if required (default 10 seconds).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder federationTimeout(Duration timeout) {
+            this.federationTimeout = positive(timeout, "federationTimeout");
+            return this;
+        }
+
+        /**
+         * How long a federated server's lists (tools, prompts, resources, templates) are served from this instance's
+         * catalog before they are read again (default 30 seconds). Lists are also read again when the server says
+         * they changed.
+         *
+         * @param refresh a positive duration
+         * @return this builder
+         */
+        public Builder catalogRefresh(Duration refresh) {
+            this.catalogRefresh = positive(refresh, "catalogRefresh");
+            return this;
+        }
+
+        /**
+         * How many entries one page of a federated list holds (default 100).
+         *
+         * @param size 1 to 10,000
+         * @return this builder
+         */
+        public Builder listPageSize(int size) {
+            if (size < 1 || size > 10_000) {
+                throw new IllegalArgumentException("listPageSize must be 1 to 10000, was: " + size);
+            }
+            this.listPageSize = size;
+            return this;
+        }
 
         /**
          * The edge rules: HTTPS enforcement, trusted proxies, security headers, allowed origins and hosts, CORS
@@ -831,8 +997,12 @@ public final class Gateway implements AutoCloseable {
          * @throws IllegalStateException if no pool was set
          */
         public Gateway build() {
-            if (pool == null) {
-                throw new IllegalStateException("Gateway.Builder.pool(...) is required");
+            if (pool == null && servers.isEmpty()) {
+                throw new IllegalStateException("Gateway.Builder.pool(...) or server(...) is required");
+            }
+            if (pool != null && !servers.isEmpty()) {
+                throw new IllegalStateException("a gateway has either one pool(...) or federated server(...)s, not"
+                        + " both: make pool '" + pool.name() + "' a server of the federation");
             }
             return new Gateway(this);
         }

@@ -34,6 +34,8 @@ final class RequestPath {
     private final Supplier<HealthReport> health;
     /** Whether slow answers may become early streams (heartbeats are on). */
     private final @Nullable Heartbeats heartbeats;
+    /** The router stage of a federation, or null when the gateway fronts one pool. */
+    private final @Nullable FederatedPath federated;
     /** Set when the gateway closes: requests get 503. */
     volatile boolean closed;
 
@@ -49,7 +51,8 @@ final class RequestPath {
             RandomGenerator random,
             @Nullable String healthPath,
             Supplier<HealthReport> health,
-            @Nullable Heartbeats heartbeats) {
+            @Nullable Heartbeats heartbeats,
+            @Nullable FederatedPath federated) {
         this.edge = edge;
         this.bodies = bodies;
         this.jsonLimits = jsonLimits;
@@ -62,6 +65,7 @@ final class RequestPath {
         this.healthPath = healthPath;
         this.health = health;
         this.heartbeats = heartbeats;
+        this.federated = federated;
     }
 
     void handle(GatewayExchange ex) {
@@ -92,7 +96,9 @@ final class RequestPath {
                 case "POST" -> post(r);
                 case "GET" -> get(r);
                 case "DELETE" -> {
-                    if (sessions.session(r)) {
+                    if (federated != null) {
+                        federated.delete(r);
+                    } else if (sessions.session(r)) {
                         forwarder.forward(r, null, false);
                     }
                 }
@@ -180,6 +186,10 @@ final class RequestPath {
                 }
             }
         }
+        if (federated != null) {
+            federated.post(r, body, peek);
+            return;
+        }
         if (!sessions.session(r)) {
             return;
         }
@@ -198,6 +208,10 @@ final class RequestPath {
                     JsonRpcErrors.INVALID_REQUEST,
                     "Not Acceptable: Accept must list" + " text/event-stream",
                     "bad Accept");
+            return;
+        }
+        if (federated != null) {
+            federated.get(r);
             return;
         }
         if (!sessions.session(r)) {

@@ -19,7 +19,9 @@ final class RequestState implements GatewayRequest, RoutingContext {
     final GatewayExchange ex;
     final ClientInfo client;
     final long startNanos;
-    private final PoolRuntime pool;
+    /** The pool the request is routed in: the gateway's, or the federated server's it was routed to. */
+    PoolRuntime pool;
+
     private final RandomGenerator random;
 
     /** The peeked JSON-RPC message of a POST, or null. */
@@ -40,6 +42,19 @@ final class RequestState implements GatewayRequest, RoutingContext {
     /** The backend's own event id to resume from (from a sealed Last-Event-ID), or null. */
     @Nullable
     String lastEventIdForBackend;
+    /**
+     * Headers forwarded in place of the client's, as {@code lower-case name, value} pairs (a federated server's
+     * protocol version, a rewritten {@code Mcp-Name}); or null.
+     */
+    String @Nullable [] headerOverrides;
+    /** The backend whose answer was relayed, or null before. */
+    @Nullable
+    BackendRuntime answeredBy;
+    /** The session id the backend's answer carried (its own, before it became the client's token), or null. */
+    @Nullable
+    String answeredSession;
+    /** How another thread ends this request's attempts (a federation's fan-out deadline), or null. */
+    UpstreamCall.@Nullable Cancellation cancellation;
     /** This request's early stream answer, armed for slow backends; or null. */
     @Nullable
     EarlyAnswer early;

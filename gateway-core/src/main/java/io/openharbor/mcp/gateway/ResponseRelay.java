@@ -52,6 +52,7 @@ final class ResponseRelay {
         }
         GatewayExchange ex = r.ex;
         int code = answer.code();
+        r.answeredBy = br;
         List<String> connectionTokens = HttpRules.connectionTokens(answer.headers("Connection"));
         String upstreamSid = null;
         boolean encoded = false;
@@ -68,6 +69,7 @@ final class ResponseRelay {
             ex.addResponseHeader(name, answer.headerValue(i));
         }
         if (upstreamSid != null) {
+            r.answeredSession = upstreamSid;
             ex.addResponseHeader(SessionRoute.SESSION_HEADER, sessions.token(r, br, upstreamSid));
         }
         r.status = code;

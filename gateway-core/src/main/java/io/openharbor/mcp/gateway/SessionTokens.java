@@ -37,6 +37,10 @@ final class SessionTokens {
     private static final byte VERSION = 1;
     private static final byte EVENT_ID_VERSION = 2;
     private static final byte SERVER_REQUEST_ID_VERSION = 3;
+    private static final byte FEDERATED_VERSION = 4;
+    /** Most servers one federated token can name. */
+    static final int MAX_PARTS = 255;
+
     private static final int HEADER = 1 + 4;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
@@ -79,6 +83,12 @@ final class SessionTokens {
             this.issuedAtSeconds = issuedAtSeconds;
         }
     }
+
+    /**
+     * One server's part of a federated session: the replica that holds the server's session and that session's id
+     * (both empty for a server that opened none), and the protocol version the server agreed to.
+     */
+    record Part(String server, String backend, String upstreamSessionId, String protocolVersion) {}
 
     private final SecretKey[] keys;
     private final int[] keyIds;
@@ -255,19 +265,80 @@ final class SessionTokens {
             if (in.hasRemaining()) {
                 throw new InvalidTokenException(Failure.MALFORMED);
             }
-            long now = clock.instant().getEpochSecond();
-            if (issuedAt > now + MAX_FUTURE_SKEW_SECONDS) {
-                throw new InvalidTokenException(Failure.FROM_THE_FUTURE);
-            }
-            if (now - issuedAt >= ttlSeconds) {
-                throw new InvalidTokenException(Failure.EXPIRED);
-            }
-            if (!MessageDigest.isEqual(hash, callerHash(caller))) {
-                throw new InvalidTokenException(Failure.OTHER_CALLER);
-            }
+            checkAgeAndCaller(issuedAt, hash, caller);
             return new Session(pool, backend, upstream, issuedAt);
         } catch (java.nio.BufferUnderflowException e) {
             throw new InvalidTokenException(Failure.MALFORMED);
+        }
+    }
+
+    /**
+     * Seals a federated session: one part per server of the caller's view that initialized.
+     *
+     * <pre>
+     * plaintext = issuedAtSeconds(8) ‖ callerHash(16) ‖ count(1) ‖ count × (str(server) ‖ str(backend) ‖
+     *             str(upstreamSessionId) ‖ str(protocolVersion))
+     * </pre>
+     */
+    String encodeFederated(List<Part> parts, String caller) {
+        if (parts.size() > MAX_PARTS) {
+            throw new IllegalArgumentException("a federated session names at most " + MAX_PARTS + " servers");
+        }
+        byte[][] fields = new byte[parts.size() * 4][];
+        int size = 8 + CALLER_HASH + 1;
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            fields[i * 4] = part.server().getBytes(StandardCharsets.UTF_8);
+            fields[i * 4 + 1] = part.backend().getBytes(StandardCharsets.UTF_8);
+            fields[i * 4 + 2] = part.upstreamSessionId().getBytes(StandardCharsets.UTF_8);
+            fields[i * 4 + 3] = part.protocolVersion().getBytes(StandardCharsets.UTF_8);
+        }
+        for (byte[] f : fields) {
+            size += 2 + f.length;
+        }
+        ByteBuffer plain = ByteBuffer.allocate(size);
+        plain.putLong(clock.instant().getEpochSecond());
+        plain.put(callerHash(caller));
+        plain.put((byte) parts.size());
+        for (byte[] f : fields) {
+            putString(plain, f);
+        }
+        return seal(FEDERATED_VERSION, plain.array());
+    }
+
+    /** Opens a federated token and checks its age and caller, as {@link #decode} does. */
+    List<Part> decodeFederated(String token, String caller) throws InvalidTokenException {
+        byte[] plain = open(token, FEDERATED_VERSION, 8 + CALLER_HASH + 1);
+        ByteBuffer in = ByteBuffer.wrap(plain);
+        try {
+            long issuedAt = in.getLong();
+            byte[] hash = new byte[CALLER_HASH];
+            in.get(hash);
+            int count = Byte.toUnsignedInt(in.get());
+            List<Part> parts = new java.util.ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                parts.add(new Part(getString(in), getString(in), getString(in), getString(in)));
+            }
+            if (in.hasRemaining()) {
+                throw new InvalidTokenException(Failure.MALFORMED);
+            }
+            checkAgeAndCaller(issuedAt, hash, caller);
+            return parts;
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new InvalidTokenException(Failure.MALFORMED);
+        }
+    }
+
+    private void checkAgeAndCaller(long issuedAt, byte[] hash, String caller) throws InvalidTokenException {
+        long now = clock.instant().getEpochSecond();
+        if (issuedAt > now + MAX_FUTURE_SKEW_SECONDS) {
+            throw new InvalidTokenException(Failure.FROM_THE_FUTURE);
+        }
+        if (now - issuedAt >= ttlSeconds) {
+            throw new InvalidTokenException(Failure.EXPIRED);
+        }
+        if (!MessageDigest.isEqual(hash, callerHash(caller))) {
+            throw new InvalidTokenException(Failure.OTHER_CALLER);
         }
     }
 

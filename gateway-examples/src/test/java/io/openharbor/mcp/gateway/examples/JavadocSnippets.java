@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway.examples;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
+import io.openharbor.mcp.gateway.AccessPolicy;
 import io.openharbor.mcp.gateway.ApiKeys;
 import io.openharbor.mcp.gateway.Authentication;
 import io.openharbor.mcp.gateway.Authenticator;
@@ -14,6 +15,7 @@ import io.openharbor.mcp.gateway.GatewayListener;
 import io.openharbor.mcp.gateway.GatewayRequest;
 import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.McpServer;
 import io.openharbor.mcp.gateway.RateLimiter;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
@@ -267,6 +269,23 @@ final class JavadocSnippets {
     static void reloadingGatewayStart(HttpServer server) {
         ReloadingGateway gateway = ReloadingGateway.start(GatewayConfig.loader().file(Path.of("gateway.json")));
         server.createContext("/mcp", new GatewayHttpHandler(gateway));      // gateway::get per request
+    }
+
+    // from gateway-core/src/main/java/io/openharbor/mcp/gateway/McpServer.java
+    static void mcpServerBuilder() {
+        McpServer search = McpServer.builder("docs", BackendPool.builder("docs-search")
+                .backend(Backend.of("docs-1", "http://10.0.0.7:8080/mcp"))
+                .build())
+            .required(true)
+            .exclude("debug_*")
+            .build();
+    }
+
+    // from gateway-core/src/main/java/io/openharbor/mcp/gateway/AccessPolicy.java
+    static void accessPolicyLambda() {
+        AccessPolicy policy = (caller, server, kind, name) ->
+            !(server.equals("billing") && kind == AccessPolicy.Kind.TOOL && name.startsWith("refund")
+                && !"finance-bot".equals(caller));
     }
 
     // from gateway-testing/src/main/java/io/openharbor/mcp/gateway/testing/FakeMcpServer.java

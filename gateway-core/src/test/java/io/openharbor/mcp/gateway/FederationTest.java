@@ -1,0 +1,495 @@
+package io.openharbor.mcp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Federation through real host servers (both adapters) against scripted MCP servers, where a behaviour must be forced:
+ * names, paging, failures, sessions, policy, resources. Two gateway instances share one key and nothing else.
+ */
+class FederationTest {
+    private static final byte[] KEY = new byte[32];
+
+    static {
+        new SecureRandom().nextBytes(KEY);
+    }
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closeAfter.size() - 1; i >= 0; i--) {
+            closeAfter.get(i).close();
+        }
+    }
+
+    private ScriptedMcpServer server(String name) throws Exception {
+        ScriptedMcpServer s = ScriptedMcpServer.start(name);
+        closeAfter.add(s);
+        return s;
+    }
+
+    private static McpServer member(String prefix, boolean required, ScriptedMcpServer... replicas) {
+        BackendPool.Builder pool = BackendPool.builder(prefix + "-server");
+        for (ScriptedMcpServer r : replicas) {
+            pool.backend(Backend.of(r.name, r.url()));
+        }
+        return McpServer.builder(prefix, pool.build()).required(required).build();
+    }
+
+    private Hosts.Host gateway(Hosts.Kind kind, Consumer<Gateway.Builder> config, McpServer... servers)
+            throws Exception {
+        Gateway.Builder b = Gateway.builder().sessionKeys(List.of(KEY)).federationTimeout(Duration.ofSeconds(2));
+        for (McpServer s : servers) {
+            b.server(s);
+        }
+        config.accept(b);
+        Hosts.Host host = Hosts.start(kind, b.build());
+        closeAfter.add(host);
+        closeAfter.add(host.gateway());
+        return host;
+    }
+
+    record Answer(int status, String body, @Nullable String session) {
+        Object json() throws Exception {
+            return JsonTree.parse(body);
+        }
+
+        @Nullable
+        Map<String, Object> result() throws Exception {
+            return JsonTree.object(json(), "result");
+        }
+
+        @Nullable
+        Map<String, Object> error() throws Exception {
+            return JsonTree.object(json(), "error");
+        }
+    }
+
+    private Answer post(Hosts.Host host, @Nullable String session, String body) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(host.url()))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            req.header("Mcp-Session-Id", session);
+        }
+        HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(
+                res.statusCode(),
+                res.body(),
+                res.headers().firstValue("Mcp-Session-Id").orElse(null));
+    }
+
+    private Answer initialize(Hosts.Host host) throws Exception {
+        return post(
+                host,
+                null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+    }
+
+    private static String call(String tool) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"tools/call\",\"params\":{\"name\":"
+                + JsonSplice.quote(tool) + ",\"arguments\":{}}}";
+    }
+
+    private static String list(@Nullable String cursor) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\""
+                + (cursor == null ? "" : ",\"params\":{\"cursor\":" + JsonSplice.quote(cursor) + "}") + "}";
+    }
+
+    /** Every tool name of the federated list, following nextCursor, alternating between the hosts. */
+    private List<String> allTools(@Nullable String session, Hosts.Host... hosts) throws Exception {
+        List<String> names = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 1000; page++) {
+            Answer a = post(hosts[page % hosts.length], session, list(cursor));
+            Map<String, Object> result = a.result();
+            assertThat(result).as(a.body()).isNotNull();
+            for (Object t : (List<?>) result.get("tools")) {
+                names.add(JsonTree.string(asMap(t), "name"));
+            }
+            cursor = JsonTree.string(result, "nextCursor");
+            if (cursor == null) {
+                return names;
+            }
+        }
+        throw new AssertionError("the list did not end");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static String text(Answer a) throws Exception {
+        Map<String, Object> result = a.result();
+        assertThat(result).as(a.body()).isNotNull();
+        return JsonTree.string(asMap(((List<?>) result.get("content")).get(0)), "text");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void clashingNamesArePrefixedAndRoutedToTheirServer(Hosts.Kind kind) throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        Hosts.Host host = gateway(kind, g -> {}, member("a", false, a), member("b", false, b));
+
+        Answer init = initialize(host);
+        assertThat(init.status()).isEqualTo(200);
+        assertThat(init.session()).isNotNull();
+        assertThat(allTools(init.session(), host)).containsExactly("a_search", "b_search");
+
+        Answer called = post(host, init.session(), call("b_search"));
+        assertThat(text(called)).isEqualTo("b1:search");
+        assertThat(b.received("tools/call")).hasSize(1);
+        assertThat(b.received("tools/call").get(0).body()).contains("\"name\":\"search\"");
+        assertThat(a.received("tools/call")).isEmpty();
+        assertThat(text(post(host, init.session(), call("a_search")))).isEqualTo("a1:search");
+    }
+
+    @Test
+    void namesDoNotChangeWhenAServerJoinsAndLongNamesStayWithinTheCap() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        String stem = "x".repeat(90);
+        a.tools = List.of("search", stem + "_alpha_0001", stem + "_alpha_0002", "get.weather");
+        ScriptedMcpServer b = server("b1");
+        Hosts.Host alone = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a));
+        Hosts.Host both = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+
+        List<String> before = allTools(initialize(alone).session(), alone);
+        List<String> after = allTools(initialize(both).session(), both);
+        assertThat(after).containsAll(before).contains("b_search");
+        assertThat(before).hasSize(4).allSatisfy(n -> {
+            assertThat(n).matches("^[A-Za-z0-9_-]+$");
+            assertThat(n.length()).isLessThanOrEqualTo(64);
+        });
+        assertThat(new HashSet<>(before)).hasSize(4);
+
+        String longName =
+                before.stream().filter(n -> n.contains("xxxx")).findFirst().orElseThrow();
+        Answer called = post(both, initialize(both).session(), call(longName));
+        assertThat(text(called)).startsWith("a1:" + stem + "_alpha_000");
+        String dotted = before.stream()
+                .filter(n -> n.startsWith("a_get_weather"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(text(post(alone, initialize(alone).session(), call(dotted)))).isEqualTo("a1:get.weather");
+    }
+
+    @Test
+    void everyPageOfALargeListIsServedAndCursorsWorkOnAnyInstance() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            many.add(String.format("tool_%04d", i));
+        }
+        b.tools = many;
+        b.pageSize = 1000;
+        Hosts.Host one = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        Hosts.Host two = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+
+        List<String> names = allTools(null, one, two);
+        assertThat(names).hasSize(2501).doesNotHaveDuplicates().contains("b_tool_0000", "b_tool_2499", "a_search");
+        assertThat(names).isSorted();
+        assertThat(b.received("tools/list")).hasSizeGreaterThanOrEqualTo(3);
+
+        Answer invalid = post(one, null, list("not-a-cursor"));
+        assertThat(invalid.status()).isEqualTo(200);
+        assertThat(invalid.error()).containsEntry("code", java.math.BigInteger.valueOf(-32602));
+    }
+
+    @Test
+    void aServerWhoseCursorNeverEndsFailsItsListInsteadOfLooping() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.stuckCursor = true;
+        Hosts.Host optional = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        assertThat(allTools(null, optional)).containsExactly("a_search");
+
+        ScriptedMcpServer c = server("c1");
+        c.stuckCursor = true;
+        Hosts.Host required = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("c", true, c));
+        Answer failed = post(required, null, list(null));
+        assertThat(failed.error()).as(failed.body()).containsEntry("code", java.math.BigInteger.valueOf(-32010));
+        assertThat(c.received("tools/list")).hasSize(2); // the first page and the repeated cursor, no more
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void anOptionalServerDownIsLeftOutAndARequiredOneFailsInitialize(Hosts.Kind kind) throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.down = true;
+        Hosts.Host host = gateway(kind, g -> {}, member("a", false, a), member("b", false, b));
+        Answer init = initialize(host);
+        assertThat(init.result()).as(init.body()).isNotNull();
+        assertThat(allTools(init.session(), host)).containsExactly("a_search");
+        Answer call = post(host, init.session(), call("b_search"));
+        assertThat(call.status()).isEqualTo(200);
+        assertThat(call.error()).as(call.body()).isNotNull();
+
+        Hosts.Host strict = gateway(kind, g -> {}, member("a", false, a), member("b", true, b));
+        Answer refused = initialize(strict);
+        assertThat(refused.status()).isEqualTo(200);
+        assertThat(refused.session()).isNull();
+        assertThat(String.valueOf(refused.error())).contains("b-server");
+    }
+
+    @Test
+    void aHangingOptionalServerIsLeftOutAtTheDeadline() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.hang = List.of("initialize", "tools/list");
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> g.federationTimeout(Duration.ofMillis(300)),
+                member("a", false, a),
+                member("b", false, b));
+        long start = System.nanoTime();
+        Answer init = initialize(host);
+        assertThat(init.result()).as(init.body()).isNotNull();
+        assertThat(allTools(init.session(), host)).containsExactly("a_search");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        b.release();
+    }
+
+    @Test
+    void aStatefulServerKeepsOneSessionPerClientAcrossInstancesAndLosingItEndsTheSession() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer[] replicas = {server("c1"), server("c2"), server("c3")};
+        for (ScriptedMcpServer r : replicas) {
+            r.stateful = true;
+            r.tools = List.of("count");
+        }
+        McpServer counter = member("c", false, replicas);
+        Hosts.Host one = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), counter);
+        Hosts.Host two = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), counter);
+
+        String s1 = initialize(one).session();
+        String s2 = initialize(two).session();
+        String last = null;
+        for (int i = 0; i < 10; i++) {
+            last = text(post(i % 2 == 0 ? one : two, s1, call("c_count")));
+        }
+        assertThat(last).isEqualTo("10");
+        assertThat(text(post(one, s2, call("c_count")))).isEqualTo("1");
+
+        ScriptedMcpServer pinned = null;
+        for (ScriptedMcpServer r : replicas) {
+            if (!r.received("tools/call").isEmpty()
+                    && r.received("tools/call").get(0).session() != null
+                    && r.counters.values().stream().anyMatch(c -> c.get() == 10)) {
+                pinned = r;
+            }
+        }
+        assertThat(pinned).isNotNull();
+        pinned.close();
+        Answer lost = post(one, s1, call("c_count"));
+        assertThat(lost.status()).as(lost.body()).isEqualTo(404);
+        String s3 = initialize(one).session();
+        assertThat(text(post(two, s3, call("c_count")))).isEqualTo("1");
+    }
+
+    @Test
+    void pingIsAnsweredWithEveryServerDownAndTheVersionIsTheLowest() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.protocolVersion = "2025-11-25";
+        b.protocolVersion = "2025-03-26";
+        a.instructions = "Use search for documents.";
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        Answer init = initialize(host);
+        assertThat(init.result()).containsEntry("protocolVersion", "2025-03-26");
+        assertThat(JsonTree.string(init.result(), "instructions"))
+                .contains("## a")
+                .contains("Use search");
+        assertThat(JsonTree.object(init.result(), "capabilities")).containsKeys("tools", "logging");
+
+        post(host, init.session(), call("a_search"));
+        assertThat(a.received("tools/call").get(0).protocolVersion()).isEqualTo("2025-11-25");
+
+        a.down = true;
+        b.down = true;
+        Answer pong = post(host, init.session(), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}");
+        assertThat(pong.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}");
+    }
+
+    @Test
+    void aPolicyHidesATooFromOneCallerInListsAndCalls() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        a.tools = List.of("search", "refund");
+        ScriptedMcpServer b = server("b1");
+        AccessPolicy policy = (caller, srv, k, name) -> !("x".equals(caller) && name.equals("refund"));
+        Authenticator byHeader = r -> Authentication.success(String.valueOf(r.header("X-Caller")));
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> g.accessPolicy(policy).authenticator(byHeader),
+                member("a", false, a),
+                member("b", false, b));
+        assertThat(toolsAs(host, "x")).containsExactly("a_search", "b_search");
+        assertThat(toolsAs(host, "y")).containsExactly("a_refund", "a_search", "b_search");
+        assertThat(toolsAs(host, "x")).containsExactly("a_search", "b_search");
+        Answer denied = postAs(host, "x", call("a_refund"));
+        Answer unknown = postAs(host, "x", call("a_nothing"));
+        assertThat(denied.error())
+                .isEqualTo(
+                        unknown.error() == null
+                                ? null
+                                : Map.of(
+                                        "code",
+                                        java.math.BigInteger.valueOf(-32602),
+                                        "message",
+                                        "Unknown tool: a_refund"));
+        assertThat(a.received("tools/call")).isEmpty();
+        assertThat(text(postAs(host, "y", call("a_refund")))).isEqualTo("a1:refund");
+    }
+
+    private List<String> toolsAs(Hosts.Host host, String caller) throws Exception {
+        Answer a = postAs(host, caller, list(null));
+        List<String> names = new ArrayList<>();
+        for (Object t : (List<?>) a.result().get("tools")) {
+            names.add(JsonTree.string(asMap(t), "name"));
+        }
+        return names;
+    }
+
+    private Answer postAs(Hosts.Host host, String caller, String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(host.url()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("X-Caller", caller)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        return new Answer(res.statusCode(), res.body(), null);
+    }
+
+    @Test
+    void resourceUrisArePrefixedAndRoundTrip() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        a.resources = true;
+        ScriptedMcpServer b = server("b1");
+        b.resources = true;
+        Hosts.Host host = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(host).session();
+        Answer listed = post(host, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/list\"}");
+        List<String> uris = new ArrayList<>();
+        for (Object r : (List<?>) listed.result().get("resources")) {
+            uris.add(JsonTree.string(asMap(r), "uri"));
+        }
+        assertThat(uris).containsExactly("a+file:///x", "b+file:///x", "ui://a+widget/card", "ui://b+widget/card");
+        Answer read = post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\",\"params\":{\"uri\":\"b+file:///x\"}}");
+        Map<String, Object> content = asMap(((List<?>) read.result().get("contents")).get(0));
+        assertThat(content).containsEntry("uri", "b+file:///x").containsEntry("text", "read by b1");
+        assertThat(b.received("resources/read").get(0).body()).contains("\"uri\":\"file:///x\"");
+        Answer unknown = post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/read\",\"params\":{\"uri\":\"z+file:///x\"}}");
+        assertThat(unknown.error()).containsEntry("code", java.math.BigInteger.valueOf(-32602));
+    }
+
+    @Test
+    void notificationsAndDeleteReachEveryServerOfTheSession() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.stateful = true;
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(host).session();
+        Answer n = post(host, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        assertThat(n.status()).isEqualTo(202);
+        assertThat(a.received("notifications/initialized")).hasSize(1);
+        assertThat(b.received("notifications/initialized")).hasSize(1);
+        assertThat(b.received("notifications/initialized").get(0).session()).startsWith("sid-b1-");
+
+        HttpResponse<String> deleted = http.send(
+                HttpRequest.newBuilder(URI.create(host.url()))
+                        .header("Mcp-Session-Id", session)
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(b.received("DELETE")).hasSize(1);
+        assertThat(a.received("DELETE")).isEmpty(); // no session there to end
+    }
+
+    @Test
+    void forgedSessionsAndBatchesAreRefused() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a));
+        assertThat(post(host, "forged", call("a_search")).status()).isEqualTo(404);
+        Answer batch = post(host, null, "[" + call("a_search") + "]");
+        assertThat(batch.status()).isEqualTo(400);
+        assertThat(batch.body()).contains("-32600");
+        assertThat(a.received("tools/call")).isEmpty();
+    }
+
+    @Test
+    void aDuplicateOrInvalidPrefixFailsAtBuildTimeNamingBothServers() {
+        BackendPool p1 = BackendPool.builder("one")
+                .backend(Backend.of("r", "http://127.0.0.1:1/mcp"))
+                .build();
+        BackendPool p2 = BackendPool.builder("two")
+                .backend(Backend.of("r", "http://127.0.0.1:2/mcp"))
+                .build();
+        assertThatThrownBy(() -> Gateway.builder()
+                        .server(McpServer.builder("x", p1).build())
+                        .server(McpServer.builder("x", p2).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'one'")
+                .hasMessageContaining("'two'");
+        assertThatThrownBy(() -> McpServer.builder("Bad_Prefix", p1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'one'");
+        assertThatThrownBy(() -> Gateway.builder()
+                        .server(McpServer.builder("x", p1).build())
+                        .pool(p2)
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void filtersHideNamesOfAServer() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        a.tools = List.of("search", "debug_dump", "debug_trace");
+        BackendPool pool = BackendPool.builder("a-server")
+                .backend(Backend.of("a1", a.url()))
+                .build();
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> {},
+                McpServer.builder("a", pool).exclude("debug_*").build());
+        assertThat(allTools(null, host)).containsExactly("a_search");
+        assertThat(post(host, null, call("a_debug_dump")).error()).isNotNull();
+        Set<String> seen = new HashSet<>();
+        a.received("tools/call").forEach(r -> seen.add(r.body()));
+        assertThat(seen).isEmpty();
+    }
+}

@@ -1,0 +1,212 @@
+package io.openharbor.mcp.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A scripted MCP server on 127.0.0.1 for federation tests, where a behaviour must be forced: paged lists of any size, a
+ * cursor that never ends, sessions, a per-session counter, resources, a hanging answer. It records what reached it.
+ */
+final class ScriptedMcpServer implements AutoCloseable {
+    /** One request as the server received it. */
+    record Received(
+            String method,
+            String body,
+            @Nullable String session,
+            @Nullable String protocolVersion) {}
+
+    final String name;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    volatile List<String> tools = List.of("search");
+    volatile int pageSize = 1000;
+    volatile boolean stuckCursor;
+    volatile boolean stateful;
+    volatile boolean resources;
+    volatile String protocolVersion = "2025-06-18";
+    volatile @Nullable String instructions;
+    /** Methods whose answer waits for {@link #release()} (at most 20 s). */
+    volatile List<String> hang = List.of();
+    /** Answers 503 to everything while set. */
+    volatile boolean down;
+
+    private ScriptedMcpServer(String name) throws IOException {
+        this.name = name;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::answer);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    static ScriptedMcpServer start(String name) throws IOException {
+        return new ScriptedMcpServer(name);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+    }
+
+    List<Received> received(String method) {
+        List<Received> out = new ArrayList<>();
+        for (Received r : received) {
+            if (r.method().equals(method)) out.add(r);
+        }
+        return out;
+    }
+
+    void release() {
+        release.countDown();
+    }
+
+    @Override
+    public void close() {
+        release();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (ex.getRequestMethod().equals("GET")) {
+                send(ex, ex.getRequestURI().getPath().equals("/health") && !down ? 200 : 405, "{\"status\":\"ok\"}");
+                return;
+            }
+            String session = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
+            if (ex.getRequestMethod().equals("DELETE")) {
+                received.add(new Received("DELETE", "", session, null));
+                send(ex, 204, null);
+                return;
+            }
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, Object> msg = asMap(JsonTree.parse(body));
+            String method = msg.get("method") instanceof String m ? m : "(answer)";
+            received.add(
+                    new Received(method, body, session, ex.getRequestHeaders().getFirst("MCP-Protocol-Version")));
+            if (down) {
+                send(ex, 503, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"down\"}}");
+                return;
+            }
+            if (hang.contains(method)) {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Object id = msg.get("id");
+            if (id == null) {
+                send(ex, 202, null);
+                return;
+            }
+            if (stateful && !method.equals("initialize") && (session == null || !counters.containsKey(session))) {
+                send(
+                        ex,
+                        404,
+                        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Session not found: "
+                                + session + "\"}}");
+                return;
+            }
+            Map<String, Object> params = JsonTree.object(msg, "params");
+            String result = switch (method) {
+                case "initialize" -> {
+                    if (stateful) {
+                        String sid = "sid-" + name + "-" + sessions.incrementAndGet();
+                        counters.put(sid, new AtomicInteger());
+                        ex.getResponseHeaders().add("Mcp-Session-Id", sid);
+                    }
+                    yield "{\"protocolVersion\":\"" + protocolVersion + "\",\"capabilities\":{\"tools\":{}"
+                            + (resources ? ",\"resources\":{\"subscribe\":true}" : "")
+                            + ",\"logging\":{}},\"serverInfo\":{\"name\":\"" + name + "\",\"version\":\"1\"}"
+                            + (instructions == null ? "" : ",\"instructions\":\"" + instructions + "\"") + "}";
+                }
+                case "tools/list" -> toolsPage(JsonTree.string(params, "cursor"));
+                case "tools/call" -> {
+                    String tool = JsonTree.string(params, "name");
+                    String text = name + ":" + tool;
+                    if ("count".equals(tool)) {
+                        text = String.valueOf(counters.get(session).incrementAndGet());
+                    }
+                    yield "{\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}";
+                }
+                case "resources/list" ->
+                    "{\"resources\":[{\"uri\":\"file:///x\",\"name\":\"x\"},"
+                            + "{\"uri\":\"ui://widget/card\",\"name\":\"card\"}]}";
+                case "resources/read" ->
+                    "{\"contents\":[{\"uri\":\"" + JsonTree.string(params, "uri") + "\",\"text\":\"read by " + name
+                            + "\"}]}";
+                case "ping", "logging/setLevel" -> "{}";
+                default -> null;
+            };
+            String idJson = id instanceof String s ? JsonSplice.quote(s) : String.valueOf(id);
+            send(
+                    ex,
+                    200,
+                    result == null
+                            ? "{\"jsonrpc\":\"2.0\",\"id\":" + idJson
+                                    + ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}"
+                            : "{\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":" + result + "}");
+        }
+    }
+
+    private String toolsPage(@Nullable String cursor) {
+        List<String> all = tools;
+        int from = cursor == null ? 0 : Integer.parseInt(cursor.substring(1));
+        int to = Math.min(all.size(), from + pageSize);
+        StringBuilder sb = new StringBuilder("{\"tools\":[");
+        for (int i = from; i < to; i++) {
+            if (i > from) sb.append(',');
+            sb.append("{\"name\":")
+                    .append(JsonSplice.quote(all.get(i)))
+                    .append(",\"description\":\"tool ")
+                    .append(i)
+                    .append(" of ")
+                    .append(name)
+                    .append("\",\"inputSchema\":{\"type\":\"object\"}}");
+        }
+        sb.append(']');
+        if (stuckCursor) {
+            sb.append(",\"nextCursor\":\"p0\"");
+        } else if (to < all.size()) {
+            sb.append(",\"nextCursor\":\"p").append(to).append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static void send(HttpExchange ex, int status, @Nullable String json) throws IOException {
+        if (json == null) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
