@@ -32,6 +32,21 @@ final class Catalog {
         this.readAt = readAt;
     }
 
+    /** A tool's {@code _meta.ui.resourceUri} (an MCP Apps UI resource) with the server's prefix, as resources get it. */
+    private static String withUiResource(String json, String prefix) {
+        try {
+            Object tool = JsonTree.parse(json);
+            Map<String, Object> ui = JsonTree.object(JsonTree.object(tool, "_meta"), "ui");
+            if (ui != null && ui.get("resourceUri") instanceof String uri) {
+                ui.put("resourceUri", FederatedNames.exposeUri(prefix, uri));
+                return JsonTree.write(tool);
+            }
+        } catch (java.io.IOException e) {
+            // the reader re-serialised it: it is well-formed
+        }
+        return json;
+    }
+
     /** An empty catalog: the server does not offer this kind of list. */
     static Catalog empty(ListPageReader.Kind kind, long readAt) {
         return new Catalog(kind, List.of(), Map.of(), readAt);
@@ -64,10 +79,12 @@ final class Catalog {
             if (at == null) {
                 continue; // cannot happen: the reader found the key
             }
-            items.add(new Item(
-                    exposed,
-                    original,
-                    new String(JsonSplice.replace(json, at, JsonSplice.quote(exposed)), StandardCharsets.UTF_8)));
+            String rewritten =
+                    new String(JsonSplice.replace(json, at, JsonSplice.quote(exposed)), StandardCharsets.UTF_8);
+            if (kind == ListPageReader.Kind.TOOLS && rewritten.contains("\"resourceUri\"")) {
+                rewritten = withUiResource(rewritten, server.prefix());
+            }
+            items.add(new Item(exposed, original, rewritten));
             index.add(new FederatedNames.Entry(server.id(), kind.array, original, exposed));
         }
         Map<String, FederatedNames.Entry> byName = FederatedNames.index(index); // refuses a collision

@@ -45,7 +45,7 @@ final class FederatedPath {
         }
         String method = peek.method;
         if (method == null) {
-            clientAnswer(r);
+            clientAnswer(r, body);
             return;
         }
         if (method.equals("initialize")) {
@@ -435,6 +435,7 @@ final class FederatedPath {
             return;
         }
         r.headerOverrides = slot.overrides();
+        r.rewriter = new FederatedMessages(slot.member(), fed.tokens);
         McpPeek peek = r.peek;
         chain.forwarder.forward(r, body, peek != null && peek.allReadOnly);
     }
@@ -475,14 +476,33 @@ final class FederatedPath {
         result(r, "{}");
     }
 
-    /** The client's answer to a request a server sent it: not routable until server requests are sealed. */
-    private void clientAnswer(RequestState r) throws IOException {
-        answers.reject(
-                r,
-                400,
-                JsonRpcErrors.INVALID_REQUEST,
-                "Bad Request: this answer's id names no request of a federated server",
-                "client answer with an unknown id");
+    /**
+     * The client's answer to a request a server sent it: its id was sealed with the server's id, so it goes to that
+     * server, in the session's part for it, with the server's own id (and its JSON type) restored.
+     */
+    private void clientAnswer(RequestState r, byte[] body) throws IOException {
+        List<SessionTokens.Part> parts = session(r);
+        if (parts == null && r.status != 0) {
+            return;
+        }
+        JsonSplice.Found id = JsonSplice.find(body, "id");
+        String[] opened = id == null || id.text() == null ? null : fed.tokens.openServerRequestId(id.text());
+        Federation.Slot slot = null;
+        if (opened != null) {
+            for (Federation.Slot s : fed.slots(parts)) {
+                if (s.member().id().equals(opened[0])) slot = s;
+            }
+        }
+        if (id == null || opened == null || slot == null) {
+            answers.reject(
+                    r,
+                    400,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Bad Request: this answer's id names no request of a federated server",
+                    "client answer with an id the gateway did not seal");
+            return;
+        }
+        forward(r, slot, JsonSplice.replace(body, id, opened[1]));
     }
 
     // ---- answers ----

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import okio.Buffer;
 import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies a backend's body to the client as it arrives. Bytes are written as soon as they are read and the client
@@ -58,6 +59,25 @@ final class Relay {
      * on as it is. Lines end at LF (CRLF included); after a bare CR the next field is not recognized.
      */
     static void copySseSealingIds(BufferedSource source, OutputStream out, IdSealer sealer) throws IOException {
+        copySseSealingIds(source, out, sealer, null);
+    }
+
+    /** Rewrites one message of a stream (a {@code data:} line's value), or returns null to leave it as it is. */
+    interface MessageRewriter {
+        byte @Nullable [] rewrite(byte[] message);
+    }
+
+    /** Longest {@code data:} line handed to a {@link MessageRewriter}; a longer one passes as it is. */
+    static final int MAX_REWRITTEN_LINE = 1024 * 1024;
+
+    /**
+     * As {@link #copySseSealingIds(BufferedSource, OutputStream, IdSealer)}, and each {@code data:} line of at most
+     * {@link #MAX_REWRITTEN_LINE} bytes goes through {@code rewriter} when there is one (a federation's server
+     * requests, URIs). A message split across several {@code data:} lines is passed line by line, as it is.
+     */
+    static void copySseSealingIds(
+            BufferedSource source, OutputStream out, IdSealer sealer, @Nullable MessageRewriter rewriter)
+            throws IOException {
         Buffer buf = source.getBuffer();
         boolean lineStart = true;
         while (true) {
@@ -71,6 +91,15 @@ final class Relay {
                 }
                 if (buf.size() >= 3 && buf.getByte(0) == 'i' && buf.getByte(1) == 'd' && buf.getByte(2) == ':') {
                     lineStart = sealIdLine(source, buf, out, sealer);
+                    continue;
+                }
+                if (rewriter != null
+                        && buf.size() >= 3
+                        && buf.getByte(0) == 'd'
+                        && buf.getByte(1) == 'a'
+                        && buf.getByte(2) == 't'
+                        && rewriteDataLine(source, buf, out, rewriter)) {
+                    lineStart = true;
                     continue;
                 }
             }
@@ -134,6 +163,44 @@ final class Relay {
         drain(buf, out, nl + 1 - end); // the line's end, CRLF or LF, as it was
         return true;
     }
+
+    /**
+     * Passes the {@code data:} line at the start of {@code buf} through the rewriter when it ends within
+     * {@link #MAX_REWRITTEN_LINE} bytes; returns false, having consumed nothing, when it does not (a longer line, or
+     * a stream that ends inside it), and then it is copied as any other line.
+     */
+    private static boolean rewriteDataLine(
+            BufferedSource source, Buffer buf, OutputStream out, MessageRewriter rewriter) throws IOException {
+        long nl;
+        long scanned = 0;
+        while ((nl = buf.indexOf((byte) '\n', scanned)) < 0) {
+            scanned = buf.size();
+            if (scanned > MAX_REWRITTEN_LINE) {
+                return false;
+            }
+            flush(out);
+            if (!source.request(scanned + 1)) {
+                return false; // the stream ends inside the line
+            }
+        }
+        if (nl > MAX_REWRITTEN_LINE || buf.size() < 5 || buf.getByte(3) != 'a' || buf.getByte(4) != ':') {
+            return false;
+        }
+        int start = nl > 5 && buf.getByte(5) == ' ' ? 6 : 5;
+        int end = (int) (nl > start && buf.getByte(nl - 1) == '\r' ? nl - 1 : nl);
+        byte[] line = buf.readByteArray(nl + 1);
+        byte[] rewritten = rewriter.rewrite(java.util.Arrays.copyOfRange(line, start, end));
+        if (rewritten == null) {
+            write(out, line, 0, line.length);
+        } else {
+            write(out, DATA, 0, DATA.length);
+            write(out, rewritten, 0, rewritten.length);
+            write(out, line, end, line.length - end); // the line's end, as it was
+        }
+        return true;
+    }
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] EVENT_START = "event: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEXT_DATA_LINE = "\ndata: ".getBytes(StandardCharsets.US_ASCII);

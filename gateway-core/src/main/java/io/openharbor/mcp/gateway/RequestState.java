@@ -53,6 +53,8 @@ final class RequestState implements GatewayRequest, RoutingContext {
     /** The session id the backend's answer carried (its own, before it became the client's token), or null. */
     @Nullable
     String answeredSession;
+    /** What a federation rewrites in the answer's messages (server request ids, URIs), or null. */
+    Relay.@Nullable MessageRewriter rewriter;
     /** How another thread ends this request's attempts (a federation's fan-out deadline), or null. */
     UpstreamCall.@Nullable Cancellation cancellation;
     /** This request's early stream answer, armed for slow backends; or null. */

@@ -93,6 +93,17 @@ final class ResponseRelay {
                 return;
             }
         }
+        if (!sse && code == 200 && r.rewriter != null && !encoded) {
+            byte[] whole = rewritten(r, source, answer.contentLength());
+            if (whole != null) {
+                try (OutputStream o = ex.sendResponseHeaders(code, whole.length)) {
+                    o.write(whole);
+                } catch (IOException e) {
+                    throw new Relay.ClientGoneException(e);
+                }
+                return;
+            }
+        }
         OutputStream out;
         try {
             out = ex.sendResponseHeaders(code, sse ? -1 : answer.contentLength());
@@ -112,7 +123,7 @@ final class ResponseRelay {
         }
         try {
             if (sse && !encoded) {
-                copyEventStream(br, source, out);
+                copyEventStream(r, br, source, out);
             } else {
                 Relay.copy(source, out); // a compressed stream's lines cannot be read: its ids pass as they are
             }
@@ -167,7 +178,7 @@ final class ResponseRelay {
         try {
             if (code == 200 && sse && !encoded) {
                 answer.streaming(streamIdleMillis);
-                copyEventStream(br, source, out);
+                copyEventStream(r, br, source, out);
             } else if (r.peek == null) {
                 // a GET stream: no request to answer; ending the stream sends the client back to meet the answer
                 log.info(
@@ -221,8 +232,25 @@ final class ResponseRelay {
     }
 
     /** Relays an uncompressed SSE body with its event ids sealed, limited by the stream idle timeout. */
-    private void copyEventStream(BackendRuntime br, BufferedSource source, OutputStream out) throws IOException {
-        Relay.copySseSealingIds(source, out, (id, off, len) -> tokens.sealEventId(br.eventTag, id, off, len));
+    private void copyEventStream(RequestState r, BackendRuntime br, BufferedSource source, OutputStream out)
+            throws IOException {
+        Relay.copySseSealingIds(
+                source, out, (id, off, len) -> tokens.sealEventId(br.eventTag, id, off, len), r.rewriter);
+    }
+
+    /**
+     * A JSON answer through the request's rewriter (a federation's URIs): read whole, up to
+     * {@link Relay#MAX_REWRITTEN_LINE} bytes (a longer one is relayed as it is), or null.
+     */
+    private static byte @Nullable [] rewritten(RequestState r, BufferedSource source, long length) throws IOException {
+        Relay.MessageRewriter rewriter = requireNonNull(r.rewriter, "called with a rewriter");
+        if (length > Relay.MAX_REWRITTEN_LINE
+                || !(length >= 0 ? source.request(length) : !source.request(Relay.MAX_REWRITTEN_LINE + 1L))) {
+            return null;
+        }
+        byte[] whole = source.getBuffer().readByteArray();
+        byte[] out = rewriter.rewrite(whole);
+        return out == null ? whole : out;
     }
 
     /**

@@ -441,6 +441,83 @@ class FederationTest {
     }
 
     @Test
+    void serverRequestsWithTheSameIdReachTheirServerThroughAnotherInstance() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.tools = List.of("ask");
+        b.tools = List.of("ask");
+        Hosts.Host one = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        Hosts.Host two = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(one).session();
+
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> askA =
+                http.sendAsync(streamingPost(one, session, call("a_ask")), HttpResponse.BodyHandlers.ofLines());
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> askB =
+                http.sendAsync(streamingPost(one, session, call("b_ask")), HttpResponse.BodyHandlers.ofLines());
+        java.util.Iterator<String> linesA =
+                askA.get(10, java.util.concurrent.TimeUnit.SECONDS).body().iterator();
+        java.util.Iterator<String> linesB =
+                askB.get(10, java.util.concurrent.TimeUnit.SECONDS).body().iterator();
+        Map<String, Object> requestA = asMap(JsonTree.parse(nextData(linesA)));
+        Map<String, Object> requestB = asMap(JsonTree.parse(nextData(linesB)));
+        assertThat(requestA.get("method")).isEqualTo("elicitation/create");
+        assertThat(requestA.get("id")).isInstanceOf(String.class).isNotEqualTo(requestB.get("id"));
+
+        String forged = "{\"jsonrpc\":\"2.0\",\"id\":\"x" + requestA.get("id") + "\",\"result\":{}}";
+        assertThat(post(two, session, forged).status()).isEqualTo(400);
+        assertThat(post(two, session, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{}}")
+                        .status())
+                .isEqualTo(400);
+
+        Answer answeredB = post(
+                two,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":" + JsonSplice.quote((String) requestB.get("id"))
+                        + ",\"result\":{\"action\":\"accept\",\"content\":{\"who\":\"B\"}}}");
+        Answer answeredA = post(
+                two,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":" + JsonSplice.quote((String) requestA.get("id"))
+                        + ",\"result\":{\"action\":\"accept\",\"content\":{\"who\":\"A\"}}}");
+        assertThat(answeredA.status()).isEqualTo(202);
+        assertThat(answeredB.status()).isEqualTo(202);
+        assertThat(a.answers).singleElement().asString().contains("\"id\":0,").contains("\"who\":\"A\"");
+        assertThat(b.answers).singleElement().asString().contains("\"id\":0,").contains("\"who\":\"B\"");
+
+        Map<String, Object> resultA = JsonTree.object(JsonTree.parse(nextData(linesA)), "result");
+        List<?> content = (List<?>) resultA.get("content");
+        assertThat(JsonTree.string(asMap(content.get(0)), "text")).contains("\"who\":\"A\"");
+        assertThat(JsonTree.string(asMap(content.get(1)), "uri")).isEqualTo("a+file:///x");
+        assertThat(JsonTree.string(
+                        asMap(((List<?>) JsonTree.object(JsonTree.parse(nextData(linesB)), "result")
+                                        .get("content"))
+                                .get(1)),
+                        "uri"))
+                .isEqualTo("b+file:///x");
+    }
+
+    private static HttpRequest streamingPost(Hosts.Host host, String session, String body) {
+        return HttpRequest.newBuilder(URI.create(host.url()))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    /** The next {@code data:} value of an SSE stream. */
+    private static String nextData(java.util.Iterator<String> lines) {
+        for (int i = 0; i < 100 && lines.hasNext(); i++) {
+            String line = lines.next();
+            if (line.startsWith("data:")) {
+                return line.substring(5).trim();
+            }
+        }
+        throw new AssertionError("no data line");
+    }
+
+    @Test
     void forgedSessionsAndBatchesAreRefused() throws Exception {
         ScriptedMcpServer a = server("a1");
         Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a));

@@ -37,6 +37,9 @@ final class ScriptedMcpServer implements AutoCloseable {
     final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch answered = new CountDownLatch(1);
+    /** The client's answers to the server's requests, as they came. */
+    final List<String> answers = new CopyOnWriteArrayList<>();
 
     volatile List<String> tools = List.of("search");
     volatile int pageSize = 1000;
@@ -114,6 +117,12 @@ final class ScriptedMcpServer implements AutoCloseable {
                 }
             }
             Object id = msg.get("id");
+            if (method.equals("(answer)")) {
+                answers.add(body);
+                answered.countDown();
+                send(ex, 202, null);
+                return;
+            }
             if (id == null) {
                 send(ex, 202, null);
                 return;
@@ -127,6 +136,10 @@ final class ScriptedMcpServer implements AutoCloseable {
                 return;
             }
             Map<String, Object> params = JsonTree.object(msg, "params");
+            if (method.equals("tools/call") && "ask".equals(JsonTree.string(params, "name"))) {
+                ask(ex, id);
+                return;
+            }
             String result = switch (method) {
                 case "initialize" -> {
                     if (stateful) {
@@ -166,6 +179,29 @@ final class ScriptedMcpServer implements AutoCloseable {
                                     + ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}"
                             : "{\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":" + result + "}");
         }
+    }
+
+    /** The {@code ask} tool: an elicitation request (id 0) on the answer's stream, then the client's answer as result. */
+    private void ask(HttpExchange ex, Object id) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write(("id: ev-1\ndata: {\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"elicitation/create\",\"params\":"
+                        + "{\"message\":\"from " + name + "\"}}\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+            answered.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String idJson = id instanceof String s ? JsonSplice.quote(s) : String.valueOf(id);
+        String got = answers.isEmpty() ? "(none)" : answers.get(0);
+        out.write(("data: {\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":{\"content\":[{\"type\":\"text\","
+                        + "\"text\":" + JsonSplice.quote(got) + "},{\"type\":\"resource_link\",\"uri\":\"file:///x\","
+                        + "\"name\":\"x\"}]}}\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.close();
     }
 
     private String toolsPage(@Nullable String cursor) {
