@@ -22,13 +22,23 @@ final class BufferedExchange implements GatewayExchange {
     private final String method;
     private final int maxBytes;
     private final List<String> headers = new ArrayList<>(8);
+    private final @Nullable OutputStream events;
     private int status;
     private @Nullable Bounded body;
 
     BufferedExchange(GatewayExchange client, String method, int maxBytes) {
+        this(client, method, maxBytes, null);
+    }
+
+    /**
+     * @param events where a 200 event stream goes as it arrives (a federated GET's part), or null to collect every
+     *     answer
+     */
+    BufferedExchange(GatewayExchange client, String method, int maxBytes, @Nullable OutputStream events) {
         this.client = client;
         this.method = method;
         this.maxBytes = maxBytes;
+        this.events = events;
     }
 
     /** {@return the status the answer had, 0 if none was sent} */
@@ -113,6 +123,9 @@ final class BufferedExchange implements GatewayExchange {
     @Override
     public OutputStream sendResponseHeaders(int status, long contentLength) {
         this.status = status;
+        if (events != null && status == 200 && eventStream()) {
+            return events;
+        }
         Bounded b = new Bounded(maxBytes, contentLength > 0 && contentLength <= maxBytes ? (int) contentLength : 256);
         this.body = b;
         return b;

@@ -82,15 +82,13 @@ final class FederatedPath {
         }
     }
 
-    /** GET: no federated stream yet; 405 tells a client there is none, as the transport allows. */
+    /** GET: the session's servers' streams merged into one, with the gateway's list changes. */
     void get(RequestState r) throws IOException {
-        r.ex.addResponseHeader("Allow", "POST, DELETE");
-        answers.reject(
-                r,
-                405,
-                JsonRpcErrors.INVALID_REQUEST,
-                "Method Not Allowed: a federated gateway offers no GET stream yet; server messages come on POST answers",
-                "GET on a federation");
+        List<SessionTokens.Part> parts = session(r);
+        if (parts == null && r.status != 0) {
+            return;
+        }
+        FederatedStream.serve(fed, r, fed.slots(parts));
     }
 
     /** DELETE: every server's session of the client's session is ended. */
@@ -173,7 +171,10 @@ final class FederatedPath {
                     error(r, JsonRpcErrors.BACKEND_UNAVAILABLE, "Required server '" + m.id() + "' is unavailable");
                     return;
                 }
-                log.warn("initialize: optional server {} left out of the session ({})", m.id(), problem);
+                log.warn("initialize: optional server {} left out of the session for now ({})", m.id(), problem);
+                // In the session without a part of its own: its names appear once it answers again (a server that
+                // keeps sessions then gets the client to initialize again, with it).
+                parts.add(new SessionTokens.Part(m.id(), "", "", ""));
                 continue;
             }
             m.capabilities = JsonTree.object(result, "capabilities");

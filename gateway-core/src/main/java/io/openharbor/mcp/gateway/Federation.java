@@ -91,6 +91,8 @@ final class Federation {
     final long refreshNanos;
     final int pageSize;
     final String serviceName;
+    /** Whether the gateway is closing: federated streams end. */
+    final java.util.function.BooleanSupplier closed;
 
     Federation(
             List<Member> members,
@@ -103,7 +105,8 @@ final class Federation {
             long timeoutNanos,
             long refreshNanos,
             int pageSize,
-            String serviceName) {
+            String serviceName,
+            java.util.function.BooleanSupplier closed) {
         this.members = List.copyOf(members);
         this.names = names;
         this.policy = policy;
@@ -115,6 +118,7 @@ final class Federation {
         this.refreshNanos = refreshNanos;
         this.pageSize = pageSize;
         this.serviceName = serviceName;
+        this.closed = closed;
     }
 
     @Nullable

@@ -223,7 +223,8 @@ public final class Gateway implements AutoCloseable {
                 b.federationTimeout.toNanos(),
                 b.catalogRefresh.toNanos(),
                 b.listPageSize,
-                b.serviceName);
+                b.serviceName,
+                () -> closed);
     }
 
     /** The stages of one pool: its runtime, session route, forwarder and health, its health checks started. */

@@ -38,6 +38,7 @@ final class SessionTokens {
     private static final byte EVENT_ID_VERSION = 2;
     private static final byte SERVER_REQUEST_ID_VERSION = 3;
     private static final byte FEDERATED_VERSION = 4;
+    private static final byte STREAM_POSITION_VERSION = 5;
     /** Most servers one federated token can name. */
     static final int MAX_PARTS = 255;
 
@@ -326,6 +327,44 @@ final class SessionTokens {
             return parts;
         } catch (java.nio.BufferUnderflowException e) {
             throw new InvalidTokenException(Failure.MALFORMED);
+        }
+    }
+
+    /**
+     * Seals the position of a federated GET stream: for each server whose stream has sent an event, the id of its
+     * latest event (as the relay sealed it). A {@code Last-Event-ID} with it resumes every part where it was.
+     *
+     * @param positions server id and sealed event id pairs
+     */
+    String sealStreamPosition(List<String[]> positions) {
+        byte[][] fields = new byte[positions.size() * 2][];
+        int size = 1;
+        for (int i = 0; i < positions.size(); i++) {
+            fields[i * 2] = positions.get(i)[0].getBytes(StandardCharsets.UTF_8);
+            fields[i * 2 + 1] = positions.get(i)[1].getBytes(StandardCharsets.UTF_8);
+            size += 4 + fields[i * 2].length + fields[i * 2 + 1].length;
+        }
+        ByteBuffer plain = ByteBuffer.allocate(size);
+        plain.put((byte) positions.size());
+        for (byte[] f : fields) {
+            putString(plain, f);
+        }
+        return seal(STREAM_POSITION_VERSION, plain.array());
+    }
+
+    /** The pairs {@link #sealStreamPosition} sealed, or null when {@code sealed} is not one. */
+    @Nullable
+    List<String[]> openStreamPosition(String sealed) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(open(sealed, STREAM_POSITION_VERSION, 1));
+            int count = Byte.toUnsignedInt(in.get());
+            List<String[]> out = new java.util.ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new String[] {getString(in), getString(in)});
+            }
+            return in.hasRemaining() ? null : out;
+        } catch (InvalidTokenException | java.nio.BufferUnderflowException e) {
+            return null;
         }
     }
 

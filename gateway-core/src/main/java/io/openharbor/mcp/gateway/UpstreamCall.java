@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -84,7 +86,7 @@ final class UpstreamCall {
         BufferedExchange ex = new BufferedExchange(client.ex, method, maxBytes);
         RequestState sub = new RequestState(ex, client.client, chain.runtime, random);
         sub.caller = client.caller;
-        sub.headerOverrides = overrides;
+        sub.headerOverrides = standardHeaders(method, overrides);
         sub.cancellation = cancellation;
         if (body != null) {
             sub.peek = McpPeek.of(body, body.length);
@@ -125,6 +127,22 @@ final class UpstreamCall {
             log.debug("server {}: {} {} answered {}", chain.pool.name(), method, sub.rpcMethod(), problem);
         }
         return new Reply(status, message, sub.answeredBy, sub.answeredSession, problem);
+    }
+
+    /**
+     * The headers of a fan-out call in place of the client's: what a POST of JSON needs (the client's request may be a
+     * GET or a DELETE), no {@code Last-Event-ID} (the client's names the federated stream), then {@code overrides}.
+     */
+    static String[] standardHeaders(String method, String @Nullable [] overrides) {
+        List<String> h = new ArrayList<>(8);
+        if (method.equals("POST")) {
+            h.addAll(List.of("accept", "application/json, text/event-stream", "content-type", "application/json"));
+        }
+        h.addAll(List.of("last-event-id", ""));
+        if (overrides != null) {
+            h.addAll(List.of(overrides));
+        }
+        return h.toArray(new String[0]);
     }
 
     /** The last JSON-RPC answer among the events of a stream, or null. */

@@ -517,6 +517,95 @@ class FederationTest {
         throw new AssertionError("no data line");
     }
 
+    private java.util.Iterator<String> openStream(Hosts.Host host, String session, @Nullable String lastEventId)
+            throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(host.url()))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session)
+                .GET();
+        if (lastEventId != null) {
+            req.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.util.stream.Stream<String>> res = http.sendAsync(
+                        req.build(), HttpResponse.BodyHandlers.ofLines())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(200);
+        return res.body().iterator();
+    }
+
+    /** The next event of a stream: its id line (or null) and its data. */
+    private static String[] nextEvent(java.util.Iterator<String> lines) {
+        String id = null;
+        for (int i = 0; i < 1000 && lines.hasNext(); i++) {
+            String line = lines.next();
+            if (line.startsWith("id:")) id = line.substring(3).trim();
+            if (line.startsWith("data:"))
+                return new String[] {id, line.substring(5).trim()};
+        }
+        throw new AssertionError("no event");
+    }
+
+    @Test
+    void aServerThatComesBackIsAnnouncedOnceAndListedWithoutReinitializing() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.getStream = true;
+        b.down = true;
+        Hosts.Host host = gateway(
+                Hosts.Kind.JETTY,
+                g -> g.catalogRefresh(Duration.ofMillis(100)),
+                member("a", false, a),
+                member("b", false, b));
+        String session = initialize(host).session();
+        assertThat(allTools(session, host)).containsExactly("a_search");
+        java.util.Iterator<String> stream = openStream(host, session, null);
+
+        b.down = false;
+        assertThat(nextEvent(stream)[1])
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+        assertThat(allTools(session, host)).containsExactly("a_search", "b_search");
+
+        for (int i = 0; i < 50; i++) {
+            a.push("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+        }
+        a.push(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"after\"}}");
+        List<String> next = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            next.add(nextEvent(stream)[1]);
+        }
+        assertThat(next)
+                .containsExactlyInAnyOrder(
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}",
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"after\"}}");
+    }
+
+    @Test
+    void aMergedStreamResumesEachServerWhereItWasOnAnotherInstance() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.getStream = true;
+        b.getStream = true;
+        a.stateful = true;
+        Hosts.Host one = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        Hosts.Host two = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(one).session();
+        java.util.Iterator<String> stream = openStream(one, session, null);
+        a.push("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"data\":\"a\"}}");
+        String[] first = nextEvent(stream);
+        b.push("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"data\":\"b\"}}");
+        String[] second = nextEvent(stream);
+        assertThat(first[0]).isNotNull().doesNotContain("a1-");
+        assertThat(second[0]).isNotNull().isNotEqualTo(first[0]);
+
+        openStream(two, session, second[0]);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> a.lastEventIds.size() == 2 && b.lastEventIds.size() == 2);
+        assertThat(a.lastEventIds).containsExactly("null", "a1-1");
+        assertThat(b.lastEventIds).containsExactly("null", "b1-1");
+    }
+
     @Test
     void forgedSessionsAndBatchesAreRefused() throws Exception {
         ScriptedMcpServer a = server("a1");

@@ -52,6 +52,13 @@ final class ScriptedMcpServer implements AutoCloseable {
     volatile List<String> hang = List.of();
     /** Answers 503 to everything while set. */
     volatile boolean down;
+    /** Whether GET opens a stream (else 405). */
+    volatile boolean getStream;
+
+    private final java.util.concurrent.BlockingQueue<String> pushed = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final AtomicInteger eventIds = new AtomicInteger();
+    /** The Last-Event-ID of each GET stream opened ("null" for none). */
+    final List<String> lastEventIds = new CopyOnWriteArrayList<>();
 
     private ScriptedMcpServer(String name) throws IOException {
         this.name = name;
@@ -91,7 +98,14 @@ final class ScriptedMcpServer implements AutoCloseable {
     private void answer(HttpExchange ex) throws IOException {
         try (ex) {
             if (ex.getRequestMethod().equals("GET")) {
-                send(ex, ex.getRequestURI().getPath().equals("/health") && !down ? 200 : 405, "{\"status\":\"ok\"}");
+                if (ex.getRequestURI().getPath().equals("/health") || !getStream) {
+                    send(
+                            ex,
+                            ex.getRequestURI().getPath().equals("/health") && !down ? 200 : 405,
+                            "{\"status\":\"ok\"}");
+                    return;
+                }
+                stream(ex);
                 return;
             }
             String session = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
@@ -162,11 +176,15 @@ final class ScriptedMcpServer implements AutoCloseable {
                     yield "{\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}";
                 }
                 case "resources/list" ->
-                    "{\"resources\":[{\"uri\":\"file:///x\",\"name\":\"x\"},"
-                            + "{\"uri\":\"ui://widget/card\",\"name\":\"card\"}]}";
+                    !resources
+                            ? null
+                            : "{\"resources\":[{\"uri\":\"file:///x\",\"name\":\"x\"},"
+                                    + "{\"uri\":\"ui://widget/card\",\"name\":\"card\"}]}";
                 case "resources/read" ->
-                    "{\"contents\":[{\"uri\":\"" + JsonTree.string(params, "uri") + "\",\"text\":\"read by " + name
-                            + "\"}]}";
+                    !resources
+                            ? null
+                            : "{\"contents\":[{\"uri\":\"" + JsonTree.string(params, "uri") + "\",\"text\":\"read by "
+                                    + name + "\"}]}";
                 case "ping", "logging/setLevel" -> "{}";
                 default -> null;
             };
@@ -179,6 +197,36 @@ final class ScriptedMcpServer implements AutoCloseable {
                                     + ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}"
                             : "{\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":" + result + "}");
         }
+    }
+
+    /** A GET stream: the events {@link #push} gives, each with the next id, until closed (or 30 s pass). */
+    private void stream(HttpExchange ex) throws IOException {
+        lastEventIds.add(String.valueOf(ex.getRequestHeaders().getFirst("Last-Event-ID")));
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write(":\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (System.nanoTime() < end) {
+                String data = pushed.poll(100, TimeUnit.MILLISECONDS);
+                if (data != null) {
+                    out.write(("id: " + name + "-" + eventIds.incrementAndGet() + "\ndata: " + data + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the gateway closed the stream
+        }
+    }
+
+    /** Sends one message on the open GET stream. */
+    void push(String json) {
+        pushed.add(json);
     }
 
     /** The {@code ask} tool: an elicitation request (id 0) on the answer's stream, then the client's answer as result. */
