@@ -24,12 +24,30 @@ final class Catalog {
     final Map<String, Item> byExposed;
     /** When it was read ({@link Ticker} nanoseconds). */
     final long readAt;
+    /**
+     * The first page's {@code ttlMs} and {@code cacheScope} (2026-07-28 servers), as a result map holding only those
+     * two (empty when the server gave neither).
+     */
+    final Map<String, Object> cache;
 
-    private Catalog(ListPageReader.Kind kind, List<Item> items, Map<String, Item> byExposed, long readAt) {
+    private Catalog(
+            ListPageReader.Kind kind,
+            List<Item> items,
+            Map<String, Item> byExposed,
+            long readAt,
+            Map<String, Object> cache) {
         this.kind = kind;
         this.items = items;
         this.byExposed = byExposed;
         this.readAt = readAt;
+        this.cache = cache;
+    }
+
+    /** How long the catalog may be served, in nanoseconds: the refresh period, or the server's ttlMs if shorter. */
+    long maxAgeNanos(long refreshNanos) {
+        return cache.get("ttlMs") instanceof java.math.BigInteger ttl
+                ? Math.min(refreshNanos, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ttl.longValue()))
+                : refreshNanos;
     }
 
     /** A tool's {@code _meta.ui.resourceUri} (an MCP Apps UI resource) with the server's prefix, as resources get it. */
@@ -49,7 +67,7 @@ final class Catalog {
 
     /** An empty catalog: the server does not offer this kind of list. */
     static Catalog empty(ListPageReader.Kind kind, long readAt) {
-        return new Catalog(kind, List.of(), Map.of(), readAt);
+        return new Catalog(kind, List.of(), Map.of(), readAt, Map.of());
     }
 
     /**
@@ -62,7 +80,8 @@ final class Catalog {
             FederatedNames names,
             ListPageReader.Kind kind,
             List<ListPageReader.Entry> entries,
-            long readAt) {
+            long readAt,
+            Map<String, Object> cache) {
         List<Item> items = new ArrayList<>(entries.size());
         List<FederatedNames.Entry> index = new ArrayList<>(entries.size());
         boolean named = kind == ListPageReader.Kind.TOOLS || kind == ListPageReader.Kind.PROMPTS;
@@ -94,6 +113,11 @@ final class Catalog {
             byExposed.put(i.exposed(), i);
         }
         assert byName.size() == byExposed.size();
-        return new Catalog(kind, Collections.unmodifiableList(items), Collections.unmodifiableMap(byExposed), readAt);
+        return new Catalog(
+                kind,
+                Collections.unmodifiableList(items),
+                Collections.unmodifiableMap(byExposed),
+                readAt,
+                Map.copyOf(cache));
     }
 }

@@ -25,13 +25,16 @@ final class FederatedInitialize {
     }
 
     /** Reads a server's initialize answer; null if it is not a result (an error, or no answer). */
-    @SuppressWarnings("unchecked")
     static @Nullable Map<String, Object> result(@Nullable String message) {
+        Map<String, Object> result = anyResult(message);
+        return result != null && result.get("protocolVersion") instanceof String ? result : null;
+    }
+
+    /** The {@code result} of a JSON-RPC answer, or null for an error or no answer. */
+    static @Nullable Map<String, Object> anyResult(@Nullable String message) {
         if (message == null) return null;
         try {
-            Object v = JsonTree.parse(message);
-            Map<String, Object> result = JsonTree.object(v, "result");
-            return result != null && result.get("protocolVersion") instanceof String ? result : null;
+            return JsonTree.object(JsonTree.parse(message), "result");
         } catch (IOException e) {
             return null;
         }
@@ -54,24 +57,71 @@ final class FederatedInitialize {
         for (Answer a : answers) {
             versions.add(a.protocolVersion());
         }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("protocolVersion", lowest(clientVersion, versions));
+        common(result, answers, serviceName);
+        return result;
+    }
+
+    /**
+     * The merged result of {@code server/discover} (2026-07-28): the versions every server supports, and as for
+     * initialize the capabilities, server info and instructions; {@code ttlMs} the shortest of the parts',
+     * {@code cacheScope} private if any part is.
+     */
+    static Map<String, Object> discover(List<Answer> answers, String serviceName, boolean filtered) {
+        List<Object> supported = null;
+        for (Answer a : answers) {
+            if (a.result().get("supportedVersions") instanceof List<?> versions) {
+                if (supported == null) {
+                    supported = new ArrayList<>(versions);
+                } else {
+                    supported.retainAll(versions);
+                }
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("supportedVersions", supported == null ? List.of() : supported);
+        common(result, answers, serviceName);
+        cacheFields(result, answers, filtered);
+        return result;
+    }
+
+    /** {@code ttlMs} (the shortest) and {@code cacheScope} (private if any part is, or the view is filtered). */
+    static void cacheFields(Map<String, Object> result, List<Answer> parts, boolean filtered) {
+        java.math.BigInteger ttl = null;
+        boolean any = false;
+        boolean isPrivate = filtered;
+        for (Answer a : parts) {
+            if (a.result().get("ttlMs") instanceof java.math.BigInteger t) {
+                ttl = ttl == null || t.compareTo(ttl) < 0 ? t : ttl;
+                any = true;
+            }
+            if (a.result().get("cacheScope") instanceof String scope) {
+                any = true;
+                isPrivate |= !scope.equals("public");
+            }
+        }
+        if (any) {
+            if (ttl != null) result.put("ttlMs", ttl);
+            result.put("cacheScope", isPrivate ? "private" : "public");
+        }
+    }
+
+    private static void common(Map<String, Object> result, List<Answer> answers, String serviceName) {
         Map<String, Object> caps = new LinkedHashMap<>();
         boolean subscribe = false;
         StringBuilder instructions = new StringBuilder();
         for (Answer a : answers) {
             Map<String, Object> c = JsonTree.object(a.result(), "capabilities");
-            if (c == null) continue;
-            for (String list : List.of("tools", "prompts", "resources")) {
-                if (c.containsKey(list)) {
-                    caps.put(list, new LinkedHashMap<String, Object>());
+            if (c != null) {
+                for (String kind : List.of("tools", "prompts", "resources", "logging", "completions")) {
+                    if (c.containsKey(kind)) {
+                        caps.put(kind, new LinkedHashMap<String, Object>());
+                    }
                 }
-            }
-            Map<String, Object> resources = JsonTree.object(c, "resources");
-            if (resources != null && Boolean.TRUE.equals(resources.get("subscribe"))) {
-                subscribe = true;
-            }
-            for (String plain : List.of("logging", "completions")) {
-                if (c.containsKey(plain)) {
-                    caps.put(plain, new LinkedHashMap<String, Object>());
+                Map<String, Object> resources = JsonTree.object(c, "resources");
+                if (resources != null && Boolean.TRUE.equals(resources.get("subscribe"))) {
+                    subscribe = true;
                 }
             }
             String text = JsonTree.string(a.result(), "instructions");
@@ -96,8 +146,6 @@ final class FederatedInitialize {
                 m.put("listChanged", true);
             }
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("protocolVersion", lowest(clientVersion, versions));
         result.put("capabilities", caps);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("name", serviceName);
@@ -107,6 +155,5 @@ final class FederatedInitialize {
         if (instructions.length() > 0) {
             result.put("instructions", instructions.toString());
         }
-        return result;
     }
 }

@@ -25,10 +25,13 @@ final class FederatedPath {
 
     private final Federation fed;
     private final Answers answers;
+    /** Whether a slow answer may become a stream of the gateway's own (heartbeats are on); else null. */
+    private final @Nullable Heartbeats heartbeats;
 
-    FederatedPath(Federation fed, Answers answers) {
+    FederatedPath(Federation fed, Answers answers, @Nullable Heartbeats heartbeats) {
         this.fed = fed;
         this.answers = answers;
+        this.heartbeats = heartbeats;
     }
 
     /** A POST whose body the peek found to be JSON-RPC, past the edge checks and rate limits. */
@@ -47,6 +50,18 @@ final class FederatedPath {
         if (method == null) {
             clientAnswer(r, body);
             return;
+        }
+        if (HeaderMirror.applies(r.ex)) {
+            String why = HeaderMirror.mismatch(r.ex, method, body);
+            if (why != null) {
+                answers.reject(
+                        r,
+                        400,
+                        JsonRpcErrors.HEADER_MISMATCH,
+                        "Bad Request: header mismatch: " + why,
+                        "header mismatch");
+                return;
+            }
         }
         if (method.equals("initialize")) {
             initialize(r, body);
@@ -74,6 +89,7 @@ final class FederatedPath {
                     byUri(r, body, slots, false, "params", "uri");
                 case "completion/complete" -> completion(r, body, slots);
                 case "logging/setLevel" -> everywhere(r, body, slots);
+                case "server/discover" -> discover(r, body, slots);
                 default -> error(r, METHOD_NOT_FOUND, "Method not found: " + method);
             }
         } catch (Federation.RequiredServerFailed e) {
@@ -213,13 +229,18 @@ final class FederatedPath {
         List<@Nullable Catalog> catalogs = fed.catalogs(r, slots, kind, true);
         List<Catalog.Item> view = new ArrayList<>();
         AccessPolicy.Kind access = Federation.accessKind(kind);
+        boolean filtered = false;
+        List<FederatedInitialize.Answer> cacheParts = new ArrayList<>(slots.size());
         for (int i = 0; i < slots.size(); i++) {
             Catalog cat = catalogs.get(i);
             if (cat == null) continue;
             Federation.Member m = slots.get(i).member();
+            cacheParts.add(new FederatedInitialize.Answer(m.server, cat.cache));
             for (Catalog.Item item : cat.items) {
                 if (fed.allows(r, m, access, item.original())) {
                     view.add(item);
+                } else {
+                    filtered = true;
                 }
             }
         }
@@ -241,6 +262,11 @@ final class FederatedPath {
         if (page.nextCursor() != null) {
             sb.append(",\"nextCursor\":");
             JsonRpcErrors.quote(sb, page.nextCursor());
+        }
+        java.util.Map<String, Object> cache = new java.util.LinkedHashMap<>();
+        FederatedInitialize.cacheFields(cache, cacheParts, filtered);
+        for (java.util.Map.Entry<String, Object> e : cache.entrySet()) {
+            sb.append(",\"").append(e.getKey()).append("\":").append(JsonTree.write(e.getValue()));
         }
         result(r, sb.append('}').toString());
     }
@@ -281,7 +307,11 @@ final class FederatedPath {
             error(r, INVALID_PARAMS, "Unknown " + what + ": " + exposed);
             return;
         }
-        forward(r, routed.slot, JsonSplice.replace(body, at, JsonSplice.quote(routed.original)));
+        forward(
+                r,
+                routed.slot,
+                JsonSplice.replace(body, at, JsonSplice.quote(routed.original)),
+                mirrored(r, routed.original));
     }
 
     private record Routed(Federation.Slot slot, String original) {}
@@ -338,14 +368,14 @@ final class FederatedPath {
         }
         byte[] renamed = JsonSplice.replace(body, at, JsonSplice.quote(owned.uri()));
         if ("resources/read".equals(r.rpcMethod())) {
-            read(r, slot, renamed);
+            read(r, slot, renamed, mirrored(r, owned.uri()));
         } else {
-            forward(r, slot, renamed);
+            forward(r, slot, renamed, null);
         }
     }
 
     /** {@code resources/read}: buffered, so the URIs of the contents can be given the server's prefix. */
-    private void read(RequestState r, Federation.Slot slot, byte[] body) throws IOException {
+    private void read(RequestState r, Federation.Slot slot, byte[] body, @Nullable String mcpName) throws IOException {
         UpstreamCall.Reply reply = UpstreamCall.call(
                 r,
                 slot.member().chain,
@@ -353,7 +383,7 @@ final class FederatedPath {
                 r.clientToken,
                 "POST",
                 body,
-                slot.overrides(),
+                withName(slot.overrides(), mcpName),
                 Federation.MAX_ANSWER_BYTES,
                 fed.random,
                 new UpstreamCall.Cancellation());
@@ -411,8 +441,23 @@ final class FederatedPath {
         }
     }
 
+    /** The {@code Mcp-Name} the server gets for the renamed body, when the client sent one. */
+    private static @Nullable String mirrored(RequestState r, String original) {
+        return r.ex.requestHeader(HeaderMirror.NAME) == null ? null : HeaderMirror.encode(original);
+    }
+
+    private static String @Nullable [] withName(String @Nullable [] overrides, @Nullable String mcpName) {
+        if (mcpName == null) return overrides;
+        String[] base = overrides == null ? new String[0] : overrides;
+        String[] out = java.util.Arrays.copyOf(base, base.length + 2);
+        out[base.length] = "mcp-name";
+        out[base.length + 1] = mcpName;
+        return out;
+    }
+
     /** Forwards to one server, its answer relayed as it arrives (streams included). */
-    private void forward(RequestState r, Federation.Slot slot, byte[] body) throws IOException {
+    private void forward(RequestState r, Federation.Slot slot, byte[] body, @Nullable String mcpName)
+            throws IOException {
         ServerChain chain = slot.member().chain;
         r.pool = chain.runtime;
         SessionTokens.Part part = slot.part();
@@ -435,10 +480,21 @@ final class FederatedPath {
                     "Server '" + slot.member().id() + "' is unavailable");
             return;
         }
-        r.headerOverrides = slot.overrides();
+        r.headerOverrides = withName(slot.overrides(), mcpName);
         r.rewriter = new FederatedMessages(slot.member(), fed.tokens);
         McpPeek peek = r.peek;
-        chain.forwarder.forward(r, body, peek != null && peek.allReadOnly);
+        if (heartbeats != null && r.idJson() != null) {
+            // As on the single-server path: a server that keeps its answer back is covered by a stream of the
+            // gateway's own, whose heartbeats find a client that left and cancel the call.
+            r.early = EarlyAnswer.arm(r.ex, heartbeats);
+        }
+        try {
+            chain.forwarder.forward(r, body, peek != null && peek.allReadOnly);
+        } finally {
+            if (r.early != null) {
+                r.early.end();
+            }
+        }
     }
 
     // ---- fanned out ----
@@ -463,6 +519,48 @@ final class FederatedPath {
             }
         }
         answers.empty(r, 202);
+    }
+
+    /** {@code server/discover} (2026-07-28): every server of the view asked, the answers merged. */
+    private void discover(RequestState r, byte[] body, List<Federation.Slot> slots) throws IOException {
+        List<FanOut.Outcome<UpstreamCall.Reply>> replies = FanOut.all(
+                fed.executor,
+                slots,
+                s -> c -> UpstreamCall.call(
+                        r,
+                        s.member().chain,
+                        s.part(),
+                        r.clientToken,
+                        "POST",
+                        body,
+                        withName(s.overrides(), null),
+                        Federation.MAX_ANSWER_BYTES,
+                        fed.random,
+                        c),
+                fed.timeoutNanos);
+        List<FederatedInitialize.Answer> answers = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            Federation.Member m = slots.get(i).member();
+            UpstreamCall.Reply reply = replies.get(i).value();
+            Map<String, Object> result = reply == null ? null : FederatedInitialize.anyResult(reply.message());
+            if (result == null) {
+                if (m.server.required()) {
+                    error(r, JsonRpcErrors.BACKEND_UNAVAILABLE, "Required server '" + m.id() + "' is unavailable");
+                    return;
+                }
+                log.info("server/discover: optional server {} left out", m.id());
+                continue;
+            }
+            answers.add(new FederatedInitialize.Answer(m.server, result));
+        }
+        if (answers.isEmpty()) {
+            error(r, JsonRpcErrors.BACKEND_UNAVAILABLE, "No server of the federation is available");
+            return;
+        }
+        result(
+                r,
+                JsonTree.write(
+                        FederatedInitialize.discover(answers, fed.serviceName, fed.policy != AccessPolicy.ALLOW_ALL)));
     }
 
     /** A request every server of the view gets ({@code logging/setLevel}); an empty result once all have answered. */
@@ -503,7 +601,7 @@ final class FederatedPath {
                     "client answer with an id the gateway did not seal");
             return;
         }
-        forward(r, slot, JsonSplice.replace(body, id, opened[1]));
+        forward(r, slot, JsonSplice.replace(body, id, opened[1]), null);
     }
 
     // ---- answers ----

@@ -171,7 +171,7 @@ final class Federation {
         for (Slot s : slots) {
             Catalog c = s.member().catalog(kind);
             out.add(c);
-            if (c == null || (refresh && now - c.readAt >= refreshNanos)) {
+            if (c == null || (refresh && now - c.readAt >= c.maxAgeNanos(refreshNanos))) {
                 toRead.add(s);
             }
         }
@@ -227,6 +227,7 @@ final class Federation {
         }
         String method = method(kind);
         boolean[] unsupported = {false};
+        Map<String, Object> cache = new java.util.HashMap<>();
         List<ListPageReader.Entry> entries = UpstreamPages.readAll(
                 cursor -> {
                     byte[] body = listRequest(method, cursor);
@@ -240,6 +241,15 @@ final class Federation {
                         unsupported[0] = true; // the server has no such list
                         return new UpstreamPages.Page<>(List.of(), null);
                     }
+                    if (cursor == null) {
+                        Map<String, Object> result = FederatedInitialize.anyResult(answer);
+                        if (result != null) {
+                            for (String field : List.of("ttlMs", "cacheScope")) {
+                                Object v = result.get(field);
+                                if (v != null) cache.put(field, v);
+                            }
+                        }
+                    }
                     return ListPageReader.read(answer, kind);
                 },
                 UpstreamPages.DEFAULT_MAX_PAGES);
@@ -247,7 +257,7 @@ final class Federation {
             return Catalog.empty(kind, now);
         }
         try {
-            return Catalog.of(m.server, names, kind, entries, now);
+            return Catalog.of(m.server, names, kind, entries, now, cache);
         } catch (IllegalStateException e) {
             throw new IOException(e.getMessage(), e);
         }

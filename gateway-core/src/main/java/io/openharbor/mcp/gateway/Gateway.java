@@ -201,7 +201,7 @@ public final class Gateway implements AutoCloseable {
                 b.healthPath,
                 health::report,
                 heartbeats,
-                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens), answers));
+                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens), answers, heartbeats));
         for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }

@@ -26,6 +26,11 @@ final class JsonRpcErrors {
     static final int BACKEND_TIMEOUT = -32012;
     /** Refused at the edge: HTTPS required, host or origin not allowed, CORS preflight refused (403, 308). */
     static final int EDGE_FORBIDDEN = -32020;
+    /**
+     * MCP 2026-07-28's HeaderMismatch: a mirrored header ({@code Mcp-Method}, {@code Mcp-Name}) disagrees with the
+     * body. The same number as {@link #EDGE_FORBIDDEN}, which predates that revision (see docs/errors.md).
+     */
+    static final int HEADER_MISMATCH = -32020;
     /** No or invalid credentials (401). */
     static final int UNAUTHORIZED = -32021;
     /** The authenticator refused a known caller (403). */

@@ -606,6 +606,104 @@ class FederationTest {
         assertThat(b.lastEventIds).containsExactly("null", "b1-1");
     }
 
+    private Answer post2026(Hosts.Host host, String method, @Nullable String name, String body) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(host.url()))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", method)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (name != null) {
+            req.header("Mcp-Name", name);
+        }
+        HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(
+                res.statusCode(),
+                res.body(),
+                res.headers().firstValue("Mcp-Session-Id").orElse(null));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void requestsOf2026AreRoutedPerRequestWithHeadersCheckedAndRenamed(Hosts.Kind kind) throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        Hosts.Host host = gateway(kind, g -> {}, member("a", false, a), member("b", false, b));
+
+        Answer called = post2026(host, "tools/call", "b_search", call("b_search"));
+        assertThat(text(called)).isEqualTo("b1:search");
+        ScriptedMcpServer.Received got = b.received("tools/call").get(0);
+        assertThat(got.mcpName()).isEqualTo("search");
+        assertThat(got.body()).contains("\"name\":\"search\"");
+
+        String encoded = "=?base64?"
+                + java.util.Base64.getEncoder()
+                        .encodeToString("a_search".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "?=";
+        assertThat(text(post2026(host, "tools/call", encoded, call("a_search"))))
+                .isEqualTo("a1:search");
+
+        int before = a.received.size() + b.received.size();
+        Answer wrongName = post2026(host, "tools/call", "a_search", call("b_search"));
+        Answer wrongMethod = post2026(host, "tools/list", "b_search", call("b_search"));
+        Answer noName = post2026(host, "tools/call", null, call("b_search"));
+        for (Answer refused : List.of(wrongName, wrongMethod, noName)) {
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.error()).as(refused.body()).containsEntry("code", java.math.BigInteger.valueOf(-32020));
+        }
+        assertThat(a.received.size() + b.received.size()).as("no upstream I/O").isEqualTo(before);
+    }
+
+    @Test
+    void serverDiscoverAndListsMergeVersionsAndCacheHints() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.ttlMs = 60_000;
+        b.ttlMs = 5_000;
+        b.supported = "[\"2026-07-28\"]";
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        Answer discovered = post2026(
+                host, "server/discover", null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\"}");
+        Map<String, Object> result = discovered.result();
+        assertThat(result).as(discovered.body()).containsEntry("supportedVersions", List.of("2026-07-28"));
+        assertThat(result)
+                .containsEntry("ttlMs", java.math.BigInteger.valueOf(5000))
+                .containsEntry("cacheScope", "public");
+        Answer listed = post2026(host, "tools/list", null, list(null));
+        assertThat(listed.result())
+                .containsEntry("ttlMs", java.math.BigInteger.valueOf(5000))
+                .containsEntry("cacheScope", "public");
+    }
+
+    @Test
+    void aClientThatLeavesMidCallClosesTheServersStream() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.tools = List.of("slow");
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> g.streamHeartbeat(Duration.ofMillis(200)),
+                member("a", false, a),
+                member("b", false, b));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(host.url()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "b_slow")
+                .POST(HttpRequest.BodyPublishers.ofString(call("b_slow")))
+                .build();
+        HttpResponse<java.io.InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        java.io.InputStream in = res.body();
+        assertThat(in.read(new byte[64])).isPositive(); // the stream is flowing
+        long left = System.nanoTime();
+        in.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> b.slowClosedAt != 0);
+        Duration after = Duration.ofNanos(b.slowClosedAt - left);
+        assertThat(after).isLessThan(Duration.ofSeconds(3));
+    }
+
     @Test
     void forgedSessionsAndBatchesAreRefused() throws Exception {
         ScriptedMcpServer a = server("a1");

@@ -28,7 +28,8 @@ final class ScriptedMcpServer implements AutoCloseable {
             String method,
             String body,
             @Nullable String session,
-            @Nullable String protocolVersion) {}
+            @Nullable String protocolVersion,
+            @Nullable String mcpName) {}
 
     final String name;
     private final HttpServer server;
@@ -52,6 +53,12 @@ final class ScriptedMcpServer implements AutoCloseable {
     volatile List<String> hang = List.of();
     /** Answers 503 to everything while set. */
     volatile boolean down;
+    /** The supportedVersions of server/discover, as JSON. */
+    volatile String supported = "[\"2025-11-25\",\"2026-07-28\"]";
+    /** The ttlMs of server/discover and tools/list (0: none on lists). */
+    volatile long ttlMs;
+    /** When the {@code slow} tool's stream last failed to write (the gateway closed it), in nanoTime; 0 before. */
+    volatile long slowClosedAt;
     /** Whether GET opens a stream (else 405). */
     volatile boolean getStream;
 
@@ -110,15 +117,19 @@ final class ScriptedMcpServer implements AutoCloseable {
             }
             String session = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
             if (ex.getRequestMethod().equals("DELETE")) {
-                received.add(new Received("DELETE", "", session, null));
+                received.add(new Received("DELETE", "", session, null, null));
                 send(ex, 204, null);
                 return;
             }
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, Object> msg = asMap(JsonTree.parse(body));
             String method = msg.get("method") instanceof String m ? m : "(answer)";
-            received.add(
-                    new Received(method, body, session, ex.getRequestHeaders().getFirst("MCP-Protocol-Version")));
+            received.add(new Received(
+                    method,
+                    body,
+                    session,
+                    ex.getRequestHeaders().getFirst("MCP-Protocol-Version"),
+                    ex.getRequestHeaders().getFirst("Mcp-Name")));
             if (down) {
                 send(ex, 503, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"down\"}}");
                 return;
@@ -154,6 +165,10 @@ final class ScriptedMcpServer implements AutoCloseable {
                 ask(ex, id);
                 return;
             }
+            if (method.equals("tools/call") && "slow".equals(JsonTree.string(params, "name"))) {
+                slow(ex);
+                return;
+            }
             String result = switch (method) {
                 case "initialize" -> {
                     if (stateful) {
@@ -186,6 +201,10 @@ final class ScriptedMcpServer implements AutoCloseable {
                             : "{\"contents\":[{\"uri\":\"" + JsonTree.string(params, "uri") + "\",\"text\":\"read by "
                                     + name + "\"}]}";
                 case "ping", "logging/setLevel" -> "{}";
+                case "server/discover" ->
+                    "{\"supportedVersions\":" + supported + ",\"capabilities\":{\"tools\":{}},"
+                            + "\"serverInfo\":{\"name\":\"" + name + "\",\"version\":\"1\"},\"ttlMs\":" + ttlMs
+                            + ",\"cacheScope\":\"public\"}";
                 default -> null;
             };
             String idJson = id instanceof String s ? JsonSplice.quote(s) : String.valueOf(id);
@@ -229,6 +248,26 @@ final class ScriptedMcpServer implements AutoCloseable {
         pushed.add(json);
     }
 
+    /** The {@code slow} tool: an SSE stream of progress every 50 ms for up to 20 s, noting when a write fails. */
+    private void slow(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        try {
+            for (int i = 0; i < 400; i++) {
+                out.write(("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":"
+                                + "{\"progressToken\":\"p\",\"progress\":" + i + "}}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            slowClosedAt = System.nanoTime();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The {@code ask} tool: an elicitation request (id 0) on the answer's stream, then the client's answer as result. */
     private void ask(HttpExchange ex, Object id) throws IOException {
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -268,6 +307,9 @@ final class ScriptedMcpServer implements AutoCloseable {
                     .append("\",\"inputSchema\":{\"type\":\"object\"}}");
         }
         sb.append(']');
+        if (ttlMs > 0) {
+            sb.append(",\"resultType\":\"complete\",\"ttlMs\":").append(ttlMs).append(",\"cacheScope\":\"public\"");
+        }
         if (stuckCursor) {
             sb.append(",\"nextCursor\":\"p0\"");
         } else if (to < all.size()) {
