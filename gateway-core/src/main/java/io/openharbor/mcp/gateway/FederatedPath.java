@@ -188,12 +188,14 @@ final class FederatedPath {
                     return;
                 }
                 log.warn("initialize: optional server {} left out of the session for now ({})", m.id(), problem);
+                fed.seen(m, false, problem);
                 // In the session without a part of its own: its names appear once it answers again (a server that
                 // keeps sessions then gets the client to initialize again, with it).
                 parts.add(new SessionTokens.Part(m.id(), "", "", ""));
                 continue;
             }
             m.capabilities = JsonTree.object(result, "capabilities");
+            fed.seen(m, true, null);
             FederatedInitialize.Answer a = new FederatedInitialize.Answer(m.server, result);
             merged.add(a);
             UpstreamCall.Reply answered = java.util.Objects.requireNonNull(reply, "a result came with a reply");

@@ -29,6 +29,8 @@ final class Federation {
         final McpServer server;
         final ServerChain chain;
         final Map<ListPageReader.Kind, Catalog> catalogs = new ConcurrentHashMap<>();
+        /** Whether the server is in the views this instance serves (its last read or initialize succeeded). */
+        final java.util.concurrent.atomic.AtomicBoolean inView = new java.util.concurrent.atomic.AtomicBoolean(true);
         /** The capabilities of the server's latest initialize answer seen here, or null. */
         volatile @Nullable Map<String, Object> capabilities;
 
@@ -94,6 +96,8 @@ final class Federation {
     /** Whether the gateway is closing: federated streams end. */
     final java.util.function.BooleanSupplier closed;
 
+    final GatewayListener listener;
+
     Federation(
             List<Member> members,
             FederatedNames names,
@@ -106,7 +110,8 @@ final class Federation {
             long refreshNanos,
             int pageSize,
             String serviceName,
-            java.util.function.BooleanSupplier closed) {
+            java.util.function.BooleanSupplier closed,
+            GatewayListener listener) {
         this.members = List.copyOf(members);
         this.names = names;
         this.policy = policy;
@@ -119,6 +124,17 @@ final class Federation {
         this.pageSize = pageSize;
         this.serviceName = serviceName;
         this.closed = closed;
+        this.listener = listener;
+    }
+
+    /** Notes that a server answered (it is in the views) or failed (it leaves them), telling the listener of a change. */
+    void seen(Member m, boolean ok, @Nullable String problem) {
+        if (m.inView.compareAndSet(!ok, ok)) {
+            if (ok) {
+                log.info("server {} is back in the federation's views", m.id());
+            }
+            listener.federatedServerChanged(m.id(), ok, ok ? null : String.valueOf(problem));
+        }
     }
 
     @Nullable
@@ -189,6 +205,8 @@ final class Federation {
             if (fresh != null) {
                 s.member().catalogs.put(kind, fresh);
                 out.set(at, fresh);
+                seen(s.member(), true, null);
+                listener.catalogRefreshed(s.member().id(), kind.array, fresh.items.size());
                 continue;
             }
             Catalog old = out.get(at);
@@ -211,6 +229,7 @@ final class Federation {
                 if (old != null) {
                     s.member().catalogs.remove(kind, old);
                 }
+                seen(s.member(), false, o.problem());
                 out.set(at, null);
             }
         }

@@ -111,6 +111,8 @@ public final class Gateway implements AutoCloseable {
     final PoolRuntime poolRuntime;
     /** One per pool: the single pool, or each federated server's. */
     final List<ServerChain> chains;
+    /** A federation's servers as built, or empty. */
+    private final List<McpServer> servers;
 
     private final Transport transport;
     private final ExecutorService executor;
@@ -119,7 +121,7 @@ public final class Gateway implements AutoCloseable {
     private final @Nullable Heartbeats heartbeats;
 
     private final RequestPath path;
-    private final PoolHealth health;
+    private final Supplier<HealthReport> health;
     private final @Nullable String healthPath;
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
@@ -130,6 +132,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Builder b) {
         this.healthPath = b.healthPath;
+        this.servers = List.copyOf(b.servers);
         GatewayListener listener = b.listener == GatewayListener.NONE ? b.listener : new SafeListener(b.listener);
         List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
         for (Map.Entry<String, Supplier<X509Certificate>> e : b.serverCertificates.entrySet()) {
@@ -183,7 +186,9 @@ public final class Gateway implements AutoCloseable {
         ServerChain first = chains.get(0);
         this.poolRuntime = first.runtime;
         this.healthChecker = first.healthChecker;
-        this.health = first.health;
+        this.health = b.servers.isEmpty()
+                ? first.health::report
+                : new FederationHealth(b.servers, chains, b.serviceName, b.clock)::report;
 
         McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
                 ? McpPeek.Limits.DEFAULT
@@ -199,15 +204,15 @@ public final class Gateway implements AutoCloseable {
                 poolRuntime,
                 b.random,
                 b.healthPath,
-                health::report,
+                health,
                 heartbeats,
-                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens), answers, heartbeats));
+                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens, listener), answers, heartbeats));
         for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
     }
 
-    private Federation federation(Builder b, SessionTokens tokens) {
+    private Federation federation(Builder b, SessionTokens tokens, GatewayListener listener) {
         List<Federation.Member> members = new ArrayList<>(b.servers.size());
         for (int i = 0; i < b.servers.size(); i++) {
             members.add(new Federation.Member(b.servers.get(i), chains.get(i)));
@@ -224,7 +229,8 @@ public final class Gateway implements AutoCloseable {
                 b.catalogRefresh.toNanos(),
                 b.listPageSize,
                 b.serviceName,
-                () -> closed);
+                () -> closed,
+                listener);
     }
 
     /** The stages of one pool: its runtime, session route, forwarder and health, its health checks started. */
@@ -317,9 +323,69 @@ public final class Gateway implements AutoCloseable {
     /**
      * {@return the pool this gateway serves, with its members as they are now (backends are added and drained at run
      * time)}
+     *
+     * @throws IllegalStateException in a federation, which has a pool per server: see {@link #servers()}
      */
     public BackendPool pool() {
+        requireOnePool("pool()");
         return poolRuntime.pool();
+    }
+
+    /**
+     * {@return the servers of a federation, each with its pool as it is now; empty for a gateway with one pool}
+     */
+    public List<McpServer> servers() {
+        List<McpServer> out = new ArrayList<>(servers.size());
+        for (int i = 0; i < servers.size(); i++) {
+            McpServer s = servers.get(i);
+            BackendPool now = chains.get(i).runtime.pool();
+            McpServer.Builder b = McpServer.builder(s.prefix(), now).required(s.required());
+            if (!s.include().isEmpty()) b.include(s.include().toArray(new String[0]));
+            if (!s.exclude().isEmpty()) b.exclude(s.exclude().toArray(new String[0]));
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private void requireOnePool(String method) {
+        if (!servers.isEmpty()) {
+            throw new IllegalStateException(
+                    "a federated gateway has a pool per server: use the " + method + " that takes the server's id");
+        }
+    }
+
+    private PoolRuntime runtimeOf(String server) {
+        requireNonNull(server, "server");
+        for (int i = 0; i < servers.size(); i++) {
+            if (servers.get(i).id().equals(server)) return chains.get(i).runtime;
+        }
+        throw new IllegalArgumentException("the federation has no server '" + server + "'");
+    }
+
+    /**
+     * Adds a backend to one server of a federation while traffic flows, as {@link #addBackend(Backend)} does for a
+     * gateway with one pool.
+     *
+     * @param server the server's id
+     * @param backend a backend whose name and URL are new to that server's pool
+     * @throws IllegalArgumentException if there is no such server, or the name is taken
+     */
+    public void addBackend(String server, Backend backend) {
+        runtimeOf(server).add(requireNonNull(backend, "backend"));
+    }
+
+    /**
+     * Drains a backend out of one server of a federation, as {@link #drainBackend(String, Duration)} does for a
+     * gateway with one pool.
+     *
+     * @param server the server's id
+     * @param name the backend's name
+     * @param timeout the longest the drain waits for requests in flight
+     * @return completes when the backend has left the pool
+     * @throws IllegalArgumentException if there is no such server or backend
+     */
+    public CompletableFuture<Void> drainBackend(String server, String name, Duration timeout) {
+        return drain(runtimeOf(server), server, name, timeout);
     }
 
     /**
@@ -329,8 +395,10 @@ public final class Gateway implements AutoCloseable {
      * @param backend a backend whose name and URL are new to the pool
      * @throws IllegalArgumentException if the pool already has a backend of that name (a draining one included: wait
      *     for its drain to end, or add the new one under another name)
+     * @throws IllegalStateException in a federation: use {@link #addBackend(String, Backend)}
      */
     public void addBackend(Backend backend) {
+        requireOnePool("addBackend");
         poolRuntime.add(requireNonNull(backend, "backend"));
     }
 
@@ -345,16 +413,22 @@ public final class Gateway implements AutoCloseable {
      * @param name the backend's name
      * @return completes when the backend has left the pool; the same future for a backend already draining
      * @throws IllegalArgumentException if the pool has no backend of that name
+     * @throws IllegalStateException in a federation: use {@link #drainBackend(String, String, Duration)}
      */
     public CompletableFuture<Void> drainBackend(String name, Duration timeout) {
+        requireOnePool("drainBackend");
+        return drain(poolRuntime, pool.name(), name, timeout);
+    }
+
+    private static CompletableFuture<Void> drain(PoolRuntime runtime, String poolName, String name, Duration timeout) {
         requireNonNull(name, "name");
         requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("drain timeout must not be negative, was: " + timeout);
         }
-        PoolRuntime.Drain d = poolRuntime.drain(name, timeout);
+        PoolRuntime.Drain d = runtime.drain(name, timeout);
         if (d == null) {
-            throw new IllegalArgumentException("pool '" + pool.name() + "' has no backend named '" + name + "'");
+            throw new IllegalArgumentException("pool '" + poolName + "' has no backend named '" + name + "'");
         }
         return d.done.copy();
     }
@@ -380,7 +454,7 @@ public final class Gateway implements AutoCloseable {
      * @return the report, as of now
      */
     public HealthReport health() {
-        return health.report();
+        return health.get();
     }
 
     /**

@@ -131,6 +131,25 @@ public abstract class GatewayListener {
      */
     public void certificateExpiring(HealthReport.CertificateInfo certificate, @Nullable Backend backend) {}
 
+    /**
+     * Invoked when a federation has read one of a server's lists whole into this instance's catalog.
+     *
+     * @param server the server's id
+     * @param list which list: {@code tools}, {@code prompts}, {@code resources} or {@code resourceTemplates}
+     * @param entries how many entries it exposes (after its name filters)
+     */
+    public void catalogRefreshed(String server, String list, int entries) {}
+
+    /**
+     * Invoked when a federated server leaves the views this instance serves (its list could not be read, or it did
+     * not initialize) or joins them again; its names disappear from lists meanwhile.
+     *
+     * @param server the server's id
+     * @param inView whether it is in the views now
+     * @param reason why it left, or null when it joined
+     */
+    public void federatedServerChanged(String server, boolean inView, @Nullable String reason) {}
+
     /** Why the gateway refused a request, or another attempt at one. */
     public enum Rejection {
         /** Every backend that could take the request had {@link Backend#maxConnections()} requests in flight (503). */

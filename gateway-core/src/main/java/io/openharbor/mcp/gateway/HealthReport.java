@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param backends one entry per backend, in configuration order
  * @param certificates the host's own certificates registered with
  *     {@link Gateway.Builder#serverCertificate(String, java.util.function.Supplier)}, with their expiry
+ * @param servers of a federation: one entry per server, whose backends appear in {@code backends} as
+ *     {@code server/replica}; empty for a gateway with one pool
  */
 public record HealthReport(
         Status status,
@@ -30,7 +32,60 @@ public record HealthReport(
         Instant timestamp,
         boolean panic,
         List<BackendHealth> backends,
-        List<CertificateInfo> certificates) {
+        List<CertificateInfo> certificates,
+        List<ServerHealth> servers) {
+
+    /**
+     * The report of a gateway with one pool.
+     *
+     * @param status the overall verdict
+     * @param service the service name
+     * @param pool the pool's name
+     * @param timestamp when the report was made
+     * @param panic whether the pool is in panic mode
+     * @param backends one entry per backend
+     * @param certificates the host's own certificates
+     */
+    public HealthReport(
+            Status status,
+            String service,
+            String pool,
+            Instant timestamp,
+            boolean panic,
+            List<BackendHealth> backends,
+            List<CertificateInfo> certificates) {
+        this(status, service, pool, timestamp, panic, backends, certificates, List.of());
+    }
+
+    /**
+     * One server of a federation.
+     *
+     * @param name the server's id
+     * @param prefix the prefix of its exposed names
+     * @param required whether the federation needs it
+     * @param status its pool's verdict
+     * @param panic whether its pool is in panic mode
+     * @param backends the names of its replicas, as in the report's {@code backends} ({@code server/replica})
+     */
+    public record ServerHealth(
+            String name, String prefix, boolean required, Status status, boolean panic, List<String> backends) {
+        /**
+         * Checks and copies the components.
+         *
+         * @param name the server's id
+         * @param prefix its prefix
+         * @param required whether it is required
+         * @param status its verdict
+         * @param panic whether its pool is in panic
+         * @param backends its replicas' names in the report
+         */
+        public ServerHealth {
+            requireNonNull(name, "name");
+            requireNonNull(prefix, "prefix");
+            requireNonNull(status, "status");
+            backends = List.copyOf(backends);
+        }
+    }
 
     /** The overall verdict. */
     public enum Status {
@@ -131,6 +186,7 @@ public record HealthReport(
      * @param panic whether the pool is in panic mode
      * @param backends one entry per backend
      * @param certificates the host's own certificates
+     * @param servers a federation's servers, or empty
      */
     public HealthReport {
         requireNonNull(status, "status");
@@ -139,6 +195,7 @@ public record HealthReport(
         requireNonNull(timestamp, "timestamp");
         backends = List.copyOf(backends);
         certificates = List.copyOf(certificates);
+        servers = List.copyOf(servers);
     }
 
     /** {@return the HTTP status the health endpoint answers with: 200, or 503 when {@link Status#UNHEALTHY}} */
@@ -209,7 +266,30 @@ public record HealthReport(
         for (int i = 0; i < certificates.size(); i++) {
             certificate(sb.append(i > 0 ? "," : ""), certificates.get(i), true);
         }
-        return sb.append("]}").toString();
+        sb.append(']');
+        if (!servers.isEmpty()) {
+            sb.append(",\"servers\":[");
+            for (int i = 0; i < servers.size(); i++) {
+                ServerHealth s = servers.get(i);
+                JsonRpcErrors.quote(sb.append(i > 0 ? ",{\"name\":" : "{\"name\":"), s.name())
+                        .append(",\"prefix\":");
+                JsonRpcErrors.quote(sb, s.prefix())
+                        .append(",\"required\":")
+                        .append(s.required())
+                        .append(",\"status\":\"")
+                        .append(s.status().label())
+                        .append("\",\"panic\":")
+                        .append(s.panic())
+                        .append(",\"backends\":[");
+                for (int j = 0; j < s.backends().size(); j++) {
+                    JsonRpcErrors.quote(
+                            sb.append(j > 0 ? "," : ""), s.backends().get(j));
+                }
+                sb.append("]}");
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
     }
 
     private static StringBuilder certificate(StringBuilder sb, @Nullable CertificateInfo c, boolean named) {

@@ -85,6 +85,16 @@ final class SafeListener extends GatewayListener {
         guard("certificateExpiring", () -> delegate.certificateExpiring(certificate, backend));
     }
 
+    @Override
+    public void catalogRefreshed(String server, String list, int entries) {
+        guard("catalogRefreshed", () -> delegate.catalogRefreshed(server, list, entries));
+    }
+
+    @Override
+    public void federatedServerChanged(String server, boolean inView, @Nullable String reason) {
+        guard("federatedServerChanged", () -> delegate.federatedServerChanged(server, inView, reason));
+    }
+
     /** Runs one of the rarer callbacks (their lambda allocation does not matter), logging what it throws. */
     private static void guard(String callback, Runnable call) {
         try {

@@ -705,6 +705,57 @@ class FederationTest {
     }
 
     @Test
+    void healthShowsEveryServerAndReplicaAndTheListenerHearsViewChanges() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        GatewayListener listener = new GatewayListener() {
+            @Override
+            public void catalogRefreshed(String srv, String list, int entries) {
+                events.add("refreshed " + srv + " " + list + " " + entries);
+            }
+
+            @Override
+            public void federatedServerChanged(String srv, boolean inView, @Nullable String reason) {
+                events.add((inView ? "joined " : "left ") + srv);
+            }
+        };
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> g.listener(listener).catalogRefresh(Duration.ofMillis(1)),
+                member("a", true, a),
+                member("b", false, b));
+        HealthReport report = host.gateway().health();
+        assertThat(report.servers())
+                .extracting(HealthReport.ServerHealth::name)
+                .containsExactly("a-server", "b-server");
+        assertThat(report.backends())
+                .extracting(HealthReport.BackendHealth::name)
+                .containsExactly("a-server/a1", "b-server/b1");
+        HttpResponse<String> json = http.send(
+                HttpRequest.newBuilder(URI.create(host.url().replace("/mcp", "/health")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json.body()).contains("\"servers\":[{\"name\":\"a-server\",\"prefix\":\"a\",\"required\":true");
+        assertThat(json.body()).contains("\"name\":\"b-server/b1\"");
+
+        allTools(null, host);
+        assertThat(events).contains("refreshed a-server tools 1", "refreshed b-server tools 1");
+        b.down = true;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            allTools(null, host); // a stale catalog is served for a few refresh periods, then dropped
+            assertThat(events).contains("left b-server");
+        });
+        b.down = false;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            allTools(null, host);
+            assertThat(events).contains("joined b-server");
+        });
+        assertThatThrownBy(() -> host.gateway().pool()).isInstanceOf(IllegalStateException.class);
+        assertThat(host.gateway().servers()).extracting(McpServer::prefix).containsExactly("a", "b");
+    }
+
+    @Test
     void forgedSessionsAndBatchesAreRefused() throws Exception {
         ScriptedMcpServer a = server("a1");
         Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a));
