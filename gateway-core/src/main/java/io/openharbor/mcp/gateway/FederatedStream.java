@@ -82,6 +82,8 @@ final class FederatedStream {
             String from = resumeId(resume, slots.get(i).member().id());
             fed.executor.execute(() -> part(index, from, c, coalescer));
         }
+        Runnable end = done::countDown;
+        fed.openStreams.add(end);
         try {
             long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(50), fed.refreshNanos);
             // Open while the client is there, even when no server has a stream of its own: the gateway's list changes
@@ -99,6 +101,7 @@ final class FederatedStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            fed.openStreams.remove(end);
             gone = true;
             for (UpstreamCall.Cancellation c : cancels) {
                 c.cancel();

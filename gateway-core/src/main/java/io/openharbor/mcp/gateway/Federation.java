@@ -97,6 +97,8 @@ final class Federation {
     final java.util.function.BooleanSupplier closed;
 
     final GatewayListener listener;
+    /** What ends each open federated stream, for {@link #close()}. */
+    final java.util.Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
 
     Federation(
             List<Member> members,
@@ -125,6 +127,13 @@ final class Federation {
         this.serviceName = serviceName;
         this.closed = closed;
         this.listener = listener;
+    }
+
+    /** Ends every open federated stream (the gateway is closing). */
+    void close() {
+        for (Runnable end : openStreams) {
+            end.run();
+        }
     }
 
     /** Notes that a server answered (it is in the views) or failed (it leaves them), telling the listener of a change. */

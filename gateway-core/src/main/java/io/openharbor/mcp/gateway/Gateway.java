@@ -111,6 +111,8 @@ public final class Gateway implements AutoCloseable {
     final PoolRuntime poolRuntime;
     /** One per pool: the single pool, or each federated server's. */
     final List<ServerChain> chains;
+    /** A federation's state on this instance, or null. */
+    private final @Nullable Federation federation;
     /** A federation's servers as built, or empty. */
     private final List<McpServer> servers;
 
@@ -190,6 +192,7 @@ public final class Gateway implements AutoCloseable {
                 ? first.health::report
                 : new FederationHealth(b.servers, chains, b.serviceName, b.clock)::report;
 
+        this.federation = b.servers.isEmpty() ? null : federation(b, tokens, listener);
         McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
                 ? McpPeek.Limits.DEFAULT
                 : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
@@ -206,7 +209,7 @@ public final class Gateway implements AutoCloseable {
                 b.healthPath,
                 health,
                 heartbeats,
-                b.servers.isEmpty() ? null : new FederatedPath(federation(b, tokens, listener), answers, heartbeats));
+                federation == null ? null : new FederatedPath(federation, answers, heartbeats));
         for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
@@ -516,6 +519,9 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         closed = true;
         path.closed = true;
+        if (federation != null) {
+            federation.close();
+        }
         stopHealthChecks();
         if (heartbeats != null) {
             heartbeats.close();
