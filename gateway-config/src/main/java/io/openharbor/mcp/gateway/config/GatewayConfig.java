@@ -10,6 +10,7 @@ import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.GatewayRequest;
 import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.McpServer;
 import io.openharbor.mcp.gateway.OutlierDetection;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
@@ -68,7 +69,8 @@ public final class GatewayConfig {
     /** The pool name when {@code Gateway:Pool:Name} is not set: {@value}. */
     public static final String DEFAULT_POOL_NAME = "default";
 
-    private final BackendPool pool;
+    private final @Nullable BackendPool pool;
+    private final List<McpServer> servers;
     private final List<Consumer<Gateway.Builder>> settings;
     private final boolean hasSessionKeys;
     private final Duration drainTimeout;
@@ -78,7 +80,11 @@ public final class GatewayConfig {
     private final List<Path> files;
 
     private GatewayConfig(Reader r, Map<String, Map<String, String>> hostSections, List<Path> files) {
-        this.pool = requireNonNull(r.pool, "a configuration without errors has a pool");
+        if (r.pool == null && r.servers.isEmpty()) {
+            throw new IllegalStateException("a configuration without errors has a pool or servers");
+        }
+        this.pool = r.pool;
+        this.servers = List.copyOf(r.servers);
         this.settings = List.copyOf(r.settings);
         this.hasSessionKeys = r.hasSessionKeys;
         this.drainTimeout = r.drainTimeout;
@@ -116,7 +122,13 @@ public final class GatewayConfig {
      * @return a new builder
      */
     public Gateway.Builder toBuilder() {
-        Gateway.Builder b = Gateway.builder().pool(pool);
+        Gateway.Builder b = Gateway.builder();
+        if (pool != null) {
+            b.pool(pool);
+        }
+        for (McpServer s : servers) {
+            b.server(s);
+        }
         for (Consumer<Gateway.Builder> s : settings) {
             s.accept(b);
         }
@@ -132,9 +144,35 @@ public final class GatewayConfig {
         return toBuilder().build();
     }
 
-    /** {@return the configured pool and its backends} */
+    /**
+     * {@return the configured pool and its backends}
+     *
+     * @throws IllegalStateException for a federation ({@code Gateway:Servers}): see {@link #servers()}
+     */
     public BackendPool pool() {
+        if (pool == null) {
+            throw new IllegalStateException("this configuration is a federation (Gateway:Servers): see servers()");
+        }
         return pool;
+    }
+
+    /** {@return the federated servers ({@code Gateway:Servers}), or empty for one pool ({@code BackendServers})} */
+    public List<McpServer> servers() {
+        return servers;
+    }
+
+    /** {@return every backend's name, as {@code server/backend} in a federation} */
+    public List<String> backendNames() {
+        if (pool != null) {
+            return pool.backends().stream().map(Backend::name).toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (McpServer s : servers) {
+            for (Backend b : s.pool().backends()) {
+                names.add(s.id() + "/" + b.name());
+            }
+        }
+        return names;
     }
 
     /** {@return whether session keys were configured ({@code Gateway:Sessions:Keys} or {@code KeysFile})} */
@@ -362,6 +400,8 @@ public final class GatewayConfig {
         @Nullable
         BackendPool pool;
 
+        final List<McpServer> servers = new ArrayList<>();
+
         boolean hasSessionKeys;
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         boolean reloadOnChange;
@@ -372,7 +412,17 @@ public final class GatewayConfig {
         }
 
         void read() {
-            pool = pool();
+            if (b.count("Gateway:Servers") > 0) {
+                if (b.has("Gateway:BackendServers")) {
+                    b.errors.add("Gateway:BackendServers: a configuration has either BackendServers (one pool) or"
+                            + " Servers (a federation), not both: move these backends into a server");
+                }
+                servers();
+                federation();
+            } else {
+                pool = pool();
+            }
+            retries();
             security();
             sessions();
             timeouts();
@@ -402,39 +452,104 @@ public final class GatewayConfig {
 
         private @Nullable BackendPool pool() {
             String name = b.string("Gateway:Pool:Name");
+            return pool(name == null ? DEFAULT_POOL_NAME : name, "Gateway:Pool:Name", "Gateway", "Gateway");
+        }
+
+        /**
+         * A pool: its backends under {@code at:BackendServers}, its balancing from {@code at:LoadBalancing} key by key
+         * where set there, else from {@code Gateway:LoadBalancing} (a federation's defaults for every server).
+         */
+        private @Nullable BackendPool pool(String name, String nameKey, String at, String defaults) {
             BackendPool.Builder pb;
             try {
-                pb = BackendPool.builder(name == null ? DEFAULT_POOL_NAME : name);
+                pb = BackendPool.builder(name);
             } catch (IllegalArgumentException e) {
-                b.errors.add("Gateway:Pool:Name: " + e.getMessage());
+                b.errors.add(nameKey + ": " + e.getMessage());
                 pb = BackendPool.builder(DEFAULT_POOL_NAME);
             }
             BackendPool.Builder p = pb;
-            int n = b.count("Gateway:BackendServers");
+            int n = b.count(at + ":BackendServers");
             if (n == 0) {
-                b.errors.add("Gateway:BackendServers: missing: at least one backend is needed (an array of {\"Name\","
-                        + " \"Url\"}, or GATEWAY__BACKENDSERVERS__0__URL)");
+                b.errors.add(at + ":BackendServers: missing: at least one backend is needed (an array of {\"Name\","
+                        + " \"Url\"}, or " + Binder.envName(at + ":BackendServers") + "__0__URL)");
             }
             for (int i = 0; i < n; i++) {
-                Backend backend = backend("Gateway:BackendServers:" + i);
+                Backend backend = backend(at + ":BackendServers:" + i);
                 if (backend != null) {
-                    b.apply("Gateway:BackendServers:" + i + ":Name", () -> p.backend(backend));
+                    b.apply(at + ":BackendServers:" + i + ":Name", () -> p.backend(backend));
                 }
             }
-            loadBalancing(p);
-            Duration slow = b.duration("Gateway:Pool:SlowStart");
-            if (slow != null) b.apply("Gateway:Pool:SlowStart", () -> p.slowStart(slow));
-            Integer panic = b.integer("Gateway:Pool:PanicThresholdPercent", 0, 100);
+            loadBalancing(p, at, defaults);
+            Duration slow = b.duration(pick(at, defaults, "Pool:SlowStart"));
+            if (slow != null) b.apply(pick(at, defaults, "Pool:SlowStart"), () -> p.slowStart(slow));
+            Integer panic = b.integer(pick(at, defaults, "Pool:PanicThresholdPercent"), 0, 100);
             if (panic != null) p.panicThresholdPercent(panic);
-            Boolean failFast = b.bool("Gateway:Pool:FailFastInPanic");
+            Boolean failFast = b.bool(pick(at, defaults, "Pool:FailFastInPanic"));
             if (failFast != null) p.failFastInPanic(failFast);
             outliers(p);
             try {
                 return n == 0 ? null : p.build();
             } catch (IllegalStateException e) {
-                b.errors.add("Gateway:BackendServers: " + e.getMessage());
+                b.errors.add(at + ":BackendServers: " + e.getMessage());
                 return null;
             }
+        }
+
+        // ---- federation ----
+
+        private void servers() {
+            int n = b.count("Gateway:Servers");
+            for (int i = 0; i < n; i++) {
+                String at = "Gateway:Servers:" + i;
+                String name = b.string(at + ":Name");
+                String prefix = b.string(at + ":Prefix");
+                if (name == null) {
+                    b.errors.add(at + ":Name: missing: every server needs a name (its id, sealed into sessions)");
+                }
+                if (prefix == null) {
+                    b.errors.add(at + ":Prefix: missing: every server needs a prefix (1 to 16 lowercase letters and"
+                            + " digits, fixed for the life of the deployment)");
+                }
+                Boolean required = b.bool(at + ":Required");
+                List<String> include = b.strings(at + ":Include");
+                List<String> exclude = b.strings(at + ":Exclude");
+                BackendPool p = pool(name == null ? "server-" + i : name, at + ":Name", at, "Gateway");
+                if (name == null || prefix == null || p == null) {
+                    continue;
+                }
+                McpServer.Builder sb;
+                try {
+                    sb = McpServer.builder(prefix.trim(), p);
+                } catch (IllegalArgumentException e) {
+                    b.errors.add(
+                            at + ":Prefix = \"" + prefix + "\"" + b.origin(at + ":Prefix") + ": " + e.getMessage());
+                    continue;
+                }
+                if (required != null) sb.required(required);
+                if (include != null) b.apply(at + ":Include", () -> sb.include(include.toArray(new String[0])));
+                if (exclude != null) b.apply(at + ":Exclude", () -> sb.exclude(exclude.toArray(new String[0])));
+                McpServer server = sb.build();
+                b.apply(at + ":Prefix", () -> {
+                    Gateway.Builder check = Gateway.builder();
+                    for (McpServer other : servers) check.server(other);
+                    check.server(server); // a taken name or prefix, naming both servers
+                });
+                servers.add(server);
+            }
+        }
+
+        private void federation() {
+            String at = "Gateway:Federation";
+            String separator = b.string(at + ":NameSeparator");
+            if (separator != null) setting(at + ":NameSeparator", g -> g.nameSeparator(separator));
+            Integer max = b.integer(at + ":MaxNameLength", 32, 128);
+            if (max != null) setting(at + ":MaxNameLength", g -> g.maxNameLength(max));
+            Duration timeout = b.duration(at + ":Timeout");
+            if (timeout != null) setting(at + ":Timeout", g -> g.federationTimeout(timeout));
+            Duration refresh = b.duration(at + ":CatalogRefresh");
+            if (refresh != null) setting(at + ":CatalogRefresh", g -> g.catalogRefresh(refresh));
+            Integer page = b.integer(at + ":ListPageSize", 1, 10_000);
+            if (page != null) setting(at + ":ListPageSize", g -> g.listPageSize(page));
         }
 
         private @Nullable Backend backend(String at) {
@@ -548,33 +663,52 @@ public final class GatewayConfig {
             return "PEM";
         }
 
-        private void loadBalancing(BackendPool.Builder p) {
-            String at = "Gateway:LoadBalancing";
-            String strategy = b.string(at + ":Strategy");
-            String hashKey = b.string(at + ":HashKey");
+        /** The key {@code section:rest}: under the server ({@code own}) where set there, else the defaults'. */
+        private String pick(String own, String defaults, String rest) {
+            String mine = own + ":" + rest;
+            return own.equals(defaults) || b.has(mine) ? mine : defaults + ":" + rest;
+        }
+
+        private void loadBalancing(BackendPool.Builder p, String own, String defaults) {
+            String ownLb = own + ":LoadBalancing";
+            String topLb = defaults + ":LoadBalancing";
+            java.util.function.UnaryOperator<String> key = rest -> pick(ownLb, topLb, rest);
+            boolean server = !own.equals(defaults);
+            String strategyAt = key.apply("Strategy");
+            String strategy = b.string(strategyAt);
+            String hashKey = b.string(key.apply("HashKey"));
+            if (server
+                    && strategyAt.startsWith(topLb)
+                    && strategy != null
+                    && strategy.trim().equalsIgnoreCase("ToolBased")) {
+                // A federation's ToolBased routes by tool across its servers; within each, replicas are balanced by
+                // the server's own Strategy, PeakEwma unless it sets one.
+                strategy = null;
+            }
             if (strategy != null) {
-                LoadBalancer lb = strategy(strategy.trim(), hashKey, at);
+                LoadBalancer lb =
+                        strategy(strategy.trim(), hashKey, strategyAt.substring(0, strategyAt.lastIndexOf(':')));
                 if (lb != null) p.loadBalancer(lb);
             } else if (hashKey != null) {
-                b.errors.add(at + ":HashKey: only used with Strategy ConsistentHash");
+                b.errors.add(key.apply("HashKey") + ": only used with Strategy ConsistentHash");
             }
             HealthCheckPolicy.Builder hc = HealthCheckPolicy.builder();
-            Duration seedInterval = b.duration(at + ":HealthCheckInterval");
-            Duration interval = b.duration(at + ":HealthCheck:Interval");
+            Duration seedInterval = b.duration(key.apply("HealthCheckInterval"));
+            Duration interval = b.duration(key.apply("HealthCheck:Interval"));
             if (seedInterval != null && interval != null) {
-                b.errors.add(at + ":HealthCheck:Interval: set either it or " + at + ":HealthCheckInterval (the"
-                        + " seed's key), not both");
+                b.errors.add(key.apply("HealthCheck:Interval") + ": set either it or "
+                        + key.apply("HealthCheckInterval") + " (the seed's key), not both");
             }
             Duration every = interval != null ? interval : seedInterval;
             if (every != null) {
                 b.apply(
-                        interval != null ? at + ":HealthCheck:Interval" : at + ":HealthCheckInterval",
+                        interval != null ? key.apply("HealthCheck:Interval") : key.apply("HealthCheckInterval"),
                         () -> hc.interval(every));
             }
-            Boolean enabled = b.bool(at + ":HealthCheck:Enabled");
+            Boolean enabled = b.bool(key.apply("HealthCheck:Enabled"));
             if (enabled != null) hc.enabled(enabled);
             HealthCheckPolicy.Mode mode = b.choice(
-                    at + ":HealthCheck:Mode",
+                    key.apply("HealthCheck:Mode"),
                     Binder.options(
                             "Http",
                             HealthCheckPolicy.Mode.HTTP,
@@ -583,18 +717,18 @@ public final class GatewayConfig {
                             "McpToolsList",
                             HealthCheckPolicy.Mode.MCP_TOOLS_LIST));
             if (mode != null) hc.mode(mode);
-            Duration timeout = b.duration(at + ":HealthCheck:Timeout");
-            if (timeout != null) b.apply(at + ":HealthCheck:Timeout", () -> hc.timeout(timeout));
-            Double jitter = b.decimal(at + ":HealthCheck:Jitter", 0, 0.5);
-            if (jitter != null) b.apply(at + ":HealthCheck:Jitter", () -> hc.jitter(jitter));
-            Integer down = b.integer(at + ":HealthCheck:UnhealthyThreshold", 1, 100);
+            Duration timeout = b.duration(key.apply("HealthCheck:Timeout"));
+            if (timeout != null) b.apply(key.apply("HealthCheck:Timeout"), () -> hc.timeout(timeout));
+            Double jitter = b.decimal(key.apply("HealthCheck:Jitter"), 0, 0.5);
+            if (jitter != null) b.apply(key.apply("HealthCheck:Jitter"), () -> hc.jitter(jitter));
+            Integer down = b.integer(key.apply("HealthCheck:UnhealthyThreshold"), 1, 100);
             if (down != null) hc.unhealthyThreshold(down);
-            Integer up = b.integer(at + ":HealthCheck:HealthyThreshold", 1, 100);
+            Integer up = b.integer(key.apply("HealthCheck:HealthyThreshold"), 1, 100);
             if (up != null) hc.healthyThreshold(up);
-            b.apply(at + ":HealthCheck", () -> p.healthCheck(hc.build()));
+            b.apply(key.apply("HealthCheck"), () -> p.healthCheck(hc.build()));
 
             CircuitBreakerPolicy.Builder cb = CircuitBreakerPolicy.builder();
-            String c = at + ":CircuitBreaker";
+            String c = key.apply("CircuitBreaker");
             Boolean cbOn = b.bool(c + ":Enabled");
             if (cbOn != null) cb.enabled(cbOn);
             Integer failures = b.integer(c + ":FailureThreshold", 1, 1000);
@@ -604,7 +738,11 @@ public final class GatewayConfig {
             Duration open = b.duration(c + ":Timeout");
             if (open != null) b.apply(c + ":Timeout", () -> cb.openDuration(open));
             b.apply(c, () -> p.circuitBreaker(cb.build()));
+        }
 
+        /** The gateway-wide retry settings of {@code Gateway:LoadBalancing}. */
+        private void retries() {
+            String at = "Gateway:LoadBalancing";
             Integer attempts = b.integer(at + ":MaxAttempts", 1, 10);
             if (attempts != null) settings.add(g -> g.maxAttempts(attempts));
             Double ratio = b.decimal(at + ":RetryBudget:Ratio", 0, 1);

@@ -159,11 +159,10 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
         lastError = null;
         long g = generation.incrementAndGet();
         log.info(
-                "configuration reloaded (generation {}): pool {} with {} backends {}",
+                "configuration reloaded (generation {}): {} backends {}",
                 g,
-                next.pool().name(),
-                next.pool().backends().size(),
-                names(next));
+                next.backendNames().size(),
+                next.backendNames());
         // The old gateway closes on its own once idle (or at the drain deadline); nothing waits for it.
         @SuppressWarnings("FutureReturnValueIgnored")
         Object unused = old.closeWhenIdle(oldConfig.drainTimeout());
@@ -185,10 +184,6 @@ public final class ReloadingGateway implements Supplier<Gateway>, AutoCloseable 
             return false;
         }
         return reload();
-    }
-
-    private static List<String> names(GatewayConfig c) {
-        return c.pool().backends().stream().map(b -> b.name()).toList();
     }
 
     private Gateway build(GatewayConfig c) {
