@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.McpServer;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
@@ -31,7 +32,10 @@ import java.util.function.Supplier;
  *       replicas;</li>
  *   <li>{@code --config FILE} / {@code GATEWAY_CONFIG}: build the gateway from a configuration file (the .NET
  *       gateway's {@code appsettings.json} shape, {@code GATEWAY__...} overrides; docs/configuration.md), reloaded on
- *       change when {@code Gateway:Reload:OnChange} is true.</li>
+ *       change when {@code Gateway:Reload:OnChange} is true;</li>
+ *   <li>{@code --federated}: a federation instead: two different MCP servers, {@link DemoBackend} (prefix
+ *       {@code demo}, two replicas) and {@link DemoNotes} (prefix {@code notes}, two replicas), whose {@code echo}
+ *       tools clash, behind one endpoint (docs/federation.md).</li>
  * </ul>
  * Stops cleanly on Ctrl-C.
  */
@@ -59,6 +63,7 @@ public final class DemoMain {
                                   --port N          the gateway's port on 127.0.0.1 (default 8080; 0 = any free port)   [GATEWAY_PORT]
                                   --backends URLS   comma-separated MCP endpoints to front instead of the demo replicas [GATEWAY_BACKENDS]
                                   --config FILE     build the gateway from a configuration file (appsettings.json shape) [GATEWAY_CONFIG]
+                                  --federated       two different MCP servers (demo_*, notes_*; both have echo) behind one endpoint
                                   --help            this text
                                 Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)
                                 are a configuration of their own, as in the .NET gateway. See docs/configuration.md.\
@@ -139,6 +144,10 @@ public final class DemoMain {
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
             }
+            if (a.equals("--federated")) {
+                flags.put(a, "true");
+                continue;
+            }
             if (!List.of("--port", "--backends", "--config").contains(a)) {
                 throw new UsageException("unknown argument '" + a + "'");
             }
@@ -168,6 +177,14 @@ public final class DemoMain {
                     + (config != null ? "a configuration file" : "GATEWAY__ configuration variables")
                     + ": list the backends in one place (GATEWAY__BACKENDSERVERS__0__URL=... or the file's"
                     + " BackendServers)");
+        }
+        if (flags.containsKey("--federated")) {
+            if (config != null || backends != null || environmentConfig) {
+                throw new UsageException("--federated starts its own servers: it cannot be combined with --config,"
+                        + " --backends or GATEWAY__ configuration variables (a configuration file describes a"
+                        + " federation with Gateway:Servers; see docs/configuration.md)");
+            }
+            return federated(port == null ? 8080 : port);
         }
         if (config != null) {
             return fromConfig(Path.of(config), port, env);
@@ -267,6 +284,46 @@ public final class DemoMain {
         }
     }
 
+    /**
+     * The federated demo: {@link DemoBackend} (prefix {@code demo}) and {@link DemoNotes} (prefix {@code notes}), two
+     * replicas each, behind one gateway; both have an {@code echo} tool, exposed as {@code demo_echo} and
+     * {@code notes_echo}. The port is bound first.
+     */
+    public static Running federated(int port) throws Exception {
+        HttpServer server = bind(port);
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            BackendPool.Builder demo = BackendPool.builder("demo");
+            for (String name : List.of("demo-1", "demo-2")) {
+                DemoBackend replica = DemoBackend.start(name, 0, null);
+                started.add(replica);
+                demo.backend(Backend.of(name, replica.url().toString()));
+            }
+            BackendPool.Builder notes = BackendPool.builder("notes");
+            for (String name : List.of("notes-1", "notes-2")) {
+                DemoNotes replica = DemoNotes.start(name, 0);
+                started.add(replica);
+                notes.backend(Backend.of(name, replica.url().toString()));
+            }
+            Gateway gateway = Gateway.builder()
+                    .server(McpServer.builder("demo", demo.build()).build())
+                    .server(McpServer.builder("notes", notes.build()).build())
+                    .build();
+            return serve(server, () -> gateway, () -> {
+                gateway.close();
+                for (AutoCloseable c : started) {
+                    c.close();
+                }
+            });
+        } catch (Exception | Error e) {
+            server.stop(0);
+            for (AutoCloseable c : started) {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
     /** The gateway's listener on 127.0.0.1, not yet started; a taken port is a BindException that names it. */
     private static HttpServer bind(int port) throws IOException {
         try {
@@ -304,8 +361,19 @@ public final class DemoMain {
         String url = demo.url();
         System.out.println();
         System.out.println("MCP gateway listening on " + url);
-        for (Backend b : demo.gateway().get().pool().backends()) {
-            System.out.println("  backend " + b.name() + " -> " + b.url());
+        Gateway gateway = demo.gateway().get();
+        boolean federation = !gateway.servers().isEmpty();
+        if (federation) {
+            for (McpServer s : gateway.servers()) {
+                System.out.println("  server " + s.id() + ": its names start with '" + s.prefix() + "_'");
+                for (Backend b : s.pool().backends()) {
+                    System.out.println("    backend " + b.name() + " -> " + b.url());
+                }
+            }
+        } else {
+            for (Backend b : gateway.pool().backends()) {
+                System.out.println("  backend " + b.name() + " -> " + b.url());
+            }
         }
         System.out.println();
         System.out.println("Try it:");
@@ -317,9 +385,13 @@ public final class DemoMain {
                 + "\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}'");
         System.out.println("  then repeat with -H 'Mcp-Session-Id: <the header from that answer>' and e.g.");
         System.out.println("       -d '{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
-                + "{\"name\":\"whoami\",\"arguments\":{}}}'");
+                + (federation
+                        ? "{\"name\":\"notes_echo\",\"arguments\":{\"text\":\"hi\"}}}'   (or demo_echo, notes_search,"
+                                + " notes_count; tools/list shows them all)"
+                        : "{\"name\":\"whoami\",\"arguments\":{}}}'"));
         System.out.println("  curl -s http://127.0.0.1:"
-                + demo.server().getAddress().getPort() + "/health   (backends," + " circuits, latency)");
+                + demo.server().getAddress().getPort() + "/health   (" + (federation ? "servers, " : "")
+                + "backends, circuits, latency)");
         System.out.println();
         System.out.println("Ctrl-C stops the gateway" + " and anything the demo started.");
     }

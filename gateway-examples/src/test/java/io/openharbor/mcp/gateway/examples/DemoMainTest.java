@@ -122,6 +122,36 @@ class DemoMainTest {
     }
 
     @Test
+    void theFederatedDemoServesBothServersUnderTheirPrefixes() throws Exception {
+        demo = DemoMain.start(new String[] {"--federated", "--port", "0"}, Map.of());
+        String base = demo.url().replace("/mcp", "");
+        io.modelcontextprotocol.client.McpSyncClient client = SdkClients.client(base, null);
+        try {
+            client.initialize();
+            assertThat(client.listTools().tools())
+                    .extracting(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+                    .contains("demo_echo", "notes_echo", "notes_search", "demo_whoami");
+            io.modelcontextprotocol.spec.McpSchema.CallToolResult r =
+                    client.callTool(new io.modelcontextprotocol.spec.McpSchema.CallToolRequest(
+                            "notes_echo", Map.of("text", "hi"), null));
+            assertThat(((io.modelcontextprotocol.spec.McpSchema.TextContent)
+                                    r.content().get(0))
+                            .text())
+                    .startsWith("notes notes-");
+        } finally {
+            client.closeGracefully();
+        }
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("\"servers\":[{\"name\":\"demo\"", "\"name\":\"notes/notes-2\"");
+        String[] refused = refused(Map.of(), "--federated", "--backends", "http://127.0.0.1:1/mcp");
+        assertThat(refused[0]).isEqualTo("2");
+        assertThat(refused[1]).contains("--federated starts its own servers");
+    }
+
+    @Test
     void aMissingValueIsAUsageError() {
         assertThatThrownBy(() -> DemoMain.start(new String[] {"--config"}, Map.of()))
                 .isInstanceOf(DemoMain.UsageException.class)
