@@ -756,6 +756,63 @@ class FederationTest {
     }
 
     @Test
+    void aSessionSurvivesAGatewayRestartWithTheSameKey() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer c = server("c1");
+        c.stateful = true;
+        c.tools = List.of("count");
+        Hosts.Host before = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("c", false, c));
+        String session = initialize(before).session();
+        assertThat(text(post(before, session, call("c_count")))).isEqualTo("1");
+        before.close();
+        before.gateway().close();
+        Hosts.Host after = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("c", false, c));
+        assertThat(text(post(after, session, call("c_count")))).isEqualTo("2");
+    }
+
+    /**
+     * Idle federated sessions cost the gateway no heap: everything a session needs is in its token. Measured after GC
+     * over 2,000 sessions (after 200 to warm up); the bound is loose (JIT and class loading move the heap too), the
+     * figure is printed for the record.
+     */
+    @Test
+    void idleFederatedSessionsHoldNoGatewayHeap() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer c = server("c1");
+        c.stateful = true;
+        a.recording = false;
+        c.recording = false;
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("c", false, c));
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sessions.add(initialize(host).session());
+        }
+        long before = usedAfterGc();
+        for (int i = 0; i < 2000; i++) {
+            sessions.add(initialize(host).session());
+        }
+        long after = usedAfterGc();
+        long perSession = (after - before) / 2000;
+        System.out.println("heap per idle federated session: " + perSession + " bytes (" + (after - before)
+                + " bytes over 2,000 sessions, counting the test's own tokens of "
+                + sessions.get(0).length()
+                + " characters and the scripted server's state for each session, in the same JVM)");
+        assertThat(sessions).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(perSession).isLessThan(2048);
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50); // bounded: lets the collector finish; not waiting for the gateway
+            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+        }
+        return used;
+    }
+
+    @Test
     void forgedSessionsAndBatchesAreRefused() throws Exception {
         ScriptedMcpServer a = server("a1");
         Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a));

@@ -59,6 +59,8 @@ final class ScriptedMcpServer implements AutoCloseable {
     volatile long ttlMs;
     /** When the {@code slow} tool's stream last failed to write (the gateway closed it), in nanoTime; 0 before. */
     volatile long slowClosedAt;
+    /** Whether requests are recorded in {@link #received} (off for heap measurements). */
+    volatile boolean recording = true;
     /** Whether GET opens a stream (else 405). */
     volatile boolean getStream;
 
@@ -117,14 +119,14 @@ final class ScriptedMcpServer implements AutoCloseable {
             }
             String session = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
             if (ex.getRequestMethod().equals("DELETE")) {
-                received.add(new Received("DELETE", "", session, null, null));
+                record(new Received("DELETE", "", session, null, null));
                 send(ex, 204, null);
                 return;
             }
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, Object> msg = asMap(JsonTree.parse(body));
             String method = msg.get("method") instanceof String m ? m : "(answer)";
-            received.add(new Received(
+            record(new Received(
                     method,
                     body,
                     session,
@@ -244,6 +246,10 @@ final class ScriptedMcpServer implements AutoCloseable {
     }
 
     /** Sends one message on the open GET stream. */
+    private void record(Received r) {
+        if (recording) received.add(r);
+    }
+
     void push(String json) {
         pushed.add(json);
     }
