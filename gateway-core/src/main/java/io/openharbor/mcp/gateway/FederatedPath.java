@@ -125,13 +125,7 @@ final class FederatedPath {
         for (Federation.Slot s : fed.slots(parts)) {
             if (s.part() != null && !s.part().backend().isEmpty()) withSessions.add(s);
         }
-        String token = r.clientToken;
-        FanOut.all(
-                fed.executor,
-                withSessions,
-                s -> c -> UpstreamCall.call(
-                        r, s.member().chain, s.part(), token, "DELETE", null, s.overrides(), 64 * 1024, fed.random, c),
-                fed.timeoutNanos);
+        fanOut(r, withSessions, "DELETE", null, 64 * 1024);
         answers.empty(r, 204);
     }
 
@@ -157,21 +151,7 @@ final class FederatedPath {
 
     private void initialize(RequestState r, byte[] body) throws IOException {
         List<Federation.Slot> slots = fed.slots(null);
-        List<FanOut.Outcome<UpstreamCall.Reply>> replies = FanOut.all(
-                fed.executor,
-                slots,
-                s -> c -> UpstreamCall.call(
-                        r,
-                        s.member().chain,
-                        null,
-                        null,
-                        "POST",
-                        body,
-                        null,
-                        Federation.MAX_ANSWER_BYTES,
-                        fed.random,
-                        c),
-                fed.timeoutNanos);
+        List<FanOut.Outcome<UpstreamCall.Reply>> replies = fanOut(r, slots, "POST", body, Federation.MAX_ANSWER_BYTES);
         List<SessionTokens.Part> parts = new ArrayList<>();
         List<FederatedInitialize.Answer> merged = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++) {
@@ -503,13 +483,7 @@ final class FederatedPath {
 
     /** A notification: to every server of the view (with a session, each in its own); 202. */
     private void notification(RequestState r, byte[] body, List<Federation.Slot> slots) throws IOException {
-        String token = r.clientToken;
-        List<FanOut.Outcome<UpstreamCall.Reply>> replies = FanOut.all(
-                fed.executor,
-                slots,
-                s -> c -> UpstreamCall.call(
-                        r, s.member().chain, s.part(), token, "POST", body, s.overrides(), 64 * 1024, fed.random, c),
-                fed.timeoutNanos);
+        List<FanOut.Outcome<UpstreamCall.Reply>> replies = fanOut(r, slots, "POST", body, 64 * 1024);
         for (int i = 0; i < slots.size(); i++) {
             UpstreamCall.Reply reply = replies.get(i).value();
             if (reply == null || reply.status() >= 300) {
@@ -525,21 +499,7 @@ final class FederatedPath {
 
     /** {@code server/discover} (2026-07-28): every server of the view asked, the answers merged. */
     private void discover(RequestState r, byte[] body, List<Federation.Slot> slots) throws IOException {
-        List<FanOut.Outcome<UpstreamCall.Reply>> replies = FanOut.all(
-                fed.executor,
-                slots,
-                s -> c -> UpstreamCall.call(
-                        r,
-                        s.member().chain,
-                        s.part(),
-                        r.clientToken,
-                        "POST",
-                        body,
-                        withName(s.overrides(), null),
-                        Federation.MAX_ANSWER_BYTES,
-                        fed.random,
-                        c),
-                fed.timeoutNanos);
+        List<FanOut.Outcome<UpstreamCall.Reply>> replies = fanOut(r, slots, "POST", body, Federation.MAX_ANSWER_BYTES);
         List<FederatedInitialize.Answer> answers = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++) {
             Federation.Member m = slots.get(i).member();
@@ -567,13 +527,7 @@ final class FederatedPath {
 
     /** A request every server of the view gets ({@code logging/setLevel}); an empty result once all have answered. */
     private void everywhere(RequestState r, byte[] body, List<Federation.Slot> slots) throws IOException {
-        String token = r.clientToken;
-        FanOut.all(
-                fed.executor,
-                slots,
-                s -> c -> UpstreamCall.call(
-                        r, s.member().chain, s.part(), token, "POST", body, s.overrides(), 64 * 1024, fed.random, c),
-                fed.timeoutNanos);
+        fanOut(r, slots, "POST", body, 64 * 1024);
         result(r, "{}");
     }
 
@@ -604,6 +558,21 @@ final class FederatedPath {
             return;
         }
         forward(r, slot, JsonSplice.replace(body, id, opened[1]), null);
+    }
+
+    /**
+     * One call per slot, in parallel within the federation's deadline: {@code method} with {@code body}, each in its
+     * slot's part of the client's session (none before there is one), with the version that server agreed to.
+     */
+    private List<FanOut.Outcome<UpstreamCall.Reply>> fanOut(
+            RequestState r, List<Federation.Slot> slots, String method, byte @Nullable [] body, int maxBytes) {
+        String token = r.clientToken;
+        return FanOut.all(
+                fed.executor,
+                slots,
+                s -> c -> UpstreamCall.call(
+                        r, s.member().chain, s.part(), token, method, body, s.overrides(), maxBytes, fed.random, c),
+                fed.timeoutNanos);
     }
 
     // ---- answers ----

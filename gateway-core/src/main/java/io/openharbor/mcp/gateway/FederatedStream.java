@@ -118,22 +118,14 @@ final class FederatedStream {
         try {
             EventSplitter events = new EventSplitter(index, coalescer);
             BufferedExchange ex = new BufferedExchange(r.ex, "GET", 64 * 1024, events);
-            RequestState sub = new RequestState(ex, r.client, slot.member().chain.runtime, fed.random);
-            sub.caller = r.caller;
-            sub.cancellation = c;
-            sub.headerOverrides = UpstreamCall.standardHeaders("GET", slot.overrides());
-            sub.rewriter = new FederatedMessages(slot.member(), fed.tokens);
-            PoolRuntime.Members members = slot.member().chain.runtime.members();
-            SessionTokens.Part p = slot.part();
-            if (p != null && !p.backend().isEmpty()) {
-                BackendRuntime br = members.byName.get(p.backend());
-                if (br == null) {
-                    return;
-                }
-                sub.pinned = br;
-                sub.upstreamSession = p.upstreamSessionId();
-                sub.clientToken = r.clientToken;
+            ServerChain chain = slot.member().chain;
+            RequestState sub =
+                    UpstreamCall.subRequest(r, ex, chain, slot.part(), r.clientToken, slot.overrides(), c, fed.random);
+            if (sub == null) {
+                return; // the session's replica left: its next POST gets 404
             }
+            sub.rewriter = new FederatedMessages(slot.member(), fed.tokens);
+            PoolRuntime.Members members = chain.runtime.members();
             // Resumed where the client left it: on the replica that sent that event (the session's, if it has one).
             String[] opened = from == null ? null : fed.tokens.openEventId(from);
             BackendRuntime owner = opened == null ? null : members.byEventTag.get(opened[0]);
@@ -141,7 +133,7 @@ final class FederatedStream {
                 sub.pinned = owner;
                 sub.lastEventIdForBackend = opened[1];
             }
-            slot.member().chain.forwarder.forward(sub, null, true);
+            chain.forwarder.forward(sub, null, true);
             if (ex.status() != 200) {
                 log.debug(
                         "server {} has no GET stream for this session (HTTP {})",

@@ -240,7 +240,6 @@ final class Forwarder {
             if (lower.equals("mcp-session-id")) continue;
             if (lower.equals("last-event-id") && r.lastEventIdForBackend != null) continue;
             if (edge.dropRequestHeader(lower)) continue;
-            if (r.headerOverrides != null && overridden(r.headerOverrides, lower)) continue;
             if (lower.equals("accept-encoding")) acceptEncoding = true;
             for (String value : ex.requestHeaders(name)) {
                 if (HttpRules.hasLineBreak(value)) {
@@ -261,27 +260,15 @@ final class Forwarder {
             // Without this the HTTP client would ask for gzip and decompress it for us: wasted work on a pass-through.
             out.header("Accept-Encoding", "identity");
         }
+        if (r.headerOverrides != null) {
+            out.override(r.headerOverrides); // before the session's own headers, which no override replaces
+        }
         if (r.upstreamSession != null) {
             out.header(SessionRoute.SESSION_HEADER, r.upstreamSession);
         }
         if (r.lastEventIdForBackend != null) {
             out.header(SessionRoute.LAST_EVENT_ID, r.lastEventIdForBackend);
         }
-        String[] overrides = r.headerOverrides;
-        if (overrides != null) {
-            for (int i = 0; i < overrides.length; i += 2) {
-                if (!overrides[i + 1].isEmpty()) { // an empty value drops the client's header
-                    out.header(overrides[i], overrides[i + 1]);
-                }
-            }
-        }
         return out;
-    }
-
-    private static boolean overridden(String[] overrides, String lower) {
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i].equals(lower)) return true;
-        }
-        return false;
     }
 }

@@ -51,6 +51,29 @@ final class Outbound {
         return this;
     }
 
+    /**
+     * Replaces headers ({@code lower-case name, value} pairs; an empty value only removes): a federation's per-server
+     * protocol version and renamed {@code Mcp-Name}, or its fan-out calls' own headers.
+     */
+    void override(String[] pairs) {
+        for (int p = 0; p < pairs.length; p += 2) {
+            int kept = 0;
+            for (int i = 0; i < size; i += 2) {
+                if (!headers[i].equalsIgnoreCase(pairs[p])) {
+                    headers[kept] = headers[i];
+                    headers[kept + 1] = headers[i + 1];
+                    kept += 2;
+                }
+            }
+            size = kept;
+        }
+        for (int p = 0; p < pairs.length; p += 2) {
+            if (!pairs[p + 1].isEmpty()) {
+                header(pairs[p], pairs[p + 1]);
+            }
+        }
+    }
+
     int headerCount() {
         return size / 2;
     }

@@ -93,16 +93,8 @@ final class ResponseRelay {
                 return;
             }
         }
-        if (!sse && code == 200 && r.rewriter != null && !encoded) {
-            byte[] whole = rewritten(r, source, answer.contentLength());
-            if (whole != null) {
-                try (OutputStream o = ex.sendResponseHeaders(code, whole.length)) {
-                    o.write(whole);
-                } catch (IOException e) {
-                    throw new Relay.ClientGoneException(e);
-                }
-                return;
-            }
+        if (r.rewriter != null && !sse && code == 200 && !encoded && relayedRewritten(r, source, answer)) {
+            return;
         }
         OutputStream out;
         try {
@@ -236,6 +228,21 @@ final class ResponseRelay {
             throws IOException {
         Relay.copySseSealingIds(
                 source, out, (id, off, len) -> tokens.sealEventId(br.eventTag, id, off, len), r.rewriter);
+    }
+
+    /** Sends a JSON answer through the request's rewriter; false (nothing sent) when it is too large to read whole. */
+    private static boolean relayedRewritten(RequestState r, BufferedSource source, Transport.Inbound answer)
+            throws IOException {
+        byte[] whole = rewritten(r, source, answer.contentLength());
+        if (whole == null) {
+            return false;
+        }
+        try (OutputStream o = r.ex.sendResponseHeaders(200, whole.length)) {
+            o.write(whole);
+        } catch (IOException e) {
+            throw new Relay.ClientGoneException(e);
+        }
+        return true;
     }
 
     /**

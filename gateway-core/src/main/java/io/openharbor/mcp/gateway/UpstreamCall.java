@@ -84,21 +84,12 @@ final class UpstreamCall {
             RandomGenerator random,
             Cancellation cancellation) {
         BufferedExchange ex = new BufferedExchange(client.ex, method, maxBytes);
-        RequestState sub = new RequestState(ex, client.client, chain.runtime, random);
-        sub.caller = client.caller;
-        sub.headerOverrides = standardHeaders(method, overrides);
-        sub.cancellation = cancellation;
+        RequestState sub = subRequest(client, ex, chain, part, token, overrides, cancellation, random);
+        if (sub == null) {
+            return new Reply(404, null, null, null, "the session's replica has left the pool");
+        }
         if (body != null) {
             sub.peek = McpPeek.of(body, body.length);
-        }
-        if (part != null && !part.backend().isEmpty()) {
-            BackendRuntime br = chain.runtime.members().byName.get(part.backend());
-            if (br == null) {
-                return new Reply(404, null, null, null, "replica " + part.backend() + " has left the pool");
-            }
-            sub.pinned = br;
-            sub.upstreamSession = part.upstreamSessionId();
-            sub.clientToken = token == null ? "" : token;
         }
         boolean retrySafe = body == null || (sub.peek != null && sub.peek.allReadOnly);
         try {
@@ -127,6 +118,38 @@ final class UpstreamCall {
             log.debug("server {}: {} {} answered {}", chain.pool.name(), method, sub.rpcMethod(), problem);
         }
         return new Reply(status, message, sub.answeredBy, sub.answeredSession, problem);
+    }
+
+    /**
+     * A request of the gateway's own to one server on the client's behalf: the client's caller and address, the
+     * headers in place of the client's ({@link #standardHeaders}), cancellable, and pinned to the replica that holds
+     * the server's part of the session when there is one.
+     *
+     * @return the request, or null when that replica has left the pool
+     */
+    static @Nullable RequestState subRequest(
+            RequestState client,
+            BufferedExchange ex,
+            ServerChain chain,
+            SessionTokens.@Nullable Part part,
+            @Nullable String token,
+            String @Nullable [] overrides,
+            Cancellation cancellation,
+            RandomGenerator random) {
+        RequestState sub = new RequestState(ex, client.client, chain.runtime, random);
+        sub.caller = client.caller;
+        sub.headerOverrides = standardHeaders(ex.method(), overrides);
+        sub.cancellation = cancellation;
+        if (part != null && !part.backend().isEmpty()) {
+            BackendRuntime br = chain.runtime.members().byName.get(part.backend());
+            if (br == null) {
+                return null;
+            }
+            sub.pinned = br;
+            sub.upstreamSession = part.upstreamSessionId();
+            sub.clientToken = token == null ? "" : token;
+        }
+        return sub;
     }
 
     /**

@@ -343,7 +343,10 @@ class FederationTest {
         ScriptedMcpServer a = server("a1");
         a.tools = List.of("search", "refund");
         ScriptedMcpServer b = server("b1");
-        AccessPolicy policy = (caller, srv, k, name) -> !("x".equals(caller) && name.equals("refund"));
+        a.resources = true;
+        b.resources = true;
+        AccessPolicy policy = (caller, srv, k, name) -> !("x".equals(caller)
+                && (name.equals("refund") || (srv.equals("a-server") && name.equals("file:///x"))));
         Authenticator byHeader = r -> Authentication.success(String.valueOf(r.header("X-Caller")));
         Hosts.Host host = gateway(
                 Hosts.Kind.JDK,
@@ -355,17 +358,25 @@ class FederationTest {
         assertThat(toolsAs(host, "x")).containsExactly("a_search", "b_search");
         Answer denied = postAs(host, "x", call("a_refund"));
         Answer unknown = postAs(host, "x", call("a_nothing"));
+        // A refused name gets exactly what a name that does not exist gets.
         assertThat(denied.error())
-                .isEqualTo(
-                        unknown.error() == null
-                                ? null
-                                : Map.of(
-                                        "code",
-                                        java.math.BigInteger.valueOf(-32602),
-                                        "message",
-                                        "Unknown tool: a_refund"));
+                .isEqualTo(Map.of("code", java.math.BigInteger.valueOf(-32602), "message", "Unknown tool: a_refund"));
+        assertThat(unknown.error())
+                .isEqualTo(Map.of("code", java.math.BigInteger.valueOf(-32602), "message", "Unknown tool: a_nothing"));
         assertThat(a.received("tools/call")).isEmpty();
         assertThat(text(postAs(host, "y", call("a_refund")))).isEqualTo("a1:refund");
+
+        // Resources (and templates, prompts, completions) go through the same decision.
+        String listResources = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/list\"}";
+        String read =
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\",\"params\":{\"uri\":\"a+file:///x\"}}";
+        assertThat(postAs(host, "y", listResources).body()).contains("\"a+file:///x\"");
+        assertThat(postAs(host, "x", listResources).body())
+                .doesNotContain("\"a+file:///x\"")
+                .contains("\"b+file:///x\"");
+        assertThat(postAs(host, "x", read).error()).containsEntry("code", java.math.BigInteger.valueOf(-32602));
+        assertThat(a.received("resources/read")).isEmpty();
+        assertThat(postAs(host, "y", read).body()).contains("read by a1");
     }
 
     private List<String> toolsAs(Hosts.Host host, String caller) throws Exception {
@@ -810,6 +821,64 @@ class FederationTest {
             used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
         }
         return used;
+    }
+
+    @Test
+    void aCancelReachesTheServersOfTheSessionAndProgressTokensPassUnchanged() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        b.tools = List.of("slow");
+        b.stateful = true;
+        Hosts.Host host = gateway(Hosts.Kind.JETTY, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(host).session();
+        HttpResponse<java.util.stream.Stream<String>> res = http.sendAsync(
+                        streamingPost(host, session, call("b_slow")), HttpResponse.BodyHandlers.ofLines())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.Iterator<String> lines = res.body().iterator();
+        assertThat(nextData(lines)).contains("\"progressToken\":\"p\"");
+        Answer cancelled = post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"c\"}}");
+        assertThat(cancelled.status()).isEqualTo(202);
+        assertThat(b.received("notifications/cancelled")).singleElement().satisfies(r -> {
+            assertThat(r.body()).contains("\"requestId\":\"c\"");
+            assertThat(r.session()).startsWith("sid-b1-");
+        });
+        res.body().close();
+    }
+
+    @Test
+    void completionsRouteByTheirRefAndUiResourcesAndUpdatesGetThePrefix() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.tools = List.of("card");
+        a.getStream = true;
+        b.prompts = true;
+        Hosts.Host host = gateway(Hosts.Kind.JDK, g -> {}, member("a", false, a), member("b", false, b));
+        String session = initialize(host).session();
+        Answer listed = post(host, session, list(null));
+        Map<String, Object> card = asMap(((List<?>) listed.result().get("tools")).get(0));
+        assertThat(JsonTree.object(JsonTree.object(card, "_meta"), "ui"))
+                .containsEntry("resourceUri", "ui://a+widget/card");
+
+        Answer completed = post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"completion/complete\",\"params\":{\"ref\":"
+                        + "{\"type\":\"ref/prompt\",\"name\":\"b_summarize\"},\"argument\":{\"name\":\"x\",\"value\":\"\"}}}");
+        assertThat(completed.body()).contains("\"b1:summarize\"");
+        Answer unknown = post(
+                host,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"completion/complete\",\"params\":{\"ref\":"
+                        + "{\"type\":\"ref/prompt\",\"name\":\"a_summarize\"},\"argument\":{\"name\":\"x\",\"value\":\"\"}}}");
+        assertThat(unknown.error()).containsEntry("code", java.math.BigInteger.valueOf(-32602));
+
+        java.util.Iterator<String> stream = openStream(host, session, null);
+        a.push(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":\"file:///x\"}}");
+        assertThat(nextEvent(stream)[1]).contains("\"uri\":\"a+file:///x\"");
     }
 
     @Test

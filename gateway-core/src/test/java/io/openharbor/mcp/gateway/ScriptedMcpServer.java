@@ -61,6 +61,8 @@ final class ScriptedMcpServer implements AutoCloseable {
     volatile long slowClosedAt;
     /** Whether requests are recorded in {@link #received} (off for heap measurements). */
     volatile boolean recording = true;
+    /** Whether the server lists a prompt ({@code summarize}). */
+    volatile boolean prompts;
     /** Whether GET opens a stream (else 405). */
     volatile boolean getStream;
 
@@ -180,6 +182,7 @@ final class ScriptedMcpServer implements AutoCloseable {
                     }
                     yield "{\"protocolVersion\":\"" + protocolVersion + "\",\"capabilities\":{\"tools\":{}"
                             + (resources ? ",\"resources\":{\"subscribe\":true}" : "")
+                            + (prompts ? ",\"prompts\":{}" : "")
                             + ",\"logging\":{}},\"serverInfo\":{\"name\":\"" + name + "\",\"version\":\"1\"}"
                             + (instructions == null ? "" : ",\"instructions\":\"" + instructions + "\"") + "}";
                 }
@@ -203,6 +206,10 @@ final class ScriptedMcpServer implements AutoCloseable {
                             : "{\"contents\":[{\"uri\":\"" + JsonTree.string(params, "uri") + "\",\"text\":\"read by "
                                     + name + "\"}]}";
                 case "ping", "logging/setLevel" -> "{}";
+                case "prompts/list" -> prompts ? "{\"prompts\":[{\"name\":\"summarize\"}]}" : null;
+                case "completion/complete" ->
+                    "{\"completion\":{\"values\":[\"" + name + ":"
+                            + JsonTree.string(JsonTree.object(params, "ref"), "name") + "\"]}}";
                 case "server/discover" ->
                     "{\"supportedVersions\":" + supported + ",\"capabilities\":{\"tools\":{}},"
                             + "\"serverInfo\":{\"name\":\"" + name + "\",\"version\":\"1\"},\"ttlMs\":" + ttlMs
@@ -310,7 +317,12 @@ final class ScriptedMcpServer implements AutoCloseable {
                     .append(i)
                     .append(" of ")
                     .append(name)
-                    .append("\",\"inputSchema\":{\"type\":\"object\"}}");
+                    .append("\",\"inputSchema\":{\"type\":\"object\"}")
+                    .append(
+                            all.get(i).equals("card")
+                                    ? ",\"_meta\":{\"ui\":{\"resourceUri\":\"ui://widget/card\"}}"
+                                    : "")
+                    .append('}');
         }
         sb.append(']');
         if (ttlMs > 0) {
