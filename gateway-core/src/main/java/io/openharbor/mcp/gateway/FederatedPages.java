@@ -1,8 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -89,15 +86,10 @@ final class FederatedPages {
         if (bytes.length == 0) {
             throw new InvalidCursor("not a cursor of this list");
         }
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
+        String name = Utf8.decodeStrict(bytes);
+        if (name == null) {
             throw new InvalidCursor("not a cursor of this list");
         }
+        return name;
     }
 }

@@ -1,8 +1,5 @@
 package io.openharbor.mcp.gateway;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
@@ -80,15 +77,9 @@ final class HeaderMirror {
             return value;
         }
         try {
-            byte[] bytes =
-                    Base64.getDecoder().decode(value.substring(PREFIX.length(), value.length() - SUFFIX.length()));
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return Utf8.decodeStrict(
+                    Base64.getDecoder().decode(value.substring(PREFIX.length(), value.length() - SUFFIX.length())));
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -7,6 +7,11 @@ package io.openharbor.mcp.gateway;
 final class Utf8 {
     private Utf8() {}
 
+    /** {@code b} decoded, or null when it is not well-formed UTF-8 by {@link #firstInvalid}'s rules. */
+    static @org.jspecify.annotations.Nullable String decodeStrict(byte[] b) {
+        return firstInvalid(b, b.length) >= 0 ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The offset of the first byte that is not well-formed UTF-8, or -1 when all of {@code b[0, len)} is. */
     static int firstInvalid(byte[] b, int len) {
         int i = 0;

@@ -57,8 +57,8 @@ public final class DemoBackend implements AutoCloseable {
                 name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())), mcp);
     }
 
-    /** {@code GET /health}: what the gateway's default health check asks for. */
-    private static final class Health extends HttpServlet {
+    /** {@code GET /health}: what the gateway's default health check asks for (the demo servers share it). */
+    static final class Health extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -60,7 +60,8 @@ public final class DemoNotes implements AutoCloseable {
                 .resources(welcome())
                 .prompts(summarize())
                 .build();
-        return new DemoNotes(name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())), mcp);
+        return new DemoNotes(
+                name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new DemoBackend.Health())), mcp);
     }
 
     /** The replica's name. */
@@ -156,17 +157,5 @@ public final class DemoNotes implements AutoCloseable {
 
     private static CallToolResult text(String s) {
         return CallToolResult.builder().addTextContent(s).build();
-    }
-
-    /** {@code GET /health}. */
-    private static final class Health extends jakarta.servlet.http.HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
-                throws java.io.IOException {
-            resp.setContentType("application/json");
-            resp.getWriter().write("{\"status\":\"ok\"}");
-        }
     }
 }
