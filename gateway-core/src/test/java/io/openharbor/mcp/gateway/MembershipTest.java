@@ -186,14 +186,17 @@ class MembershipTest {
                 }));
             }
             assertThat(halfway.await(20, TimeUnit.SECONDS)).isTrue();
-            int aBefore = a.requests.get();
+            var drained = gw.drainBackend("a", Duration.ofSeconds(30));
+            // Read in this order, after the drain began: a request that took a's slot before the drain (the only kind
+            // that may still reach a) holds it until its answer is relayed, so each one that reaches a after aBefore
+            // is counted in inFlightOnA; requests that took the slot after the drain began give it back unsent.
             int inFlightOnA = gw.poolRuntime
                     .members()
                     .byName
                     .get("a")
                     .inFlight
-                    .get(); // the held one, and load that already picked a
-            var drained = gw.drainBackend("a", Duration.ofSeconds(30));
+                    .get(); // the held one, and load that had already taken a's slot
+            int aBefore = a.requests.get();
             gw.addBackend(d.backend());
             assertThat(gw.health().backends())
                     .filteredOn(h -> h.name().equals("a"))
