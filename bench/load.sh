@@ -236,7 +236,12 @@ cp -r gateway-examples/target/classes "$OUT/lib/examples-classes"
 CP="$OUT/lib/examples-classes"
 for jar in $(tr ':' ' ' < "$OUT/classpath.txt"); do
   case $jar in
-    */io/openharbor/*) cp "$jar" "$OUT/lib/"; CP="$CP:$OUT/lib/$(basename "$jar")" ;;
+    */io/openharbor/*)
+      # This tree's own jar (the local Maven repository holds whichever tree was installed last, which with
+      # SKIP_BUILD=1 may not be this one).
+      name=$(basename "$jar"); module=${name%-[0-9]*}
+      [ -f "$module/target/$name" ] && jar="$module/target/$name"
+      cp "$jar" "$OUT/lib/"; CP="$CP:$OUT/lib/$name" ;;
     *) CP="$CP:$jar" ;;
   esac
 done
