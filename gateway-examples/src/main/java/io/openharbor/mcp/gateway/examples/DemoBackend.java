@@ -84,7 +84,8 @@ public final class DemoBackend implements AutoCloseable {
         jetty.stop();
     }
 
-    private static Map<String, Object> schema(Map<String, Object> properties, List<String> required) {
+    /** A JSON schema of an object with these properties (the demo servers share it). */
+    static Map<String, Object> schema(Map<String, Object> properties, List<String> required) {
         return Map.of("type", "object", "properties", properties, "required", required);
     }
 

@@ -80,14 +80,10 @@ public final class DemoNotes implements AutoCloseable {
         jetty.stop();
     }
 
-    private static Map<String, Object> schema(Map<String, Object> properties, List<String> required) {
-        return Map.of("type", "object", "properties", properties, "required", required);
-    }
-
     private static SyncToolSpecification echo(String replica) {
         Tool tool = Tool.builder("echo")
                 .description("Returns its text argument, saying which notes replica answered")
-                .inputSchema(schema(Map.of("text", Map.of("type", "string")), List.of("text")))
+                .inputSchema(DemoBackend.schema(Map.of("text", Map.of("type", "string")), List.of("text")))
                 .build();
         return SyncToolSpecification.builder()
                 .tool(tool)
@@ -99,7 +95,7 @@ public final class DemoNotes implements AutoCloseable {
     private static SyncToolSpecification search() {
         Tool tool = Tool.builder("search")
                 .description("Finds the notes whose text contains a word")
-                .inputSchema(schema(Map.of("query", Map.of("type", "string")), List.of("query")))
+                .inputSchema(DemoBackend.schema(Map.of("query", Map.of("type", "string")), List.of("query")))
                 .build();
         return SyncToolSpecification.builder()
                 .tool(tool)
@@ -118,7 +114,7 @@ public final class DemoNotes implements AutoCloseable {
     private static SyncToolSpecification count(Map<String, AtomicInteger> counters) {
         Tool tool = Tool.builder("count")
                 .description("Counts the calls of this MCP session")
-                .inputSchema(schema(Map.of(), List.of()))
+                .inputSchema(DemoBackend.schema(Map.of(), List.of()))
                 .build();
         return SyncToolSpecification.builder()
                 .tool(tool)
