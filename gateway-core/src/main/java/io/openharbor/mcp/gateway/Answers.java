@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The gateway's own answers: every refusal and failure becomes an HTTP status with a JSON-RPC error body (carrying the
- * request's id when it has one), a log line (INFO for a client's mistake, WARN for 5xx, DEBUG for a session the client
- * must re-create) and, where it has a reason, a listener call. Once an {@link EarlyAnswer} is out, the error becomes
+ * request's id when it has one), a log line (WARN for 5xx; DEBUG for a client's mistake, 4xx and redirects, so that a hostile
+ * client cannot flood the host's log, and for a session the client must re-create) and, where it has a reason, a listener call. Once an {@link EarlyAnswer} is out, the error becomes
  * the last event of that stream instead. One per gateway, stateless.
  */
 final class Answers {
@@ -24,14 +25,19 @@ final class Answers {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /**
+     * The level of the log line of an answer with this status: WARN for the gateway's or a backend's failure (5xx),
+     * DEBUG for everything a client's request caused (per-request client errors must not let one client fill the
+     * host's log; the listener's {@code rejected} and {@code requestEnd} still see every one).
+     */
+    static Level level(int status) {
+        return status >= 500 ? Level.WARN : Level.DEBUG;
+    }
+
     /** A refusal with a status, a JSON-RPC error code and a message for the client; {@code logReason} for the log. */
     void reject(RequestState r, int code, int rpcCode, String message, String logReason) throws IOException {
         r.status = code;
-        if (code >= 500) {
-            log.warn("{} for {} {}: {}", code, r.ex.method(), r.ex.path(), logReason);
-        } else {
-            log.info("{} for {} {}: {}", code, r.ex.method(), r.ex.path(), logReason);
-        }
+        log.atLevel(level(code)).log("{} for {} {}: {}", code, r.ex.method(), r.ex.path(), logReason);
         error(r, code, rpcCode, message);
     }
 
@@ -47,7 +53,7 @@ final class Answers {
     void rateLimited(RequestState r, long retryAfterSeconds, String logReason) throws IOException {
         listener.rejected(r, GatewayListener.Rejection.RATE_LIMITED);
         r.status = 429;
-        log.info("429 for {} {}: {}", r.ex.method(), r.ex.path(), logReason);
+        log.atLevel(level(429)).log("429 for {} {}: {}", r.ex.method(), r.ex.path(), logReason);
         send(
                 r,
                 429,
