@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs one call per server in parallel on the gateway's executor and waits for all of them up to a deadline; calls
  * still running then are cancelled through their {@link UpstreamCall.Cancellation} (their connections are released,
- * nothing keeps running for a client that has its answer). One server's call runs on the request's own thread when
- * there is only one.
+ * nothing keeps running for a client that has its answer). Even a single call runs on the executor, so that the
+ * deadline holds for it too.
  */
 final class FanOut {
     private FanOut() {}
@@ -32,11 +32,6 @@ final class FanOut {
         int n = servers.size();
         List<UpstreamCall.Cancellation> cancels = new ArrayList<>(n);
         List<Outcome<T>> out = new ArrayList<>(n);
-        if (n == 1) {
-            UpstreamCall.Cancellation c = new UpstreamCall.Cancellation();
-            out.add(runOne(calls.apply(servers.get(0)), c));
-            return out;
-        }
         List<Future<Outcome<T>>> futures = new ArrayList<>(n);
         for (S s : servers) {
             UpstreamCall.Cancellation c = new UpstreamCall.Cancellation();

@@ -278,6 +278,19 @@ class FederationTest {
     }
 
     @Test
+    void theDeadlineHoldsForAFederationOfOneServerToo() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        a.hang = List.of("initialize");
+        Hosts.Host host =
+                gateway(Hosts.Kind.JDK, g -> g.federationTimeout(Duration.ofMillis(300)), member("a", false, a));
+        long start = System.nanoTime();
+        Answer init = initialize(host);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(init.error()).as(init.body()).containsEntry("code", java.math.BigInteger.valueOf(-32010));
+        a.release();
+    }
+
+    @Test
     void aStatefulServerKeepsOneSessionPerClientAcrossInstancesAndLosingItEndsTheSession() throws Exception {
         ScriptedMcpServer a = server("a1");
         ScriptedMcpServer[] replicas = {server("c1"), server("c2"), server("c3")};
