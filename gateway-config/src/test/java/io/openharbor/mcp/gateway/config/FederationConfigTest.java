@@ -111,4 +111,30 @@ class FederationConfigTest {
                 .hasMessageContaining("Requierd")
                 .hasMessageContaining("did you mean Gateway:Servers:3:Required?");
     }
+
+    @Test
+    void aReloadAddsAServerToTheFederation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("gateway.json");
+        String one = """
+                { "Gateway": { "Servers": [
+                  { "Name": "docs", "Prefix": "docs", "BackendServers": [ { "Url": "http://127.0.0.1:1/mcp" } ] } ] } }
+                """;
+        java.nio.file.Files.writeString(file, one);
+        try (ReloadingGateway gateway =
+                ReloadingGateway.start(GatewayConfig.loader().file(file).environment(Map.of()))) {
+            assertThat(gateway.get().servers()).extracting(McpServer::prefix).containsExactly("docs");
+            java.nio.file.Files.writeString(
+                    file,
+                    one.replace(
+                            "] } ] } }",
+                            "] },\n"
+                                    + "  { \"Name\": \"wiki\", \"Prefix\": \"wiki\", \"BackendServers\": [ { \"Url\":"
+                                    + " \"http://127.0.0.1:2/mcp\" } ] } ] } }"));
+            assertThat(gateway.reloadIfChanged())
+                    .as(String.valueOf(gateway.lastError()))
+                    .isTrue();
+            assertThat(gateway.get().servers()).extracting(McpServer::prefix).containsExactly("docs", "wiki");
+            assertThat(gateway.config().backendNames()).containsExactly("docs/127.0.0.1:1", "wiki/127.0.0.1:2");
+        }
+    }
 }
