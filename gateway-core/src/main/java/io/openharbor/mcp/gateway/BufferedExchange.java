@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +59,7 @@ final class BufferedExchange implements GatewayExchange {
 
     /** Whether the answer is an SSE stream. */
     boolean eventStream() {
-        String type = header("Content-Type");
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        return HttpRules.mediaType(header("Content-Type")).equals("text/event-stream");
     }
 
     /** {@return the body of the answer (empty if none)} */

@@ -154,14 +154,6 @@ final class Federation {
         return null;
     }
 
-    @Nullable
-    Member byPrefix(String prefix) {
-        for (Member m : members) {
-            if (m.server.prefix().equals(prefix)) return m;
-        }
-        return null;
-    }
-
     /** The request's view: every server (no session), or the servers of the session's parts still configured. */
     List<Slot> slots(@Nullable List<SessionTokens.Part> parts) {
         List<Slot> slots = new ArrayList<>(members.size());

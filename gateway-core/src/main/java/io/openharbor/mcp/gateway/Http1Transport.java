@@ -688,11 +688,7 @@ final class Http1Transport implements Transport {
         }
 
         private String mediaType() {
-            if (contentType == null) return "";
-            int semi = contentType.indexOf(';');
-            return (semi < 0 ? contentType : contentType.substring(0, semi))
-                    .trim()
-                    .toLowerCase(java.util.Locale.ROOT);
+            return HttpRules.mediaType(contentType);
         }
 
         @Override

@@ -66,6 +66,13 @@ final class HttpRules {
     }
 
     /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
+    /** The media type of a {@code Content-Type} value, lower case, without parameters; "" for none. */
+    static String mediaType(@Nullable String contentType) {
+        if (contentType == null) return "";
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
     static boolean isJson(@Nullable String contentType) {
         if (contentType == null) return false;
         int semi = contentType.indexOf(';');
