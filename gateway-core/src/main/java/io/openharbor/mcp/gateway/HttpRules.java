@@ -65,7 +65,6 @@ final class HttpRules {
         return false;
     }
 
-    /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
     /** The media type of a {@code Content-Type} value, lower case, without parameters; "" for none. */
     static String mediaType(@Nullable String contentType) {
         if (contentType == null) return "";
@@ -73,6 +72,7 @@ final class HttpRules {
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether a Content-Type value names {@code application/json} (parameters such as charset allowed). */
     static boolean isJson(@Nullable String contentType) {
         if (contentType == null) return false;
         int semi = contentType.indexOf(';');
