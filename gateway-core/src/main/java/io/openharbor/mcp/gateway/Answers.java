@@ -37,6 +37,9 @@ final class Answers {
     /** A refusal with a status, a JSON-RPC error code and a message for the client; {@code logReason} for the log. */
     void reject(RequestState r, int code, int rpcCode, String message, String logReason) throws IOException {
         r.status = code;
+        if (r.gatewayKind == null) {
+            r.gatewayKind = kind(code);
+        }
         log.atLevel(level(code)).log("{} for {} {}: {}", code, r.ex.method(), r.ex.path(), logReason);
         error(r, code, rpcCode, message);
     }
@@ -46,13 +49,46 @@ final class Answers {
             RequestState r, GatewayListener.Rejection reason, int code, int rpcCode, String message, String logReason)
             throws IOException {
         listener.rejected(r, reason);
+        r.gatewayKind = kind(reason, r);
         reject(r, code, rpcCode, message, logReason);
+    }
+
+    /** What an answer of the gateway's with this status stands for, when no more precise reason was given. */
+    static Outcome.Kind kind(int status) {
+        return switch (status) {
+            case 401 -> Outcome.Kind.UNAUTHENTICATED;
+            case 403 -> Outcome.Kind.FORBIDDEN;
+            case 404 -> Outcome.Kind.SESSION_NOT_FOUND;
+            case 429 -> Outcome.Kind.RATE_LIMITED;
+            case 500 -> Outcome.Kind.INTERNAL_ERROR;
+            case 502 -> Outcome.Kind.BACKEND_ERROR;
+            case 503 -> Outcome.Kind.NO_BACKEND;
+            case 504 -> Outcome.Kind.TIMEOUT;
+            default -> status >= 500 ? Outcome.Kind.INTERNAL_ERROR : Outcome.Kind.INVALID_REQUEST;
+        };
+    }
+
+    /** What a refusal for this reason stands for. */
+    static Outcome.Kind kind(GatewayListener.Rejection reason, RequestState r) {
+        return switch (reason) {
+            case BULKHEAD_FULL -> Outcome.Kind.BULKHEAD_FULL;
+            case NO_BACKEND, RETRY_BUDGET_EXHAUSTED ->
+                r.circuitOpen ? Outcome.Kind.CIRCUIT_OPEN : Outcome.Kind.NO_BACKEND;
+            case PANIC_FAIL_FAST -> Outcome.Kind.NO_BACKEND;
+            case HTTPS_REQUIRED, HOST_NOT_ALLOWED, ORIGIN_NOT_ALLOWED, FORBIDDEN -> Outcome.Kind.FORBIDDEN;
+            case UNAUTHENTICATED -> Outcome.Kind.UNAUTHENTICATED;
+            case RATE_LIMITED -> Outcome.Kind.RATE_LIMITED;
+            case GATEWAY_CLOSED -> Outcome.Kind.GATEWAY_CLOSED;
+        };
     }
 
     /** 429 with the JSON-RPC error's {@code data.retryAfterSeconds} (the Retry-After header is already set). */
     void rateLimited(RequestState r, long retryAfterSeconds, String logReason) throws IOException {
         listener.rejected(r, GatewayListener.Rejection.RATE_LIMITED);
         r.status = 429;
+        r.gatewayKind = Outcome.Kind.RATE_LIMITED;
+        r.hasRpcError = true;
+        r.rpcError = JsonRpcErrors.RATE_LIMITED;
         log.atLevel(level(429)).log("429 for {} {}: {}", r.ex.method(), r.ex.path(), logReason);
         send(
                 r,
@@ -68,6 +104,7 @@ final class Answers {
     void unavailable(RequestState r, GatewayListener.Rejection reason, String message, String logReason)
             throws IOException {
         listener.rejected(r, reason);
+        r.gatewayKind = kind(reason, r);
         if (r.early == null || r.early.disarm()) { // not once the early stream is out: the error becomes its event
             r.ex.addResponseHeader("Retry-After", String.valueOf(retryAfterSeconds));
         }
@@ -86,6 +123,7 @@ final class Answers {
     /** 404 for a session the client must initialize again; {@code why} is logged at DEBUG. */
     void sessionNotFound(RequestState r, String why) throws IOException {
         r.status = 404;
+        r.gatewayKind = Outcome.Kind.SESSION_NOT_FOUND;
         log.debug("404 for {} {}: {}", r.ex.method(), r.ex.path(), why);
         error(r, 404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found");
     }
@@ -93,6 +131,7 @@ final class Answers {
     /** 404 because the session's backend is unavailable: a conforming client initializes again, elsewhere. */
     void sessionBackendGone(RequestState r, String logLine, Object... args) throws IOException {
         r.status = 404;
+        r.gatewayKind = Outcome.Kind.SESSION_NOT_FOUND;
         log.info(logLine, args);
         error(r, 404, JsonRpcErrors.SESSION_NOT_FOUND, "Session not found (its backend is unavailable)");
     }
@@ -103,6 +142,7 @@ final class Answers {
      */
     void tlsFailed(RequestState r, String backend, AttemptFailure f) throws IOException {
         boolean verification = f.kind == AttemptFailure.Kind.TLS_VERIFICATION;
+        r.gatewayKind = Outcome.Kind.TLS_ERROR;
         reject(
                 r,
                 502,
@@ -137,6 +177,8 @@ final class Answers {
     }
 
     private void error(RequestState r, int code, int rpcCode, String message) throws IOException {
+        r.hasRpcError = true;
+        r.rpcError = rpcCode;
         send(r, code, JsonRpcErrors.body(r.idJson(), rpcCode, message, null));
     }
 

@@ -289,6 +289,8 @@ final class FederatedPath {
             error(r, INVALID_PARAMS, "Unknown " + what + ": " + exposed);
             return;
         }
+        r.targetListed = true;
+        r.upstreamTarget = routed.original;
         forward(
                 r,
                 routed.slot,
@@ -442,6 +444,7 @@ final class FederatedPath {
             throws IOException {
         ServerChain chain = slot.member().chain;
         r.pool = chain.runtime;
+        r.serverKnown = true;
         SessionTokens.Part part = slot.part();
         if (part != null && !part.backend().isEmpty()) {
             BackendRuntime br = chain.runtime.members().byName.get(part.backend());
@@ -585,6 +588,8 @@ final class FederatedPath {
 
     private void error(RequestState r, int code, String message) throws IOException {
         log.debug("federation answers {} with {}: {}", r.rpcMethod(), code, message);
+        r.hasRpcError = true;
+        r.rpcError = code;
         answers.json(r, 200, JsonRpcErrors.body(r.idJson(), code, message, null), false);
     }
 }

@@ -75,12 +75,23 @@ final class Forwarder {
             }
             BackendRuntime br = lease.br;
             listener.backendSelected(r, br.backend, attempt);
+            ExchangeEvents.Observed observed = r.events == null
+                    ? null
+                    : r.events.attemptStart(
+                            r,
+                            new UpstreamAttempt(
+                                    attempt, br.backend, pool.pool().name(), r.rpcMethod(), upstreamTarget(r)),
+                            out);
+            Outbound sent = observed == null ? out : observed.out;
             try (lease) {
                 Transport.Attempt call;
                 try {
-                    call = br.route.attempt(out);
+                    call = br.route.attempt(sent);
                 } catch (IllegalArgumentException e) {
                     unforwardable(r, e); // a header the transport refuses (its name)
+                    if (observed != null) {
+                        observed.end(r, null);
+                    }
                     return;
                 }
                 if (r.early != null) {
@@ -94,7 +105,12 @@ final class Forwarder {
                 try {
                     answer = call.execute();
                 } catch (AttemptFailure f) {
-                    if (r.early != null && r.early.gone()) {
+                    boolean gone = r.early != null && r.early.gone();
+                    r.clientGone |= gone;
+                    if (observed != null) {
+                        observed.end(r, f);
+                    }
+                    if (gone) {
                         throw new Relay.ClientGoneException(new IOException(
                                 "a heartbeat of the early answer could not" + " be written", f.failure()));
                     }
@@ -121,10 +137,22 @@ final class Forwarder {
                 pool.recordOutcome(br, answer.code(), ticker.read() - sentAt, lease.permit);
                 try (answer) {
                     relay.relay(r, br, call, answer);
+                } catch (Relay.ClientGoneException e) {
+                    r.clientGone = true;
+                    throw e;
+                } finally {
+                    if (observed != null) {
+                        observed.end(r, null);
+                    }
                 }
                 return;
             }
         }
+    }
+
+    /** The tool or prompt name as the backend gets it: a federation's original name, or the client's. */
+    private static @Nullable String upstreamTarget(RequestState r) {
+        return r.upstreamTarget != null ? r.upstreamTarget : r.peek == null ? null : r.peek.target;
     }
 
     private void unforwardable(RequestState r, IllegalArgumentException e) throws IOException {

@@ -135,7 +135,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Builder b) {
         this.healthPath = b.healthPath;
         this.servers = List.copyOf(b.servers);
-        GatewayListener listener = b.listener == GatewayListener.NONE ? b.listener : new SafeListener(b.listener);
+        GatewayListener listener = GatewayListeners.of(b.listeners);
         List<CertificateWatch> server = new ArrayList<>(b.serverCertificates.size());
         for (Map.Entry<String, Supplier<X509Certificate>> e : b.serverCertificates.entrySet()) {
             server.add(new CertificateWatch(e.getKey(), e.getValue(), b.clock, b.certificateExpiryWarning, listener));
@@ -209,7 +209,8 @@ public final class Gateway implements AutoCloseable {
                 b.healthPath,
                 health,
                 heartbeats,
-                federation == null ? null : new FederatedPath(federation, answers, heartbeats));
+                federation == null ? null : new FederatedPath(federation, answers, heartbeats),
+                ExchangeListeners.of(b.exchangeListeners));
         for (CertificateWatch w : server) {
             w.info(); // warns at start-up when a listener certificate is already close to expiry
         }
@@ -558,7 +559,8 @@ public final class Gateway implements AutoCloseable {
         private Duration streamHeartbeat = DEFAULT_STREAM_HEARTBEAT;
         private Duration backendKeepAlive = DEFAULT_BACKEND_KEEP_ALIVE;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private GatewayListener listener = GatewayListener.NONE;
+        private final List<GatewayListener> listeners = new ArrayList<>();
+        private final List<ExchangeListener.Factory> exchangeListeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random =
                 () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
@@ -944,13 +946,44 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * Callbacks on each request (default none).
+         * Adds callbacks on requests and on pool events (default none); each listener added is called in turn.
          *
          * @param listener the events' receiver
          * @return this builder
          */
         public Builder listener(GatewayListener listener) {
-            this.listener = requireNonNull(listener, "listener");
+            requireNonNull(listener, "listener");
+            if (listener != GatewayListener.NONE) {
+                listeners.add(listener);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a factory of per-exchange listeners: metrics, traces, access logs (default none; without one, the
+         * gateway builds no event views and scans no answer). Each factory added is asked in turn.
+         *
+         * @param factory makes each exchange's listener
+         * @return this builder
+         */
+        public Builder exchangeListener(ExchangeListener.Factory factory) {
+            exchangeListeners.add(requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Writes one line per exchange to the logger {@code io.openharbor.mcp.gateway.access} at INFO, with SLF4J
+         * key-values ({@code method}, {@code tool}, {@code status}, {@code outcome}, {@code duration_ms},
+         * {@code upstream_ms}, {@code server}, {@code backend}, {@code attempts}, ...); default off.
+         *
+         * @param enabled whether to write it
+         * @return this builder
+         */
+        public Builder accessLog(boolean enabled) {
+            exchangeListeners.removeIf(f -> f == AccessLog.FACTORY);
+            if (enabled) {
+                exchangeListeners.add(AccessLog.FACTORY);
+            }
             return this;
         }
 

@@ -4,8 +4,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Callbacks on the life of each request, in the style of OkHttp's {@code EventListener}: extend it and override what
- * you need; every method is a no-op by default. Metrics (Micrometer), tracing and audit logs hook in here.
+ * Callbacks on the life of each request and on pool events, in the style of OkHttp's {@code EventListener}: extend it
+ * and override what you need; every method is a no-op by default. For per-exchange metrics, traces and access logs,
+ * {@link ExchangeListener} gives richer views (the call, each upstream attempt, the outcome with its error type); this
+ * listener is where pool events arrive (circuit transitions, ejections, health, certificates).
  *
  * <p>Callbacks run on the hot path: they must be cheap and must not block. They must not throw; if one does, the
  * gateway logs it and carries on, and the request is not affected. No callback runs while the gateway (or its circuit
@@ -19,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Gateway.builder().listener(new GatewayListener() {
- *   @Override public void requestEnd(GatewayRequest r, int status, Duration elapsed, Throwable failure) {
- *     metrics.timer("mcp.requests", "method", String.valueOf(r.rpcMethod())).record(elapsed);
+ *   @Override public void circuitStateChanged(Backend backend, CircuitState state) {
+ *     System.out.println("backend " + backend.name() + ": circuit " + state);
  *   }
  * });
  * }</pre>

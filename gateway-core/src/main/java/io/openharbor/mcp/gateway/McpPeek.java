@@ -81,6 +81,20 @@ final class McpPeek {
 
     @Nullable
     String toolName;
+    /** {@code params.name} of a single {@code tools/call} or {@code prompts/get}, or null. */
+    @Nullable
+    String target;
+    /** {@code params._meta.traceparent} of a single message, or null. */
+    @Nullable
+    String traceparent;
+    /** {@code params._meta.tracestate} of a single message, or null. */
+    @Nullable
+    String tracestate;
+    /**
+     * Where the value of {@link #traceparent} starts in the body when its bytes are the string itself (no escapes), so
+     * that it can be overwritten in place by one of the same length; else -1.
+     */
+    int traceparentOffset = -1;
 
     boolean batch;
     /** Whether the body holds at least one request (a message with both method and id). */
@@ -90,6 +104,8 @@ final class McpPeek {
     /** The tool names of the {@code tools/call} requests in the body (several in a batch), or null when none. */
     @Nullable
     List<String> tools;
+    /** The body being read (for the offset of its trace context), during {@link #of} only. */
+    private byte @Nullable [] body;
     /** The string length limit to check, or 0 when no string in this body can pass it. */
     private int stringLimit;
 
@@ -107,6 +123,7 @@ final class McpPeek {
         }
         // A string has at most as many characters as the body has bytes: short bodies need no string check.
         peek.stringLimit = limits.maxStringLength > 0 && length > limits.maxStringLength ? limits.maxStringLength : 0;
+        peek.body = body;
         try (JsonParser p = limits.factory.createParser(body, 0, length)) {
             JsonToken root = p.nextToken();
             if (root == JsonToken.START_OBJECT) {
@@ -130,6 +147,7 @@ final class McpPeek {
             } else if (root == null) {
                 peek.problem = Problem.PARSE_ERROR;
                 peek.problemDetail = "empty body";
+                peek.body = null;
                 return peek;
             } else {
                 peek.invalid("body is not a JSON-RPC object or batch");
@@ -157,6 +175,7 @@ final class McpPeek {
             peek.problem = Problem.PARSE_ERROR;
             peek.problemDetail = e.getMessage();
         }
+        peek.body = null;
         if (peek.problem == Problem.PARSE_ERROR || peek.problem == Problem.TOO_COMPLEX) {
             peek.idJson = null;
         }
@@ -250,7 +269,7 @@ final class McpPeek {
                 }
                 case "params" -> {
                     if (v == JsonToken.START_OBJECT) {
-                        name = paramsName(p);
+                        name = paramsName(p, single);
                     } else {
                         skip(p);
                     }
@@ -288,11 +307,15 @@ final class McpPeek {
             idJson = hasId && m != null ? id : null;
             method = m;
             toolName = "tools/call".equals(m) ? name : null;
+            target = "tools/call".equals(m) || "prompts/get".equals(m) ? name : null;
         }
     }
 
-    /** Reads the params object and returns its top-level string "name", if any. */
-    private @Nullable String paramsName(JsonParser p) throws IOException {
+    /**
+     * Reads the params object and returns its top-level string "name", if any; of a single message, also its
+     * {@code _meta} trace context.
+     */
+    private @Nullable String paramsName(JsonParser p, boolean single) throws IOException {
         String name = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -300,11 +323,42 @@ final class McpPeek {
             JsonToken v = p.nextToken();
             if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
                 name = text(p);
+            } else if (single && "_meta".equals(field) && v == JsonToken.START_OBJECT) {
+                meta(p);
             } else {
                 skip(p);
             }
         }
         return name;
+    }
+
+    /** Reads {@code traceparent} and {@code tracestate} of the {@code _meta} object the parser is on. */
+    private void meta(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (stringLimit > 0 && field.length() > stringLimit) throw new TooLong();
+            JsonToken v = p.nextToken();
+            if ("traceparent".equals(field) && v == JsonToken.VALUE_STRING) {
+                traceparent = text(p);
+                long quote = p.currentTokenLocation().getByteOffset();
+                int length = p.getTextLength();
+                byte[] b = body;
+                // the value's bytes are the string itself when it is ASCII without escapes: one byte per character,
+                // closed by a quote right after
+                traceparentOffset = b != null
+                                && quote >= 0
+                                && quote + length + 1 < b.length
+                                && b[(int) quote] == '"'
+                                && b[(int) quote + length + 1] == '"'
+                                && traceparent.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\')
+                        ? (int) quote + 1
+                        : -1;
+            } else if ("tracestate".equals(field) && v == JsonToken.VALUE_STRING) {
+                tracestate = text(p);
+            } else {
+                skip(p);
+            }
+        }
     }
 
     /** Internal: a structural surprise the streaming parser itself would not flag. */

@@ -74,6 +74,15 @@ final class Outbound {
         }
     }
 
+    /** A copy with another body and {@code overrides} applied (see {@link #override}), for one attempt. */
+    Outbound copy(byte @Nullable [] newBody, String[] overrides) {
+        Outbound o = new Outbound(method, query, path, newBody, early, size / 2 + overrides.length / 2);
+        System.arraycopy(headers, 0, o.headers, 0, size);
+        o.size = size;
+        o.override(overrides);
+        return o;
+    }
+
     int headerCount() {
         return size / 2;
     }

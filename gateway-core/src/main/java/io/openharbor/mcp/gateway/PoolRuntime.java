@@ -316,6 +316,20 @@ final class PoolRuntime {
         }
     }
 
+    /**
+     * Whether every member that is not draining, ejected or failing health checks has its breaker open or half-open
+     * with no trial left: no backend is available because of circuit breakers (told to exchange listeners).
+     */
+    boolean circuitsOpen() {
+        boolean any = false;
+        for (BackendRuntime br : members.list) {
+            if (br.removed || br.draining || br.ejected || !br.healthy) continue;
+            if (br.circuitState() == CircuitState.CLOSED) return false;
+            any = true;
+        }
+        return any;
+    }
+
     /** The backends new requests may go to: the available ones, or in panic all of them. */
     Candidates.Live routable(Snapshot s) {
         return s.panic ? s.all : s.available;

@@ -36,6 +36,10 @@ final class RequestPath {
     private final @Nullable Heartbeats heartbeats;
     /** The router stage of a federation, or null when the gateway fronts one pool. */
     private final @Nullable FederatedPath federated;
+    /** Makes each exchange's listener, or null when nobody listens. */
+    private final ExchangeListener.@Nullable Factory exchanges;
+    /** The names backends listed, learned while someone listens. */
+    private final ListedNames listed = new ListedNames();
     /** Set when the gateway closes: requests get 503. */
     volatile boolean closed;
 
@@ -52,7 +56,9 @@ final class RequestPath {
             @Nullable String healthPath,
             Supplier<HealthReport> health,
             @Nullable Heartbeats heartbeats,
-            @Nullable FederatedPath federated) {
+            @Nullable FederatedPath federated,
+            ExchangeListener.@Nullable Factory exchanges) {
+        this.exchanges = exchanges;
         this.edge = edge;
         this.bodies = bodies;
         this.jsonLimits = jsonLimits;
@@ -79,7 +85,11 @@ final class RequestPath {
                 if (edge.originAllowed(r)) {
                     health(r);
                 }
-                return;
+                return; // not an exchange of MCP's: no exchange events
+            }
+            r.serverKnown = federated == null;
+            if (exchanges != null) {
+                r.events = ExchangeEvents.start(exchanges, listed, r);
             }
             if (closed) {
                 answers.unavailable(
@@ -114,6 +124,7 @@ final class RequestPath {
             }
         } catch (Relay.ClientGoneException e) {
             r.failure = e;
+            r.clientGone = true;
             log.debug(
                     "client went away during {} {}; its backend call is cancelled: {}",
                     ex.method(),
@@ -131,6 +142,9 @@ final class RequestPath {
             }
         } finally {
             listener.requestEnd(r, r.status, Duration.ofNanos(System.nanoTime() - r.startNanos), r.failure);
+            if (r.events != null) {
+                r.events.end();
+            }
         }
     }
 

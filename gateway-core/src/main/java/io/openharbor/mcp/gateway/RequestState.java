@@ -61,6 +61,32 @@ final class RequestState implements GatewayRequest, RoutingContext {
     @Nullable
     EarlyAnswer early;
 
+    /** The exchange's events when someone listens (shared by a federation's fan-out calls), or null. */
+    @Nullable
+    ExchangeEvents events;
+    /** What the gateway's own answer stands for, when it answered itself; null otherwise. */
+    Outcome.@Nullable Kind gatewayKind;
+    /** Whether the answer carried a JSON-RPC error (the gateway's or, scanned, the backend's): then its code. */
+    boolean hasRpcError;
+
+    int rpcError;
+    /** Whether the backend's {@code tools/call} result had {@code isError: true}. */
+    boolean toolError;
+    /** Whether the only backends left had their circuit breakers open. */
+    boolean circuitOpen;
+    /** Whether the client left before the answer was out. */
+    boolean clientGone;
+    /** Whether {@link #pool} is the one the request is served by (always with one pool; in a federation, once routed). */
+    boolean serverKnown;
+    /** A federation found the target among the names it exposes. */
+    boolean targetListed;
+    /** The name the target has upstream (a federation's original name), or null for the client's. */
+    @Nullable
+    String upstreamTarget;
+    /** The session token the gateway gave the client with this answer ({@code initialize}), or null. */
+    @Nullable
+    String issuedToken;
+
     /** The status sent (or, inside an early answer, the one it stands for); 0 until then. */
     int status;
     /** What made the request fail, for the listener's {@code requestEnd}; or null. */

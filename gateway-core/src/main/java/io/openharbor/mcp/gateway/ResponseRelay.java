@@ -70,7 +70,8 @@ final class ResponseRelay {
         }
         if (upstreamSid != null) {
             r.answeredSession = upstreamSid;
-            ex.addResponseHeader(SessionRoute.SESSION_HEADER, sessions.token(r, br, upstreamSid));
+            r.issuedToken = sessions.token(r, br, upstreamSid);
+            ex.addResponseHeader(SessionRoute.SESSION_HEADER, r.issuedToken);
         }
         r.status = code;
         if (code == 204 || code == 304 || code < 200) {
@@ -93,7 +94,8 @@ final class ResponseRelay {
                 return;
             }
         }
-        if (r.rewriter != null && !sse && code == 200 && !encoded && relayedRewritten(r, source, answer)) {
+        Relay.MessageRewriter messages = AnswerScan.of(r);
+        if (messages != null && !sse && code == 200 && !encoded && relayedRewritten(r, messages, source, answer)) {
             return;
         }
         OutputStream out;
@@ -115,7 +117,7 @@ final class ResponseRelay {
         }
         try {
             if (sse && !encoded) {
-                copyEventStream(r, br, source, out);
+                copyEventStream(br, source, out, messages);
             } else {
                 Relay.copy(source, out); // a compressed stream's lines cannot be read: its ids pass as they are
             }
@@ -170,7 +172,7 @@ final class ResponseRelay {
         try {
             if (code == 200 && sse && !encoded) {
                 answer.streaming(streamIdleMillis);
-                copyEventStream(r, br, source, out);
+                copyEventStream(br, source, out, AnswerScan.of(r));
             } else if (r.peek == null) {
                 // a GET stream: no request to answer; ending the stream sends the client back to meet the answer
                 log.info(
@@ -224,16 +226,17 @@ final class ResponseRelay {
     }
 
     /** Relays an uncompressed SSE body with its event ids sealed, limited by the stream idle timeout. */
-    private void copyEventStream(RequestState r, BackendRuntime br, BufferedSource source, OutputStream out)
+    private void copyEventStream(
+            BackendRuntime br, BufferedSource source, OutputStream out, Relay.@Nullable MessageRewriter messages)
             throws IOException {
-        Relay.copySseSealingIds(
-                source, out, (id, off, len) -> tokens.sealEventId(br.eventTag, id, off, len), r.rewriter);
+        Relay.copySseSealingIds(source, out, (id, off, len) -> tokens.sealEventId(br.eventTag, id, off, len), messages);
     }
 
-    /** Sends a JSON answer through the request's rewriter; false (nothing sent) when it is too large to read whole. */
-    private static boolean relayedRewritten(RequestState r, BufferedSource source, Transport.Inbound answer)
+    /** Sends a JSON answer through {@code messages}; false (nothing sent) when it is too large to read whole. */
+    private static boolean relayedRewritten(
+            RequestState r, Relay.MessageRewriter messages, BufferedSource source, Transport.Inbound answer)
             throws IOException {
-        byte[] whole = rewritten(r, source, answer.contentLength());
+        byte[] whole = rewritten(messages, source, answer.contentLength());
         if (whole == null) {
             return false;
         }
@@ -246,11 +249,11 @@ final class ResponseRelay {
     }
 
     /**
-     * A JSON answer through the request's rewriter (a federation's URIs): read whole, up to
+     * A JSON answer through the request's rewriter (a federation's URIs) or scan: read whole, up to
      * {@link Relay#MAX_REWRITTEN_LINE} bytes (a longer one is relayed as it is), or null.
      */
-    private static byte @Nullable [] rewritten(RequestState r, BufferedSource source, long length) throws IOException {
-        Relay.MessageRewriter rewriter = requireNonNull(r.rewriter, "called with a rewriter");
+    private static byte @Nullable [] rewritten(Relay.MessageRewriter rewriter, BufferedSource source, long length)
+            throws IOException {
         if (length > Relay.MAX_REWRITTEN_LINE
                 || !(length >= 0 ? source.request(length) : !source.request(Relay.MAX_REWRITTEN_LINE + 1L))) {
             return null;

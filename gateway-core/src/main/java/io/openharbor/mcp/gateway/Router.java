@@ -183,6 +183,9 @@ final class Router {
         }
         AttemptFailure last = tried.lastFailure;
         r.failure = last == null ? null : last.failure();
+        if (last == null && r.events != null) {
+            r.circuitOpen = pool.circuitsOpen();
+        }
         if (last != null && last.tls() && tried.lastFailed != null) {
             // Every backend tried refused TLS verification (or its handshake): a configuration problem, not an outage;
             // say so, as for a single attempt.

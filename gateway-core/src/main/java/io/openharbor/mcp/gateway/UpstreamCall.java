@@ -138,6 +138,8 @@ final class UpstreamCall {
             RandomGenerator random) {
         RequestState sub = new RequestState(ex, client.client, chain.runtime, random);
         sub.caller = client.caller;
+        sub.events = client.events; // its attempts are the client's exchange's
+        sub.serverKnown = true;
         sub.headerOverrides = standardHeaders(ex.method(), overrides);
         sub.cancellation = cancellation;
         if (part != null && !part.backend().isEmpty()) {

@@ -9,13 +9,16 @@ import io.openharbor.mcp.gateway.Authenticator;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.CircuitBreakerPolicy;
+import io.openharbor.mcp.gateway.CircuitState;
+import io.openharbor.mcp.gateway.ExchangeListener;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.GatewayExchange;
 import io.openharbor.mcp.gateway.GatewayListener;
-import io.openharbor.mcp.gateway.GatewayRequest;
 import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.McpCall;
 import io.openharbor.mcp.gateway.McpServer;
+import io.openharbor.mcp.gateway.Outcome;
 import io.openharbor.mcp.gateway.RateLimiter;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
@@ -177,10 +180,19 @@ final class JavadocSnippets {
     }
 
     // from gateway-core/src/main/java/io/openharbor/mcp/gateway/GatewayListener.java
-    static void gatewayListenerMetrics(MeterRegistry metrics) {
+    static void gatewayListenerPoolEvents() {
         Gateway.builder().listener(new GatewayListener() {
-          @Override public void requestEnd(GatewayRequest r, int status, Duration elapsed, Throwable failure) {
-            metrics.timer("mcp.requests", "method", String.valueOf(r.rpcMethod())).record(elapsed);
+          @Override public void circuitStateChanged(Backend backend, CircuitState state) {
+            System.out.println("backend " + backend.name() + ": circuit " + state);
+          }
+        });
+    }
+
+    // from gateway-core/src/main/java/io/openharbor/mcp/gateway/ExchangeListener.java
+    static void exchangeListenerEnd() {
+        Gateway.builder().exchangeListener(request -> new ExchangeListener() {
+          @Override public void exchangeEnd(McpCall call, Outcome outcome) {
+            System.out.println(call.method() + " " + outcome.errorType() + " " + outcome.duration());
           }
         });
     }
@@ -317,16 +329,6 @@ final class JavadocSnippets {
     /** The shared store of the RateLimiter snippet: takes a token and returns the wait in milliseconds, or 0. */
     interface RedisBucket {
         long tryConsume(String key);
-    }
-
-    /** The metrics library of the GatewayListener snippet (Micrometer's {@code MeterRegistry}, as far as used). */
-    interface MeterRegistry {
-        Timer timer(String name, String... tags);
-    }
-
-    /** Micrometer's {@code Timer}, as far as used. */
-    interface Timer {
-        void record(Duration amount);
     }
 }
 // spotless:on
