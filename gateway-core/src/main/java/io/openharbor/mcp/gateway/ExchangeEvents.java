@@ -76,7 +76,13 @@ final class ExchangeEvents {
      * Tells the listener an attempt starts; returns what to send: {@code out}, or a copy with the listener's headers
      * (and the body's {@code _meta.traceparent} overwritten when the listener set one of the same length).
      */
-    Observed attemptStart(RequestState r, UpstreamAttempt attempt, Outbound out) {
+    Observed attemptStart(RequestState r, int number, Backend backend, String server, Outbound out) {
+        McpPeek peek = r.peek;
+        String method = r.rpcMethod();
+        // the name as the backend gets it: a federation's original name, or the client's
+        String target = r.upstreamTarget != null ? r.upstreamTarget : peek == null ? null : peek.target;
+        boolean listedTarget = target != null && (root.targetListed || listed.contains(method, target));
+        UpstreamAttempt attempt = new UpstreamAttempt(number, backend, server, method, target, listedTarget);
         return new Observed(attempt, System.nanoTime(), withHeaders(r, attempt, out));
     }
 

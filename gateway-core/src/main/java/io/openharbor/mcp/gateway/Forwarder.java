@@ -77,11 +77,7 @@ final class Forwarder {
             listener.backendSelected(r, br.backend, attempt);
             ExchangeEvents.Observed observed = r.events == null
                     ? null
-                    : r.events.attemptStart(
-                            r,
-                            new UpstreamAttempt(
-                                    attempt, br.backend, pool.pool().name(), r.rpcMethod(), upstreamTarget(r)),
-                            out);
+                    : r.events.attemptStart(r, attempt, br.backend, pool.pool().name(), out);
             Outbound sent = observed == null ? out : observed.out;
             try (lease) {
                 Transport.Attempt call;
@@ -148,11 +144,6 @@ final class Forwarder {
                 return;
             }
         }
-    }
-
-    /** The tool or prompt name as the backend gets it: a federation's original name, or the client's. */
-    private static @Nullable String upstreamTarget(RequestState r) {
-        return r.upstreamTarget != null ? r.upstreamTarget : r.peek == null ? null : r.peek.target;
     }
 
     private void unforwardable(RequestState r, IllegalArgumentException e) throws IOException {

@@ -134,6 +134,36 @@ public final class McpCall {
         return tracestate;
     }
 
+    /**
+     * {@link #method()} for a metric attribute: a method of the MCP specification as it is, any other
+     * {@code _OTHER}; null without one.
+     *
+     * @return the bounded method, or null
+     */
+    public @Nullable String metricMethod() {
+        return MetricValues.method(method);
+    }
+
+    /**
+     * {@link #target()} for a metric attribute: the name when a backend listed it ({@link #targetListed()}), else
+     * {@code _OTHER}; null without one.
+     *
+     * @return the bounded target, or null
+     */
+    public @Nullable String metricTarget() {
+        return MetricValues.target(target, targetListed);
+    }
+
+    /**
+     * {@link #protocolVersion()} for a metric attribute: a published revision as it is, any other {@code _OTHER};
+     * null without one.
+     *
+     * @return the bounded revision, or null
+     */
+    public @Nullable String metricProtocolVersion() {
+        return MetricValues.revision(protocolVersion);
+    }
+
     @Override
     public String toString() {
         return "McpCall{" + httpMethod + (method == null ? "" : " " + method) + (target == null ? "" : " " + target)

@@ -15,8 +15,16 @@ public final class UpstreamAttempt {
     private final String server;
     private final @Nullable String method;
     private final @Nullable String target;
+    private final boolean targetListed;
 
-    UpstreamAttempt(int number, Backend backend, String server, @Nullable String method, @Nullable String target) {
+    UpstreamAttempt(
+            int number,
+            Backend backend,
+            String server,
+            @Nullable String method,
+            @Nullable String target,
+            boolean targetListed) {
+        this.targetListed = targetListed;
         this.number = number;
         this.backend = requireNonNull(backend, "backend");
         this.server = requireNonNull(server, "server");
@@ -57,6 +65,16 @@ public final class UpstreamAttempt {
      */
     public @Nullable String target() {
         return target;
+    }
+
+    /** {@return {@link #method()} bounded as {@link McpCall#metricMethod()} bounds it} */
+    public @Nullable String metricMethod() {
+        return MetricValues.method(method);
+    }
+
+    /** {@return {@link #target()} bounded as {@link McpCall#metricTarget()} bounds it: {@code _OTHER} if unlisted} */
+    public @Nullable String metricTarget() {
+        return MetricValues.target(target, targetListed);
     }
 
     @Override
