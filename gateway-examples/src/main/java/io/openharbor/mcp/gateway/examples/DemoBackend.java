@@ -7,19 +7,23 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.eclipse.jetty.server.Server;
 
 /**
  * A demo MCP server built with the official MCP Java SDK (Streamable HTTP on embedded Jetty, loopback only). Tools:
- * {@code echo}, {@code add}, {@code whoami} (names the replica that answered) and {@code progress} (streams progress
- * notifications before its result).
+ * {@code echo}, {@code add}, {@code whoami} (names the replica that answered), {@code progress} (streams progress
+ * notifications before its result) and {@code fail} (a tool error, {@code isError: true}).
  */
 @SuppressWarnings({
     "try", // close() passes on Jetty's stop(), which declares Exception
@@ -33,14 +37,19 @@ public final class DemoBackend implements AutoCloseable {
         void afterStep(int step) throws InterruptedException;
     }
 
+    /** How many of the latest {@code traceparent} headers {@link #traceparents()} keeps. */
+    private static final int TRACEPARENTS_KEPT = 100;
+
     private final String name;
     private final Server jetty;
     private final McpSyncServer mcp;
+    private final Deque<String> traceparents;
 
-    private DemoBackend(String name, Server jetty, McpSyncServer mcp) {
+    private DemoBackend(String name, Server jetty, McpSyncServer mcp, Deque<String> traceparents) {
         this.name = name;
         this.jetty = jetty;
         this.mcp = mcp;
+        this.traceparents = traceparents;
     }
 
     /** Starts a replica on 127.0.0.1 ({@code port} 0 picks a free one); the hook may be null. */
@@ -51,10 +60,56 @@ public final class DemoBackend implements AutoCloseable {
         McpSyncServer mcp = McpServer.sync(transport)
                 .serverInfo("demo-" + name, "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(echo(), add(), whoami(name), progress(hook))
+                .tools(echo(), add(), whoami(name), progress(hook), fail())
                 .build();
+        Deque<String> traceparents = new ConcurrentLinkedDeque<>();
         return new DemoBackend(
-                name, LoopbackJetty.start(port, Map.of("/mcp", transport, "/health", new Health())), mcp);
+                name,
+                LoopbackJetty.start(
+                        port,
+                        Map.of("/mcp", new TraceparentRecorder(transport, traceparents), "/health", new Health())),
+                mcp,
+                traceparents);
+    }
+
+    /** The MCP servlet, noting the {@code traceparent} each request carries (the gateway's CLIENT span, when traced). */
+    static final class TraceparentRecorder extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final HttpServlet mcp;
+        private final transient Deque<String> seen;
+
+        TraceparentRecorder(HttpServlet mcp, Deque<String> seen) {
+            this.mcp = mcp;
+            this.seen = seen;
+        }
+
+        @Override
+        public void init(ServletConfig config) throws ServletException {
+            super.init(config);
+            mcp.init(config);
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            String traceparent = req.getHeader("traceparent");
+            if (traceparent != null) {
+                seen.addLast(traceparent);
+                while (seen.size() > TRACEPARENTS_KEPT) {
+                    seen.pollFirst();
+                }
+            }
+            mcp.service(req, resp);
+        }
+
+        @Override
+        public void destroy() {
+            mcp.destroy();
+        }
+    }
+
+    /** The {@code traceparent} headers of the latest requests this replica received, oldest first. */
+    public List<String> traceparents() {
+        return List.copyOf(traceparents);
     }
 
     /** {@code GET /health}: what the gateway's default health check asks for (the demo servers share it). */
@@ -161,6 +216,20 @@ public final class DemoBackend implements AutoCloseable {
                     }
                     return text("counted to " + steps);
                 })
+                .build();
+    }
+
+    private static SyncToolSpecification fail() {
+        Tool tool = Tool.builder("fail")
+                .description("Always fails: answers a tool error (isError: true) with its reason")
+                .inputSchema(schema(Map.of("reason", Map.of("type", "string")), List.of()))
+                .build();
+        return SyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler((exchange, req) -> CallToolResult.builder()
+                        .addTextContent("failed: " + req.arguments().getOrDefault("reason", "as asked"))
+                        .isError(true)
+                        .build())
                 .build();
     }
 

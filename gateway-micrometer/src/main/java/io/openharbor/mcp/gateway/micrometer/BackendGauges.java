@@ -100,6 +100,7 @@ final class BackendGauges {
                 Gauge.builder(meters.prefix + ".certificate.expiry", this, g -> g.secondsLeft(name))
                         .description("Seconds until the certificate expires (negative once expired)")
                         .baseUnit("seconds")
+                        .strongReference(true) // nothing else holds this object
                         .tags(Tags.of("name", name))
                         .register(meters.registry);
             }
@@ -114,6 +115,7 @@ final class BackendGauges {
                 })
                 .description(description)
                 .tags(Tags.of(GatewayMeters.BACKEND, name))
+                .strongReference(true) // nothing else holds this object
                 .register(meters.registry);
     }
 

@@ -3,6 +3,7 @@ package io.openharbor.mcp.gateway.micrometer;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -70,8 +71,14 @@ public final class GatewayMeters implements ExchangeListener.Factory {
         this.serverDuration = b.serverDuration;
         this.clientDuration = b.clientDuration;
         this.histogram = b.histogram;
-        registry.gauge(prefix + ".exchanges.active", Tags.empty(), activeExchanges);
-        registry.gauge(prefix + ".streams.active", Tags.empty(), activeStreams);
+        Gauge.builder(prefix + ".exchanges.active", activeExchanges, AtomicInteger::get)
+                .description("Exchanges the gateway is serving, streams included")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(prefix + ".streams.active", activeStreams, AtomicInteger::get)
+                .description("GET streams the gateway is relaying")
+                .strongReference(true)
+                .register(registry);
     }
 
     /**
