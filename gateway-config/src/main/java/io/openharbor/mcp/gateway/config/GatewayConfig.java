@@ -430,6 +430,8 @@ public final class GatewayConfig {
             health();
             Boolean vt = b.bool("Gateway:VirtualThreads");
             if (vt != null) settings.add(g -> g.virtualThreads(vt));
+            Boolean accessLog = b.bool("Gateway:AccessLog");
+            if (accessLog != null) settings.add(g -> g.accessLog(accessLog));
             Boolean onChange = b.bool("Gateway:Reload:OnChange");
             if (onChange != null) reloadOnChange = onChange;
             Duration check = b.duration("Gateway:Reload:CheckInterval");

@@ -280,6 +280,7 @@ class GatewayConfigTest {
                 + "     \"CertificateExpiryWarning\": \"14.00:00:00\" },\n"
                 + "  \"Reload\": { \"OnChange\": true, \"CheckInterval\": \"00:00:02\" },\n"
                 + "  \"VirtualThreads\": false,\n"
+                + "  \"AccessLog\": true,\n"
                 + "} }";
         GatewayConfig config = json(json, Map.of());
         assertThat(config.pool().name()).isEqualTo("tools");

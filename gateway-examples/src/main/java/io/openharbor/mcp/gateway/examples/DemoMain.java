@@ -216,7 +216,14 @@ public final class DemoMain {
 
     private static Running fromLoader(GatewayConfig.Loader loader, Integer port) throws Exception {
         loader.hostSections("Kestrel", "Logging", "AllowedHosts");
-        ReloadingGateway gateway = ReloadingGateway.start(loader);
+        DemoObservability observed = new DemoObservability();
+        ReloadingGateway gateway;
+        try {
+            gateway = ReloadingGateway.start(loader, b -> observed.instrument(b));
+        } catch (RuntimeException e) {
+            observed.close();
+            throw e;
+        }
         Map<String, String> kestrel = gateway.config().hostSection("Kestrel");
         int listen = port != null ? port : kestrelHttpPort(kestrel.get("Endpoints:Http:Url"));
         if (kestrel.containsKey("Endpoints:Https:Url")) {
@@ -226,9 +233,10 @@ public final class DemoMain {
                     + " demo locally set GATEWAY__SECURITY__REQUIREHTTPS=false. /health is always served.");
         }
         try {
-            return serve(listen, gateway, gateway);
+            return serve(bind(listen), gateway, observed, gateway);
         } catch (Exception e) {
             gateway.close();
+            observed.close();
             throw e;
         }
     }
@@ -253,6 +261,7 @@ public final class DemoMain {
     public static Running withDemoReplicas(int port, String backendList) throws Exception {
         HttpServer server = bind(port);
         List<DemoBackend> replicas = new ArrayList<>();
+        DemoObservability observed = new DemoObservability();
         try {
             BackendPool.Builder pool = BackendPool.builder("demo");
             if (backendList.isBlank()) {
@@ -268,8 +277,9 @@ public final class DemoMain {
                     pool.backend(Backend.of("backend-" + i++, url.trim()));
                 }
             }
-            Gateway gateway = Gateway.builder().pool(pool.build()).build();
-            return serve(server, () -> gateway, () -> {
+            Gateway gateway =
+                    observed.instrument(Gateway.builder().pool(pool.build())).build();
+            return serve(server, () -> gateway, observed, () -> {
                 gateway.close();
                 for (DemoBackend r : replicas) {
                     r.close();
@@ -277,6 +287,7 @@ public final class DemoMain {
             });
         } catch (Exception | Error e) {
             server.stop(0);
+            observed.close();
             for (DemoBackend r : replicas) {
                 r.close();
             }
@@ -292,6 +303,7 @@ public final class DemoMain {
     public static Running federated(int port) throws Exception {
         HttpServer server = bind(port);
         List<AutoCloseable> started = new ArrayList<>();
+        DemoObservability observed = new DemoObservability();
         try {
             BackendPool.Builder demo = BackendPool.builder("demo");
             for (String name : List.of("demo-1", "demo-2")) {
@@ -305,11 +317,11 @@ public final class DemoMain {
                 started.add(replica);
                 notes.backend(Backend.of(name, replica.url().toString()));
             }
-            Gateway gateway = Gateway.builder()
-                    .server(McpServer.builder("demo", demo.build()).build())
-                    .server(McpServer.builder("notes", notes.build()).build())
+            Gateway gateway = observed.instrument(Gateway.builder()
+                            .server(McpServer.builder("demo", demo.build()).build())
+                            .server(McpServer.builder("notes", notes.build()).build()))
                     .build();
-            return serve(server, () -> gateway, () -> {
+            return serve(server, () -> gateway, observed, () -> {
                 gateway.close();
                 for (AutoCloseable c : started) {
                     c.close();
@@ -317,6 +329,7 @@ public final class DemoMain {
             });
         } catch (Exception | Error e) {
             server.stop(0);
+            observed.close();
             for (AutoCloseable c : started) {
                 c.close();
             }
@@ -336,14 +349,13 @@ public final class DemoMain {
         }
     }
 
-    private static Running serve(int port, Supplier<Gateway> gateway, AutoCloseable resources) throws Exception {
-        return serve(bind(port), gateway, resources);
-    }
-
-    private static Running serve(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources) {
+    private static Running serve(
+            HttpServer server, Supplier<Gateway> gateway, DemoObservability observed, AutoCloseable resources) {
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         server.createContext("/mcp", handler);
         server.createContext("/health", handler);
+        server.createContext("/metrics", observed.metrics());
+        observed.bind(gateway);
         String healthPath = gateway.get().healthPath().orElse("/health");
         if (!healthPath.startsWith("/health")) {
             server.createContext(healthPath, handler); // a configured HealthPath of another name
@@ -354,6 +366,7 @@ public final class DemoMain {
         return new Running(server, gateway, () -> {
             executor.shutdownNow();
             resources.close();
+            observed.close();
         });
     }
 
@@ -392,6 +405,12 @@ public final class DemoMain {
         System.out.println("  curl -s http://127.0.0.1:"
                 + demo.server().getAddress().getPort() + "/health   (" + (federation ? "servers, " : "")
                 + "backends, circuits, latency)");
+        System.out.println("  curl -s http://127.0.0.1:"
+                + demo.server().getAddress().getPort()
+                + "/metrics   (Prometheus: mcp_server_operation_duration_seconds,"
+                + " mcp_client_operation_duration_seconds, mcp_gateway_*)");
+        System.out.println("Each exchange prints an access-log line (io.openharbor.mcp.gateway.access) and its spans"
+                + " (LoggingSpanExporter: a SERVER span per message, a CLIENT span per upstream attempt).");
         System.out.println();
         System.out.println("Ctrl-C stops the gateway" + " and anything the demo started.");
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -22,12 +23,12 @@ final class BackendGauges {
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final GatewayMeters meters;
-    private final Gateway gateway;
+    private final Supplier<Gateway> gateway;
     private final Set<String> backends = ConcurrentHashMap.newKeySet();
     private final Set<String> certificates = ConcurrentHashMap.newKeySet();
     private volatile @Nullable Snapshot snapshot;
 
-    BackendGauges(GatewayMeters meters, Gateway gateway) {
+    BackendGauges(GatewayMeters meters, Supplier<Gateway> gateway) {
         this.meters = meters;
         this.gateway = gateway;
     }
@@ -58,7 +59,7 @@ final class BackendGauges {
     }
 
     private Snapshot read(long now) {
-        HealthReport report = gateway.health();
+        HealthReport report = gateway.get().health();
         Map<String, HealthReport.BackendHealth> byName = new HashMap<>();
         Map<String, HealthReport.CertificateInfo> certs = new HashMap<>();
         for (HealthReport.BackendHealth b : report.backends()) {

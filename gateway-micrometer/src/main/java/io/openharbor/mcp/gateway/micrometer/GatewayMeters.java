@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -123,6 +124,17 @@ public final class GatewayMeters implements ExchangeListener.Factory {
      * @param gateway the gateway
      */
     public void bindTo(Gateway gateway) {
+        requireNonNull(gateway, "gateway");
+        bindTo(() -> gateway);
+    }
+
+    /**
+     * As {@link #bindTo(Gateway)}, for a gateway that is replaced while it runs (a {@code ReloadingGateway} is such a
+     * supplier): the gauges read whichever gateway it supplies at the time. Bind once per registry.
+     *
+     * @param gateway supplies the current gateway
+     */
+    public void bindTo(Supplier<Gateway> gateway) {
         new BackendGauges(this, requireNonNull(gateway, "gateway")).register();
     }
 
