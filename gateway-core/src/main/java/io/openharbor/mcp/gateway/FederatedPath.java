@@ -193,7 +193,8 @@ final class FederatedPath {
         }
         String clientVersion = clientProtocolVersion(body);
         Map<String, Object> result = FederatedInitialize.merge(clientVersion, merged, fed.serviceName);
-        r.ex.addResponseHeader(SessionRoute.SESSION_HEADER, fed.tokens.encodeFederated(parts, r.sessionCaller()));
+        r.issuedToken = fed.tokens.encodeFederated(parts, r.sessionCaller());
+        r.ex.addResponseHeader(SessionRoute.SESSION_HEADER, r.issuedToken);
         result(r, JsonTree.write(result));
     }
 

@@ -2,6 +2,7 @@ package io.openharbor.mcp.gateway.examples;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openharbor.mcp.gateway.AccessPolicy;
 import io.openharbor.mcp.gateway.ApiKeys;
 import io.openharbor.mcp.gateway.Authentication;
@@ -26,12 +27,15 @@ import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
+import io.openharbor.mcp.gateway.opentelemetry.GatewayTelemetry;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import io.openharbor.mcp.gateway.testing.FakeTicker;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import io.openharbor.mcp.gateway.tls.ClientAuth;
 import io.openharbor.mcp.gateway.tls.ServerTls;
+import io.opentelemetry.api.OpenTelemetry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -186,6 +190,21 @@ final class JavadocSnippets {
             System.out.println("backend " + backend.name() + ": circuit " + state);
           }
         });
+    }
+
+    // from gateway-micrometer/src/main/java/io/openharbor/mcp/gateway/micrometer/GatewayMeters.java
+    static void gatewayMeters(MeterRegistry registry, BackendPool pool) {
+        GatewayMeters meters = GatewayMeters.create(registry);
+        Gateway gateway = meters.addTo(Gateway.builder().pool(pool)).build();
+        meters.bindTo(gateway); // the gauges
+    }
+
+    // from gateway-opentelemetry/src/main/java/io/openharbor/mcp/gateway/opentelemetry/GatewayTelemetry.java
+    static void gatewayTelemetry(OpenTelemetry openTelemetry, BackendPool pool) {
+        Gateway gateway = Gateway.builder()
+            .pool(pool)
+            .exchangeListener(GatewayTelemetry.create(openTelemetry))
+            .build();
     }
 
     // from gateway-core/src/main/java/io/openharbor/mcp/gateway/ExchangeListener.java

@@ -21,6 +21,8 @@ class JavadocSnippetsTest {
             "gateway-core/src/main/java",
             "gateway-tls/src/main/java",
             "gateway-config/src/main/java",
+            "gateway-micrometer/src/main/java",
+            "gateway-opentelemetry/src/main/java",
             "gateway-testing/src/main/java");
     private static final String SNIPPETS =
             "gateway-examples/src/test/java/io/openharbor/mcp/gateway/examples/JavadocSnippets.java";
