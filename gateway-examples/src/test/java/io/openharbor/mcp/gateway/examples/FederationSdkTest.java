@@ -127,6 +127,7 @@ class FederationSdkTest {
                     .containsExactly(
                             "demo_add",
                             "demo_echo",
+                            "demo_fail",
                             "demo_progress",
                             "demo_whoami",
                             "notes_count",
