@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,7 +57,19 @@ class AbandonedStreamTest {
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void abandonedStreamsAreCancelledUpstreamAndReleaseTheirSlots(Hosts.Kind kind) throws Exception {
+        List<String> ends = new CopyOnWriteArrayList<>();
         Gateway gateway = Gateway.builder()
+                .exchangeListener(request -> new ExchangeListener() {
+                    @Override
+                    public void attemptEnd(McpCall call, UpstreamAttempt attempt, Outcome outcome) {
+                        ends.add("attempt " + outcome.kind());
+                    }
+
+                    @Override
+                    public void exchangeEnd(McpCall call, Outcome outcome) {
+                        ends.add("exchange " + outcome.kind());
+                    }
+                })
                 .pool(BackendPool.builder("p")
                         .healthCheck(HealthCheckPolicy.disabled())
                         .backend(Backend.builder("a", URI.create(backend.url()))
@@ -88,6 +101,11 @@ class AbandonedStreamTest {
         assertThat(backend.closedByGateway.get())
                 .as("backend streams the gateway closed")
                 .isEqualTo(2 * STREAMS);
+        // each exchange ends once, as the client's leaving, and so does its one attempt
+        awaitQuietly(() -> ends.size() >= 4 * STREAMS);
+        assertThat(ends)
+                .hasSize(4 * STREAMS)
+                .containsOnly("attempt " + Outcome.Kind.CLIENT_GONE, "exchange " + Outcome.Kind.CLIENT_GONE);
         // Detection takes two heartbeats (the first write after a close is still accepted); allow generous slack.
         assertThat(releasedMillis).isLessThan(HEARTBEAT.toMillis() * 2 + 5_000);
         assertThat(closeWait(uri.getPort())).as("host sockets in CLOSE-WAIT").isZero();
