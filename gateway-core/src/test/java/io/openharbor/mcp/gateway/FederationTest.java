@@ -171,6 +171,51 @@ class FederationTest {
     }
 
     @Test
+    void exchangeEventsNameTheServerOfARoutedCallAndOneAttemptPerServerOfAFanOut() throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.BlockingQueue<McpCall> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        Hosts.Host host = gateway(
+                Hosts.Kind.JDK,
+                g -> g.exchangeListener(request -> new ExchangeListener() {
+                    @Override
+                    public void attemptEnd(McpCall call, UpstreamAttempt attempt, Outcome outcome) {
+                        events.add(call.method() + " -> " + attempt.server() + "/"
+                                + attempt.backend().name() + " " + attempt.method() + " " + attempt.target() + " "
+                                + outcome.kind());
+                    }
+
+                    @Override
+                    public void exchangeEnd(McpCall call, Outcome outcome) {
+                        ended.add(call);
+                    }
+                }),
+                member("a", false, a),
+                member("b", false, b));
+        String session = initialize(host).session();
+        McpCall init = ended.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(init.method()).isEqualTo("initialize");
+        assertThat(init.server()).as("answered by the federation itself").isNull();
+        assertThat(init.sessionHash()).hasSize(16);
+        assertThat(events)
+                .containsExactlyInAnyOrder(
+                        "initialize -> a-server/a1 initialize null OK", "initialize -> b-server/b1 initialize null OK");
+        events.clear();
+        assertThat(text(post(host, session, call("b_search")))).isEqualTo("b1:search");
+        McpCall routed = ended.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        while (routed != null && !"tools/call".equals(routed.method())) {
+            routed = ended.poll(10, java.util.concurrent.TimeUnit.SECONDS); // a notification of the client's, if any
+        }
+        assertThat(routed.server()).isEqualTo("b-server");
+        assertThat(routed.target()).isEqualTo("b_search");
+        assertThat(routed.targetListed()).isTrue();
+        assertThat(routed.metricTarget()).isEqualTo("b_search");
+        assertThat(routed.sessionHash()).isEqualTo(init.sessionHash());
+        assertThat(events).contains("tools/call -> b-server/b1 tools/call search OK");
+    }
+
+    @Test
     void namesDoNotChangeWhenAServerJoinsAndLongNamesStayWithinTheCap() throws Exception {
         ScriptedMcpServer a = server("a1");
         String stem = "x".repeat(90);
