@@ -129,7 +129,7 @@ final class ExchangeEvents {
                 String value = set.get(i + 1);
                 if (set.get(i).equals("traceparent")
                         && value.length() == old.length()
-                        && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+                        && McpPeek.writableInPlace(value)) {
                     body = body.clone(); // the client's bytes stay as they came
                     for (int c = 0; c < value.length(); c++) {
                         body[peek.traceparentOffset + c] = (byte) value.charAt(c);

@@ -332,6 +332,14 @@ final class McpPeek {
         return name;
     }
 
+    /**
+     * Whether a JSON string value is its own bytes between the quotes: printable ASCII without a quote or a backslash
+     * (a W3C {@code traceparent} always is), so that one such value can replace another of the same length in place.
+     */
+    static boolean writableInPlace(String value) {
+        return value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\');
+    }
+
     /** Reads {@code traceparent} and {@code tracestate} of the {@code _meta} object the parser is on. */
     private void meta(JsonParser p) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -350,7 +358,7 @@ final class McpPeek {
                                 && quote + length + 1 < b.length
                                 && b[(int) quote] == '"'
                                 && b[(int) quote + length + 1] == '"'
-                                && traceparent.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\')
+                                && writableInPlace(traceparent)
                         ? (int) quote + 1
                         : -1;
             } else if ("tracestate".equals(field) && v == JsonToken.VALUE_STRING) {
