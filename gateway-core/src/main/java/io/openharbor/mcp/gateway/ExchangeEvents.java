@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,8 @@ final class ExchangeEvents {
     private final RequestState root;
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicLong upstreamNanos = new AtomicLong();
+    /** The last token hashed and its hash, or null. */
+    private volatile String @Nullable [] hashed;
 
     private ExchangeEvents(ExchangeListener listener, ListedNames listed, RequestState root) {
         this.listener = listener;
@@ -55,7 +58,7 @@ final class ExchangeEvents {
         McpPeek peek = r.peek;
         String method = r.rpcMethod();
         String target = peek == null ? null : peek.target;
-        boolean targetListed = target != null && (r.targetListed || listed.contains(method, target));
+        boolean targetListed = listed(method, target);
         String token = r.issuedToken != null ? r.issuedToken : r.clientToken;
         String server = r.serverKnown ? r.pool.pool().name() : null;
         return new McpCall(
@@ -65,11 +68,27 @@ final class ExchangeEvents {
                 targetListed,
                 r.idJson(),
                 r.ex.requestHeader("MCP-Protocol-Version"),
-                token == null || token.isEmpty() ? null : hash(token),
+                token == null || token.isEmpty() ? null : sessionHash(token),
                 server,
                 r.answeredBy == null ? null : r.answeredBy.backend,
                 peek == null ? null : peek.traceparent,
                 peek == null ? null : peek.tracestate);
+    }
+
+    /** Whether a backend listed {@code target}: a federation routed it, or a list answer passing through held it. */
+    private boolean listed(@Nullable String method, @Nullable String target) {
+        return target != null && (root.targetListed || listed.contains(method, target));
+    }
+
+    /** The hash of the session token, computed once per token however many events show it. */
+    private String sessionHash(String token) {
+        String[] memo = hashed;
+        if (memo != null && memo[0].equals(token)) {
+            return memo[1];
+        }
+        String h = hash(token);
+        hashed = new String[] {token, h}; // a fan-out's threads may each compute it once: no harm
+        return h;
     }
 
     /**
@@ -81,7 +100,7 @@ final class ExchangeEvents {
         String method = r.rpcMethod();
         // the name as the backend gets it: a federation's original name, or the client's
         String target = r.upstreamTarget != null ? r.upstreamTarget : peek == null ? null : peek.target;
-        boolean listedTarget = target != null && (root.targetListed || listed.contains(method, target));
+        boolean listedTarget = listed(method, target);
         UpstreamAttempt attempt = new UpstreamAttempt(number, backend, server, method, target, listedTarget);
         return new Observed(attempt, System.nanoTime(), withHeaders(r, attempt, out));
     }
@@ -111,7 +130,7 @@ final class ExchangeEvents {
                 if (HttpRules.hasLineBreak(name) || HttpRules.hasLineBreak(value)) {
                     throw new IllegalArgumentException("line break or NUL in header " + name);
                 }
-                set.add(name.toLowerCase(java.util.Locale.ROOT));
+                set.add(name.toLowerCase(Locale.ROOT));
                 set.add(value);
             });
         } catch (RuntimeException e) {
@@ -173,11 +192,7 @@ final class ExchangeEvents {
     void end() {
         RequestState r = root;
         Outcome.Kind kind;
-        if (r.clientGone) {
-            kind = Outcome.Kind.CLIENT_GONE;
-        } else if (r.gatewayKind != null) {
-            kind = r.gatewayKind;
-        } else if (r.answeredBy != null) {
+        if (r.clientGone || r.gatewayKind != null || r.answeredBy != null) {
             kind = relayedKind(r);
         } else if (r.status == 0) {
             kind = r.failure != null ? Outcome.Kind.INTERNAL_ERROR : Outcome.Kind.CLIENT_GONE;
@@ -199,7 +214,7 @@ final class ExchangeEvents {
         }
     }
 
-    /** What a relayed answer amounts to. */
+    /** What a relayed answer amounts to (or the client's leaving, or the gateway's own answer, which take precedence). */
     private static Outcome.Kind relayedKind(RequestState r) {
         if (r.clientGone) return Outcome.Kind.CLIENT_GONE;
         if (r.gatewayKind != null) return r.gatewayKind;

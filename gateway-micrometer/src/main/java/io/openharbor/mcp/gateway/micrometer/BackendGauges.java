@@ -40,9 +40,9 @@ final class BackendGauges {
             Map<String, HealthReport.CertificateInfo> certificates,
             long epochSecond) {}
 
+    /** Reads the first report, which registers the gauges of what it holds. */
     void register() {
-        Snapshot s = snapshot();
-        registerNew(s);
+        snapshot();
     }
 
     private Snapshot snapshot() {

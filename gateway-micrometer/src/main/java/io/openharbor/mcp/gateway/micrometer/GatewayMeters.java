@@ -54,8 +54,8 @@ public final class GatewayMeters implements ExchangeListener.Factory {
     static final String SERVER = "openharbor.mcp.server";
     static final String BACKEND = "openharbor.mcp.backend";
 
-    /** The semantic conventions' bucket boundaries for the two duration timers, in seconds. */
-    private static final double[] BUCKETS = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+    /** The semantic conventions' bucket boundaries for the two duration timers (0.01 s to 300 s). */
+    private static final Duration[] BUCKETS = buckets(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300);
 
     final MeterRegistry registry;
     final String prefix;
@@ -197,15 +197,15 @@ public final class GatewayMeters implements ExchangeListener.Factory {
     private Timer timer(String name, String description, Tags tags) {
         Timer.Builder b = Timer.builder(name).description(description).tags(tags);
         if (histogram) {
-            b = b.serviceLevelObjectives(slos());
+            b = b.serviceLevelObjectives(BUCKETS);
         }
         return b.register(registry);
     }
 
-    private static Duration[] slos() {
-        Duration[] d = new Duration[BUCKETS.length];
+    private static Duration[] buckets(double... seconds) {
+        Duration[] d = new Duration[seconds.length];
         for (int i = 0; i < d.length; i++) {
-            d[i] = Duration.ofNanos((long) (BUCKETS[i] * 1e9));
+            d[i] = Duration.ofNanos((long) (seconds[i] * 1e9));
         }
         return d;
     }
