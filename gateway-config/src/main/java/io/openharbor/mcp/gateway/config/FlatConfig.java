@@ -135,6 +135,13 @@ final class FlatConfig {
         }
     }
 
+    /** Adds keys already flattened (a host framework's properties), each with its origin. */
+    void addKeys(Map<String, String> keys, java.util.function.Function<String, String> origins) {
+        for (Map.Entry<String, String> e : new TreeMap<>(keys).entrySet()) {
+            entries.put(e.getKey(), new Entry(e.getValue(), origins.apply(e.getKey()), false));
+        }
+    }
+
     /** The keys under {@code prefix} (exclusive), in order. */
     NavigableMap<String, Entry> under(String prefix) {
         return entries.subMap(prefix + ":", true, prefix + ";", false);

@@ -14,6 +14,7 @@ import io.openharbor.mcp.gateway.McpServer;
 import io.openharbor.mcp.gateway.OutlierDetection;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
+import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import java.io.IOException;
 import java.net.URI;
@@ -229,8 +230,13 @@ public final class GatewayConfig {
     public static final class Loader {
         private @Nullable Path file;
         private @Nullable String json;
+        private @Nullable Map<String, String> keys;
+        private @Nullable Function<String, String> keyOrigins;
+        private String keysSource = "keys";
         private Map<String, String> environment = System.getenv();
         private final List<String> hostSections = new ArrayList<>();
+        private @Nullable LoadBalancer loadBalancer;
+        private @Nullable TlsPolicy tlsPolicy;
 
         private Loader() {}
 
@@ -243,6 +249,7 @@ public final class GatewayConfig {
         public Loader file(Path file) {
             this.file = requireNonNull(file, "file");
             this.json = null;
+            this.keys = null;
             return this;
         }
 
@@ -255,6 +262,52 @@ public final class GatewayConfig {
         public Loader json(String json) {
             this.json = requireNonNull(json, "json");
             this.file = null;
+            this.keys = null;
+            return this;
+        }
+
+        /**
+         * Keys already flattened, instead of a file: what a host framework's own property system has bound (the
+         * Spring Boot starter passes its {@code mcp.gateway.*} properties so). Each key is a path as in the file,
+         * {@code Gateway:BackendServers:0:Url}, case-insensitive; each value a string as an environment variable
+         * would hold it. {@link #environment} still applies on top, unless set to an empty map.
+         *
+         * @param source what the keys are, for the error message's first line ({@code mcp.gateway properties})
+         * @param keys key paths to values
+         * @param origins where each key came from, for its error lines ({@code property mcp.gateway.x from ...})
+         * @return this loader
+         */
+        public Loader keys(String source, Map<String, String> keys, Function<String, String> origins) {
+            this.keysSource = requireNonNull(source, "source");
+            this.keys = Map.copyOf(requireNonNull(keys, "keys"));
+            this.keyOrigins = requireNonNull(origins, "origins");
+            this.file = null;
+            this.json = null;
+            return this;
+        }
+
+        /**
+         * The balancer of every pool in place of the default ({@code PeakEwma}): one instance, shared by the pools.
+         * A configuration that also sets {@code LoadBalancing:Strategy} for a pool is refused, as two choices of one
+         * thing (a federation's top-level {@code ToolBased}, which routes across servers, is not such a choice).
+         *
+         * @param balancer the balancer
+         * @return this loader
+         */
+        public Loader loadBalancer(LoadBalancer balancer) {
+            this.loadBalancer = requireNonNull(balancer, "balancer");
+            return this;
+        }
+
+        /**
+         * The TLS policy of every {@code https://} backend that has no {@code TlsOptions} of its own, in place of the
+         * JVM's trust with host name verification; a backend's own {@code TlsOptions} still win.
+         *
+         * @param policy the policy
+         * @return this loader
+         */
+        public Loader tlsPolicy(TlsPolicy policy) {
+            this.tlsPolicy = requireNonNull(policy, "policy");
             return this;
         }
 
@@ -315,6 +368,9 @@ public final class GatewayConfig {
             } else if (json != null) {
                 source = "inline JSON";
                 cfg.addJson(json, source, errors);
+            } else if (keys != null && keyOrigins != null) {
+                source = keysSource;
+                cfg.addKeys(keys, keyOrigins);
             } else {
                 source = "environment"; // GATEWAY__ variables alone, as .NET reads its environment without a file
             }
@@ -344,7 +400,7 @@ public final class GatewayConfig {
                         + " variables)");
                 throw new ConfigException(source, errors);
             }
-            Reader r = new Reader(b);
+            Reader r = new Reader(b, loadBalancer, tlsPolicy);
             r.read();
             b.unknownKeys(SECTION);
             if (!errors.isEmpty()) {
@@ -395,6 +451,8 @@ public final class GatewayConfig {
     /** Maps the {@code Gateway} section onto the builders. */
     private static final class Reader {
         private final Binder b;
+        private final @Nullable LoadBalancer codeBalancer;
+        private final @Nullable TlsPolicy codeTls;
         final List<Consumer<Gateway.Builder>> settings = new ArrayList<>();
 
         @Nullable
@@ -407,8 +465,10 @@ public final class GatewayConfig {
         boolean reloadOnChange;
         Duration reloadCheckInterval = DEFAULT_RELOAD_CHECK_INTERVAL;
 
-        Reader(Binder b) {
+        Reader(Binder b, @Nullable LoadBalancer codeBalancer, @Nullable TlsPolicy codeTls) {
             this.b = b;
+            this.codeBalancer = codeBalancer;
+            this.codeTls = codeTls;
         }
 
         void read() {
@@ -592,6 +652,8 @@ public final class GatewayConfig {
             if (b.has(at + ":TlsOptions")) {
                 BackendTls tls = tls(at + ":TlsOptions");
                 if (tls != null) bb.tlsPolicy(tls);
+            } else if (codeTls != null && "https".equalsIgnoreCase(uri.getScheme())) {
+                bb.tlsPolicy(codeTls);
             }
             try {
                 return bb.build();
@@ -687,7 +749,15 @@ public final class GatewayConfig {
                 // the server's own Strategy, PeakEwma unless it sets one.
                 strategy = null;
             }
-            if (strategy != null) {
+            if (strategy != null && codeBalancer != null) {
+                b.errors.add(strategyAt + " = \"" + strategy
+                        + "\": a LoadBalancer given in code also chooses this pool's" + " balancer: keep one of them");
+            } else if (codeBalancer != null) {
+                p.loadBalancer(codeBalancer);
+                if (hashKey != null) {
+                    b.errors.add(key.apply("HashKey") + ": only used with Strategy ConsistentHash");
+                }
+            } else if (strategy != null) {
                 LoadBalancer lb =
                         strategy(strategy.trim(), hashKey, strategyAt.substring(0, strategyAt.lastIndexOf(':')));
                 if (lb != null) p.loadBalancer(lb);
