@@ -386,6 +386,14 @@ final class Binder {
     }
 
     /** Every key under {@code root} that nothing read is an error: a typo must not be silently ignored. */
+    /**
+     * Marks every key under {@code prefix} as read: an element already reported unusable (a backend without a URL)
+     * whose other keys are then not read, and must not be reported as unknown on top.
+     */
+    void skip(String prefix) {
+        used.addAll(cfg.under(prefix).keySet());
+    }
+
     void unknownKeys(String root) {
         for (Map.Entry<String, FlatConfig.Entry> e : cfg.under(root).entrySet()) {
             if (used.contains(e.getKey())) {

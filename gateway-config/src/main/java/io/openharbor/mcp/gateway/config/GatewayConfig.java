@@ -620,6 +620,7 @@ public final class GatewayConfig {
             if (url == null) {
                 b.errors.add(at + ":Url: missing: every backend needs the URL of its MCP endpoint ("
                         + Binder.envName(at + ":Url") + ")");
+                b.skip(at);
                 return null;
             }
             URI uri;
@@ -628,6 +629,7 @@ public final class GatewayConfig {
             } catch (URISyntaxException e) {
                 b.errors.add(
                         at + ":Url = \"" + url + "\": expected an absolute http:// or https:// URL: " + e.getMessage());
+                b.skip(at);
                 return null;
             }
             if (name == null) {
@@ -639,6 +641,7 @@ public final class GatewayConfig {
                 bb = Backend.builder(name, uri);
             } catch (IllegalArgumentException e) {
                 b.errors.add(at + ":Url = \"" + url + "\": " + e.getMessage());
+                b.skip(at);
                 return null;
             }
             String hc = b.string(at + ":HealthCheckPath");

@@ -64,6 +64,21 @@ class LoaderInputsTest {
     }
 
     @Test
+    void aBackendWithoutAUrlIsOneProblemNotAlsoItsOtherKeysCalledUnknown() {
+        assertThatThrownBy(() -> GatewayConfig.loader()
+                        .environment(Map.of())
+                        .json("{\"Gateway\":{\"BackendServers\":[{\"MaxConnections\":5,\"Weight\":2},"
+                                + "{\"Url\":\"not a url\",\"Weight\":2},{\"Url\":\"http://127.0.0.1:9/mcp\"}]}}")
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).errors())
+                        .hasSize(2)
+                        .anyMatch(l -> l.startsWith("Gateway:BackendServers:0:Url: missing"))
+                        .anyMatch(l -> l.startsWith("Gateway:BackendServers:1:Url = \"not a url\""))
+                        .noneMatch(l -> l.contains("unknown key")));
+    }
+
+    @Test
     void aBalancerFromCodeServesEveryPoolAndConflictsWithAStrategy() {
         GatewayConfig federation = GatewayConfig.loader()
                 .environment(Map.of())

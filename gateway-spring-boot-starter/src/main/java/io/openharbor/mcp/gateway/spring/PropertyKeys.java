@@ -25,6 +25,7 @@ final class PropertyKeys {
 
     private static final Pattern KEY = Pattern.compile("\\bGateway((?::[A-Za-z0-9_-]+)*)");
     private static final Pattern VARIABLE = Pattern.compile("\\bGATEWAY__([A-Z0-9_]+)");
+    private static final Pattern KNOWN = Pattern.compile("(known keys in [^:]+: )([A-Za-z0-9]+(?:, [A-Za-z0-9]+)*)");
 
     /** Flattened key to value, case-insensitive as the configuration's keys are. */
     final Map<String, String> keys = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -136,8 +137,13 @@ final class PropertyKeys {
             m.appendReplacement(sb, Matcher.quoteReplacement(propertyName("Gateway" + m.group(1))));
         }
         m.appendTail(sb);
-        return VARIABLE.matcher(sb)
+        String named = VARIABLE.matcher(sb)
                 .replaceAll(r ->
                         Matcher.quoteReplacement("MCP_GATEWAY_" + r.group(1).replace("__", "_")));
+        return KNOWN.matcher(named)
+                .replaceAll(r -> Matcher.quoteReplacement(r.group(1)
+                        + java.util.Arrays.stream(r.group(2).split(", ", -1))
+                                .map(PropertyKeys::kebab)
+                                .collect(java.util.stream.Collectors.joining(", "))));
     }
 }

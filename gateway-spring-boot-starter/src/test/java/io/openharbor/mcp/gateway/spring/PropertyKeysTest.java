@@ -100,6 +100,10 @@ class PropertyKeysTest {
                         "Gateway:Security:RequireHttp: unknown key: did you mean Gateway:Security:RequireHttps?"))
                 .isEqualTo("mcp.gateway.security.require-http: unknown key: did you mean"
                         + " mcp.gateway.security.require-https?");
+        assertThat(keys.translate(
+                        "Gateway:Pool:Name (x): unknown key; known keys in Gateway:Pool: OutlierDetection, SlowStart"))
+                .isEqualTo("mcp.gateway.pool.name (x): unknown key; known keys in mcp.gateway.pool: outlier-detection,"
+                        + " slow-start");
     }
 
     /** Sets every leaf of {@code bean}, and two elements of every list of beans. */
