@@ -111,6 +111,22 @@ final class Answers {
         reject(r, 503, JsonRpcErrors.BACKEND_UNAVAILABLE, message, logReason);
     }
 
+    /**
+     * A GET stream of a draining gateway: refused with 503 and {@code Retry-After} if nothing was sent yet, else the
+     * gateway's early stream just ends. Logged at DEBUG: a drain is no failure.
+     */
+    void drained(RequestState r) throws IOException {
+        r.gatewayKind = Outcome.Kind.GATEWAY_CLOSED;
+        log.debug("{} {}: the stream ends, the gateway is draining", r.ex.method(), r.ex.path());
+        if (r.early == null || r.early.disarm()) {
+            r.ex.addResponseHeader("Retry-After", String.valueOf(retryAfterSeconds));
+            r.status = 503;
+            error(r, 503, JsonRpcErrors.BACKEND_UNAVAILABLE, "Service Unavailable: the gateway is shutting down");
+        } else {
+            r.status = 200;
+        }
+    }
+
     /** 503: every candidate backend is at its connection limit. */
     void full(RequestState r, String why) throws IOException {
         unavailable(

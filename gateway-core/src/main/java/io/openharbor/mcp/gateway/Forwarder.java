@@ -110,6 +110,12 @@ final class Forwarder {
                         throw new Relay.ClientGoneException(new IOException(
                                 "a heartbeat of the early answer could not" + " be written", f.failure()));
                     }
+                    if (r.drained) {
+                        // not recorded: the gateway cancelled it, which says nothing of the backend (a closing
+                        // gateway's breaker permits go with it)
+                        answers.drained(r);
+                        return;
+                    }
                     if (f.staleConnection
                             && !lease.permit
                             && staleRetries++ < MAX_STALE_RETRIES

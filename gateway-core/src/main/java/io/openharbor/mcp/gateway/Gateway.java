@@ -474,7 +474,10 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Closes the gateway once no exchange is inside {@link #handle} any more, or at the deadline: what a host does
-     * with the old gateway after swapping in a new one (a configuration reload). Health checks stop at once.
+     * with the old gateway after swapping in a new one (a configuration reload), or on shutdown. Health checks stop at
+     * once, and so do GET streams of a single pool, which carry no request (their clients open the next one, to the new
+     * gateway or another instance); new GET streams get 503 with {@code Retry-After}. Requests in flight, streamed
+     * answers included, run to their end.
      *
      * @param timeout the longest to wait for exchanges in flight
      * @return completes when the gateway is closed
@@ -482,6 +485,7 @@ public final class Gateway implements AutoCloseable {
     public CompletableFuture<Void> closeWhenIdle(Duration timeout) {
         requireNonNull(timeout, "timeout");
         stopHealthChecks();
+        path.endListeningStreams();
         CompletableFuture<Void> f = new CompletableFuture<>();
         idle = f;
         if (active.get() == 0) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,12 @@ final class RequestPath {
     private final ListedNames listed = new ListedNames();
     /** Set when the gateway closes: requests get 503. */
     volatile boolean closed;
+
+    /** Set once the gateway drains: new GET streams are refused, open ones end. */
+    private volatile boolean draining;
+
+    /** The GET streams of one pool being served: they carry no request, so a draining gateway ends them at once. */
+    private final Set<RequestState> listening = ConcurrentHashMap.newKeySet();
 
     RequestPath(
             Edge edge,
@@ -232,7 +240,32 @@ final class RequestPath {
             return;
         }
         sessions.lastEventId(r);
-        forwardMayAnswerEarly(r, null, true, heartbeats != null);
+        if (draining) {
+            answers.drained(r);
+            return;
+        }
+        r.cancellation = new UpstreamCall.Cancellation();
+        listening.add(r);
+        try {
+            if (draining) {
+                r.drain(); // drained between the check and the add: the attempt is cancelled as it starts
+            }
+            forwardMayAnswerEarly(r, null, true, heartbeats != null);
+        } finally {
+            listening.remove(r);
+        }
+    }
+
+    /**
+     * The gateway drains: GET streams end now (no request waits on them; the client opens its next one elsewhere, and
+     * what the backend would have sent on it stays with the backend's session), and new ones are refused with 503.
+     * Requests in flight, streamed answers included, are not touched.
+     */
+    void endListeningStreams() {
+        draining = true;
+        for (RequestState r : listening) {
+            r.drain();
+        }
     }
 
     /** Forwards, with an {@link EarlyAnswer} armed for the time the backend keeps its headers back, if allowed. */

@@ -57,6 +57,9 @@ final class RequestState implements GatewayRequest, RoutingContext {
     Relay.@Nullable MessageRewriter rewriter;
     /** How another thread ends this request's attempts (a federation's fan-out deadline), or null. */
     UpstreamCall.@Nullable Cancellation cancellation;
+
+    /** A GET stream a draining gateway ended: its cancelled backend call is no failure of the backend's. */
+    volatile boolean drained;
     /** This request's early stream answer, armed for slow backends; or null. */
     @Nullable
     EarlyAnswer early;
@@ -99,6 +102,15 @@ final class RequestState implements GatewayRequest, RoutingContext {
         this.pool = pool;
         this.random = random;
         this.startNanos = System.nanoTime();
+    }
+
+    /** Ends a GET stream for a draining gateway: its backend call is cancelled, and the stream ends. */
+    void drain() {
+        drained = true;
+        UpstreamCall.Cancellation c = cancellation;
+        if (c != null) {
+            c.cancel();
+        }
     }
 
     /** The JSON-RPC id of the request being answered (raw JSON), or null. */

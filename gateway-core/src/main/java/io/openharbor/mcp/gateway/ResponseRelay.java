@@ -129,6 +129,11 @@ final class ResponseRelay {
                 // a heartbeat found the client gone and cancelled the call: the read failed because of that
                 throw new Relay.ClientGoneException(new IOException("a heartbeat could not be written", e));
             }
+            if (r.drained) {
+                r.gatewayKind = Outcome.Kind.GATEWAY_CLOSED;
+                log.debug("{} {}: the stream ends, the gateway is draining", ex.method(), ex.path());
+                return; // the finally block ends the stream
+            }
             // The backend failed mid-body: the status is already sent, so all that is left is to end the stream.
             r.failure = e;
             log.warn(
@@ -213,6 +218,12 @@ final class ResponseRelay {
         } catch (IOException e) {
             if (out.gone()) {
                 throw new Relay.ClientGoneException(new IOException("a heartbeat could not be written", e));
+            }
+            if (r.drained) {
+                r.gatewayKind = Outcome.Kind.GATEWAY_CLOSED;
+                log.debug("{} {}: the stream ends, the gateway is draining", ex.method(), ex.path());
+                Answers.closeEarly(r, out);
+                return;
             }
             r.failure = e;
             log.warn("backend {} failed while relaying into the gateway's stream: {}", br.backend.name(), e.toString());

@@ -5,10 +5,10 @@ import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Shutdown: the gateway finishes the exchanges in flight, streams included, within the drain timeout, then closes
- * (what is left is cancelled; clients see their stream end and reconnect). It stops in the phase of the web server's
- * graceful shutdown, so both run together: the server takes no new connections while the gateway lets the requests it
- * has run to their end.
+ * Shutdown: the gateway ends its GET streams (they carry no request; clients open the next one elsewhere), lets the
+ * requests in flight, streamed answers included, run to their end within the drain timeout, then closes (what is left
+ * is cancelled). It stops in the phase of the web server's graceful shutdown, so both run together: the server takes
+ * no new connections while the gateway finishes what it has.
  */
 final class GatewayDrain implements SmartLifecycle {
     /** The phase of Boot's {@code WebServerGracefulShutdownLifecycle}. */
