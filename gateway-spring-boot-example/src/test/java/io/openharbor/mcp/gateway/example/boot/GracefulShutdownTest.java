@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -51,7 +50,7 @@ class GracefulShutdownTest {
                 "--example.replicas.start=false",
                 "--mcp.gateway.backend-servers[0].url=" + replica.url(),
                 "--mcp.gateway.timeouts.drain=10s");
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         McpSyncClient client = Replicas.client(port, null);
         try {
             client.initialize();
