@@ -19,7 +19,13 @@ public class ExampleApplication {
      * @param args Spring Boot's arguments ({@code --server.port=9090}, {@code --mcp.gateway.access-log=true})
      */
     public static void main(String[] args) {
-        SpringApplication.run(ExampleApplication.class, args);
+        try {
+            SpringApplication.run(ExampleApplication.class, args);
+        } catch (RuntimeException e) {
+            // Boot has printed why. Exit: the MCP SDK 2.1 servlet transport's session-sweeper thread is not a daemon
+            // and outlives a replica closed during a failed start, which would keep the JVM running.
+            System.exit(1);
+        }
     }
 
     /** What properties cannot say, in code: tools whose names start with {@code admin_} are hidden and refused. */

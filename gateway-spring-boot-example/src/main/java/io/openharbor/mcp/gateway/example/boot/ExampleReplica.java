@@ -4,10 +4,11 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
@@ -41,7 +43,8 @@ public final class ExampleReplica implements AutoCloseable {
      * @param port the port, or 0
      * @param afterStep called by {@code progress} after each notification (tests hold it there), or null to pause 200 ms
      * @return the started replica
-     * @throws LifecycleException if Tomcat cannot start
+     * @throws IOException if the port is in use
+     * @throws Exception if Tomcat cannot start
      */
     public static ExampleReplica start(String name, int port, IntConsumer afterStep) throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
@@ -64,6 +67,15 @@ public final class ExampleReplica implements AutoCloseable {
         Tomcat.addServlet(context, "mcp", transport).setAsyncSupported(true);
         context.addServletMappingDecoded("/mcp", "mcp");
         tomcat.start();
+        if (connector.getState() != LifecycleState.STARTED) { // Tomcat logs a bind failure and carries on
+            mcp.close(); // and its transport's session sweeper, whose thread would keep the JVM alive
+            transport.destroy();
+            tomcat.stop();
+            tomcat.destroy();
+            throw new IOException(
+                    "replica " + name + " cannot listen on 127.0.0.1:" + port + ": the port is in use (set"
+                            + " example." + name + ".port, or example.replicas.start=false)");
+        }
         return new ExampleReplica(name, tomcat, mcp);
     }
 

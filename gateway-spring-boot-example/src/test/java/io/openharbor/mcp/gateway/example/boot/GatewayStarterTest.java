@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.openharbor.mcp.gateway.Gateway;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +87,7 @@ class GatewayStarterTest {
     void theSdkClientInitializesListsAndCallsThroughTheStarterAndSessionsSpreadOverBothReplicas() {
         Set<String> answered = new HashSet<>();
         for (int i = 0; i < 8 && answered.size() < 2; i++) {
-            McpSyncClient client = Replicas.client(port, null);
+            McpSyncClient client = Clients.client(port, null);
             try {
                 assertThat(client.initialize().serverInfo().name()).startsWith("example-replica-");
                 assertThat(client.listTools().tools())
@@ -113,7 +113,7 @@ class GatewayStarterTest {
     @Test
     void progressArrivesStreamedWhileTheToolStillRuns() {
         List<McpSchema.ProgressNotification> seen = new CopyOnWriteArrayList<>();
-        McpSyncClient client = Replicas.client(port, n -> {
+        McpSyncClient client = Clients.client(port, n -> {
             seen.add(n);
             FIRST_PROGRESS_SEEN.countDown(); // the tool finishes only after this: a buffered stream would time out
         });
@@ -130,14 +130,14 @@ class GatewayStarterTest {
 
     @Test
     void actuatorHealthShowsTheGatewayAndBothBackends() throws Exception {
-        String health = Replicas.get(port, "/actuator/health");
+        String health = Clients.get(port, "/actuator/health");
         assertThat(health)
                 .startsWith("200 ")
                 .contains("\"mcpGateway\"")
                 .contains("\"replica-a\"")
                 .contains("\"replica-b\"")
                 .contains("\"verdict\":\"Healthy\"");
-        assertThat(Replicas.get(port, "/actuator/health/readiness")).startsWith("200 ");
+        assertThat(Clients.get(port, "/actuator/health/readiness")).startsWith("200 ");
         assertThat(gateway.pool().backends()).hasSize(2);
     }
 

@@ -51,7 +51,7 @@ class GracefulShutdownTest {
                 "--mcp.gateway.backend-servers[0].url=" + replica.url(),
                 "--mcp.gateway.timeouts.drain=10s");
         int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        McpSyncClient client = Replicas.client(port, null);
+        McpSyncClient client = Clients.client(port, null);
         try {
             client.initialize();
             CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(() -> client.callTool(

@@ -43,22 +43,22 @@ class HealthGoesDownTest {
     @Test
     void healthAndReadinessGoDownWhenTheBackendsDie() throws Exception {
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Replicas.get(port, "/actuator/health"))
+                .untilAsserted(() -> assertThat(Clients.get(port, "/actuator/health"))
                         .startsWith("200 ")
                         .contains("\"verdict\":\"Healthy\""));
         a.close();
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Replicas.get(port, "/actuator/health"))
+                .untilAsserted(() -> assertThat(Clients.get(port, "/actuator/health"))
                         .startsWith("200 ")
                         .contains("\"verdict\":\"Degraded\""));
         b.close();
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Replicas.get(port, "/actuator/health"))
+                .untilAsserted(() -> assertThat(Clients.get(port, "/actuator/health"))
                         .startsWith("503 ")
                         .contains("\"status\":\"DOWN\"")
                         .contains("\"verdict\":\"Unhealthy\"")
                         .contains("lastCheckProblem"));
-        assertThat(Replicas.get(port, "/actuator/health/readiness")).startsWith("503 ");
-        assertThat(Replicas.get(port, "/actuator/health/liveness")).startsWith("200 ");
+        assertThat(Clients.get(port, "/actuator/health/readiness")).startsWith("503 ");
+        assertThat(Clients.get(port, "/actuator/health/liveness")).startsWith("200 ");
     }
 }

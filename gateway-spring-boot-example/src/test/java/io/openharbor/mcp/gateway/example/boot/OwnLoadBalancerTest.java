@@ -80,7 +80,7 @@ class OwnLoadBalancerTest {
     void everySessionGoesWhereTheApplicationsBalancerSays() {
         assertThat(gateway.pool().loadBalancer()).isSameAs(balancer);
         for (int i = 0; i < 4; i++) {
-            McpSyncClient client = Replicas.client(port, null);
+            McpSyncClient client = Clients.client(port, null);
             try {
                 client.initialize();
                 assertThat(((TextContent) client.callTool(new CallToolRequest("whoami", Map.of(), null))

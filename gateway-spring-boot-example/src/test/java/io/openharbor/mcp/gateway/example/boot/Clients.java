@@ -3,19 +3,19 @@ package io.openharbor.mcp.gateway.example.boot;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /** What the acceptance tests share: the SDK client of the gateway, and plain GETs of Actuator. */
-final class Replicas {
+final class Clients {
     private static final HttpClient HTTP = HttpClient.newHttpClient(); // Java 17's is not AutoCloseable
 
-    private Replicas() {}
+    private Clients() {}
 
     /** An SDK client of the gateway at {@code http://127.0.0.1:port/mcp}. */
     static McpSyncClient client(int port, Consumer<McpSchema.ProgressNotification> progress) {
