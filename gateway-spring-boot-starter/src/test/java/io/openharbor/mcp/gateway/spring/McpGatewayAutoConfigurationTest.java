@@ -135,6 +135,16 @@ class McpGatewayAutoConfigurationTest {
     }
 
     @Test
+    void theGatewaysOwnHealthJsonIsServedWhereAPathIsSetUnderTheContextPath() {
+        runner.withPropertyValues(URL, "mcp.gateway.health.path=/gateway-health", "server.servlet.context-path=/api/")
+                .run(ctx -> {
+                    assertThat(ctx.getBean(Gateway.class).healthPath()).hasValue("/api/gateway-health");
+                    ServletRegistrationBean<?> servlet = ctx.getBean(ServletRegistrationBean.class);
+                    assertThat(servlet.getUrlMappings()).containsExactly("/mcp", "/gateway-health");
+                });
+    }
+
+    @Test
     void theStarterCanBeTurnedOffAndTheHealthIndicatorAlone() {
         runner.withPropertyValues("mcp.gateway.enabled=false")
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Gateway.class));
