@@ -10,7 +10,12 @@ import io.openharbor.mcp.gateway.LoadBalancer;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
@@ -20,6 +25,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 /** The auto-configuration in an application context, without a server: which beans, from which properties. */
@@ -145,6 +151,39 @@ class McpGatewayAutoConfigurationTest {
     }
 
     @Test
+    void secretsAndSettingsComeFromEnvironmentVariablesAndFilesToo(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("session-keys");
+        Files.writeString(keys, "# newest first\n" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Path apiKey = dir.resolve("api-key");
+        Files.writeString(apiKey, "s3cret\n");
+        Map<String, Object> env = Map.of(
+                "MCP_GATEWAY_BACKENDSERVERS_0_URL", "http://127.0.0.1:9/mcp",
+                "MCP_GATEWAY_SESSIONS_KEYSFILE", keys.toString(),
+                "MCP_GATEWAY_SECURITY_APIKEYFILE", apiKey.toString());
+        runner.withInitializer(ctx -> ctx.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource("systemEnvironment", env)))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(GatewayConfig.class).hasSessionKeys())
+                            .isTrue();
+                    assertThat(ctx.getBean(GatewayConfig.class).files()).contains(keys, apiKey);
+                });
+        runner.withInitializer(ctx -> ctx.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new SystemEnvironmentPropertySource(
+                                "systemEnvironment",
+                                Map.of(
+                                        "MCP_GATEWAY_BACKENDSERVERS_0_URL", "http://127.0.0.1:9/mcp",
+                                        "MCP_GATEWAY_BACKENDSERVERS_0_WEIGHT", "5000"))))
+                .run(ctx -> assertThat(ctx)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("mcp.gateway.backend-servers[0].weight = \"5000\"")
+                        .hasMessageContaining("MCP_GATEWAY_BACKENDSERVERS_0_WEIGHT"));
+    }
+
+    @Test
     void theStarterCanBeTurnedOffAndTheHealthIndicatorAlone() {
         runner.withPropertyValues("mcp.gateway.enabled=false")
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Gateway.class));
@@ -166,8 +205,7 @@ class McpGatewayAutoConfigurationTest {
                         set, new MockEnvironment().withProperty("spring.threads.virtual.enabled", "false")))
                 .isNull();
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources()
-                .addFirst(new MapPropertySource("t", java.util.Map.of("spring.threads.virtual.enabled", "true")));
+        env.getPropertySources().addFirst(new MapPropertySource("t", Map.of("spring.threads.virtual.enabled", "true")));
         assertThat(McpGatewayAutoConfiguration.virtualThreads(unset, env)).isTrue();
     }
 }
