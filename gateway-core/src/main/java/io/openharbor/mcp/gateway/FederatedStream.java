@@ -88,7 +88,7 @@ final class FederatedStream {
             long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(50), fed.refreshNanos);
             // Open while the client is there, even when no server has a stream of its own: the gateway's list changes
             // still come this way.
-            while (!gone && !fed.closed.getAsBoolean() && !done.await(wait, TimeUnit.NANOSECONDS)) {
+            while (!gone && !fed.closed.getAsBoolean() && !fed.ending && !done.await(wait, TimeUnit.NANOSECONDS)) {
                 write(KEEPALIVE);
                 for (int k = 0; k < WATCHED.size() && !gone; k++) {
                     long now = fingerprint(WATCHED.get(k));
@@ -102,7 +102,9 @@ final class FederatedStream {
             Thread.currentThread().interrupt();
         } finally {
             fed.openStreams.remove(end);
-            gone = true;
+            synchronized (this) {
+                gone = true; // under the writers' lock: no part is mid-write once the exchange ends
+            }
             for (UpstreamCall.Cancellation c : cancels) {
                 c.cancel();
             }

@@ -129,8 +129,12 @@ final class Federation {
         this.listener = listener;
     }
 
-    /** Ends every open federated stream (the gateway is closing). */
+    /** Set by {@link #close()}: a stream registered after it ran sees this and ends too. */
+    volatile boolean ending;
+
+    /** Ends every open federated stream (the gateway drains or closes). */
     void close() {
+        ending = true;
         for (Runnable end : openStreams) {
             end.run();
         }

@@ -475,7 +475,7 @@ public final class Gateway implements AutoCloseable {
     /**
      * Closes the gateway once no exchange is inside {@link #handle} any more, or at the deadline: what a host does
      * with the old gateway after swapping in a new one (a configuration reload), or on shutdown. Health checks stop at
-     * once, and so do GET streams of a single pool, which carry no request (their clients open the next one, to the new
+     * once, and so do GET streams, which carry no request (their clients open the next one, to the new
      * gateway or another instance); new GET streams get 503 with {@code Retry-After}. Requests in flight, streamed
      * answers included, run to their end.
      *
@@ -486,6 +486,9 @@ public final class Gateway implements AutoCloseable {
         requireNonNull(timeout, "timeout");
         stopHealthChecks();
         path.endListeningStreams();
+        if (federation != null) {
+            federation.close(); // its merged GET streams end, as a single pool's do
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         idle = f;
         if (active.get() == 0) {

@@ -48,7 +48,10 @@ final class RequestPath {
     /** Set once the gateway drains: new GET streams are refused, open ones end. */
     private volatile boolean draining;
 
-    /** The GET streams of one pool being served: they carry no request, so a draining gateway ends them at once. */
+    /**
+     * The GET streams of one pool being served: they carry no request, so a draining gateway ends them at once (a
+     * federation's merged streams are ended by {@link Federation#close()}).
+     */
     private final Set<RequestState> listening = ConcurrentHashMap.newKeySet();
 
     RequestPath(
@@ -232,6 +235,10 @@ final class RequestPath {
                     "bad Accept");
             return;
         }
+        if (draining) {
+            answers.drained(r);
+            return;
+        }
         if (federated != null) {
             federated.get(r);
             return;
@@ -240,10 +247,6 @@ final class RequestPath {
             return;
         }
         sessions.lastEventId(r);
-        if (draining) {
-            answers.drained(r);
-            return;
-        }
         r.cancellation = new UpstreamCall.Cancellation();
         listening.add(r);
         try {

@@ -23,12 +23,14 @@ class DrainTest {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ScriptedMcpServer backend;
+    private ScriptedMcpServer other;
     private Hosts.Host host;
 
     @AfterEach
     void close() {
         if (host != null) host.close();
         if (backend != null) backend.close();
+        if (other != null) other.close();
     }
 
     private HttpRequest.Builder post(String session, String body) {
@@ -48,6 +50,59 @@ class DrainTest {
                 .header("Mcp-Session-Id", session)
                 .GET()
                 .build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aDrainEndsAFederationsMergedGetStreamsAtOnceAndRefusesNewOnes(Hosts.Kind kind) throws Exception {
+        backend = ScriptedMcpServer.start("a1");
+        backend.getStream = true;
+        backend.stateful = true;
+        other = ScriptedMcpServer.start("b1");
+        other.getStream = true;
+        other.stateful = true;
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        host = Hosts.start(
+                kind,
+                Gateway.builder()
+                        .sessionKeys(java.util.List.of(key))
+                        .server(McpServer.builder(
+                                        "a",
+                                        BackendPool.builder("a-server")
+                                                .backend(Backend.of("a1", backend.url()))
+                                                .build())
+                                .build())
+                        .server(McpServer.builder(
+                                        "b",
+                                        BackendPool.builder("b-server")
+                                                .backend(Backend.of("b1", other.url()))
+                                                .build())
+                                .build())
+                        .build());
+        HttpResponse<String> init = http.send(
+                post(
+                                null,
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                                        + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<InputStream> stream = http.send(get(session), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+
+        CompletableFuture<Void> closed = host.gateway().closeWhenIdle(Duration.ofSeconds(20));
+        CompletableFuture<byte[]> rest = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = stream.body()) {
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        rest.get(5, TimeUnit.SECONDS); // not at the drain's deadline
+        HttpResponse<String> refused = http.send(get(session), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        closed.get(10, TimeUnit.SECONDS);
     }
 
     @ParameterizedTest

@@ -385,7 +385,6 @@ final class Binder {
         return p.endsWith("key") || p.endsWith("password") || p.contains(":keys:");
     }
 
-    /** Every key under {@code root} that nothing read is an error: a typo must not be silently ignored. */
     /**
      * Marks every key under {@code prefix} as read: an element already reported unusable (a backend without a URL)
      * whose other keys are then not read, and must not be reported as unknown on top.
@@ -394,6 +393,7 @@ final class Binder {
         used.addAll(cfg.under(prefix).keySet());
     }
 
+    /** Every key under {@code root} that nothing read is an error: a typo must not be silently ignored. */
     void unknownKeys(String root) {
         for (Map.Entry<String, FlatConfig.Entry> e : cfg.under(root).entrySet()) {
             if (used.contains(e.getKey())) {

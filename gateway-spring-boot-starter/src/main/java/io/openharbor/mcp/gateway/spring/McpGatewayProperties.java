@@ -18,6 +18,9 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties(prefix = "mcp.gateway", ignoreUnknownFields = false)
 public class McpGatewayProperties {
+    /** Unset: Spring binds the properties into it. */
+    public McpGatewayProperties() {}
+
     /** Whether the starter configures a gateway at all. */
     private boolean enabled = true;
 
@@ -258,6 +261,9 @@ public class McpGatewayProperties {
 
     /** One replica: the URL of its MCP endpoint and its limits. */
     public static class BackendServer {
+        /** Unset: Spring binds the properties into it. */
+        public BackendServer() {}
+
         /** The backend's name, sealed into session tokens: keep it stable (default: host:port of the URL). */
         private @Nullable String name;
 
@@ -380,6 +386,9 @@ public class McpGatewayProperties {
 
     /** Certificate checks and client certificate of one https backend (gateway-tls BackendTls). */
     public static class TlsOptions {
+        /** Unset: Spring binds the properties into it. */
+        public TlsOptions() {}
+
         /** Whether the chain and host name are checked; false needs a thumbprint or pin (default true). */
         private @Nullable Boolean validateCertificate;
 
@@ -519,6 +528,9 @@ public class McpGatewayProperties {
 
     /** A trust store file and its password. */
     public static class KeyStoreFile {
+        /** Unset: Spring binds the properties into it. */
+        public KeyStoreFile() {}
+
         /** The file: .pem or .crt (PEM), .p12 or .pfx (PKCS#12), .jks. */
         private @Nullable String path;
 
@@ -573,6 +585,9 @@ public class McpGatewayProperties {
 
     /** A client certificate for mutual TLS. */
     public static class ClientCertificate {
+        /** Unset: Spring binds the properties into it. */
+        public ClientCertificate() {}
+
         /** A PEM chain, or a .p12/.pfx key store. */
         private @Nullable String path;
 
@@ -644,6 +659,9 @@ public class McpGatewayProperties {
 
     /** One federated MCP server: its prefix, its replicas and what it exposes. */
     public static class Server {
+        /** Unset: Spring binds the properties into it. */
+        public Server() {}
+
         /** The server's id, sealed into session tokens: keep it stable (required). */
         private @Nullable String name;
 
@@ -783,6 +801,9 @@ public class McpGatewayProperties {
 
     /** How a federation names and lists what its servers offer. */
     public static class Federation {
+        /** Unset: Spring binds the properties into it. */
+        public Federation() {}
+
         /** What joins a prefix and a name: one or two of _ and - (default _). */
         private @Nullable String nameSeparator;
 
@@ -871,6 +892,9 @@ public class McpGatewayProperties {
 
     /** Balancing, health checks, the circuit breaker and retries. */
     public static class LoadBalancing {
+        /** Unset: Spring binds the properties into it. */
+        public LoadBalancing() {}
+
         /** How a backend is picked for a new session (default peak-ewma); a LoadBalancer bean replaces it. */
         private @Nullable Strategy strategy;
 
@@ -993,6 +1017,9 @@ public class McpGatewayProperties {
 
     /** Active health checks of every backend. */
     public static class HealthCheck {
+        /** Unset: Spring binds the properties into it. */
+        public HealthCheck() {}
+
         /** Whether backends are probed (default true). */
         private @Nullable Boolean enabled;
 
@@ -1115,6 +1142,9 @@ public class McpGatewayProperties {
 
     /** The per-backend circuit breaker. */
     public static class CircuitBreaker {
+        /** Unset: Spring binds the properties into it. */
+        public CircuitBreaker() {}
+
         /** Whether backends have a breaker (default true). */
         private @Nullable Boolean enabled;
 
@@ -1186,6 +1216,9 @@ public class McpGatewayProperties {
 
     /** The share of requests that may be retries. */
     public static class RetryBudget {
+        /** Unset: Spring binds the properties into it. */
+        public RetryBudget() {}
+
         /** Retries allowed per request (0 to 1, default 0.2). */
         private @Nullable Double ratio;
 
@@ -1223,6 +1256,9 @@ public class McpGatewayProperties {
 
     /** The pool's name and how it copes with failing backends. */
     public static class Pool {
+        /** Unset: Spring binds the properties into it. */
+        public Pool() {}
+
         /** The pool's name, sealed into session tokens (default "default"). */
         private @Nullable String name;
 
@@ -1311,6 +1347,9 @@ public class McpGatewayProperties {
 
     /** Ejection of backends that keep failing. */
     public static class OutlierDetection {
+        /** Unset: Spring binds the properties into it. */
+        public OutlierDetection() {}
+
         /** Whether failing backends are ejected (default true). */
         private @Nullable Boolean enabled;
 
@@ -1399,6 +1438,9 @@ public class McpGatewayProperties {
 
     /** Transport security, origins, API keys and rate limits. */
     public static class Security {
+        /** Unset: Spring binds the properties into it. */
+        public Security() {}
+
         /** Whether plain HTTP requests are redirected or refused (default false). */
         private @Nullable Boolean requireHttps;
 
@@ -1725,6 +1767,9 @@ public class McpGatewayProperties {
 
     /** One named caller and its key (one of key, key-file, key-hash). */
     public static class ApiKey {
+        /** Unset: Spring binds the properties into it. */
+        public ApiKey() {}
+
         /** The caller's name, as access policies, rate limits and logs see it (required). */
         private @Nullable String name;
 
@@ -1796,6 +1841,9 @@ public class McpGatewayProperties {
 
     /** Token-bucket rate limits per caller and per tool. */
     public static class RateLimiting {
+        /** Unset: Spring binds the properties into it. */
+        public RateLimiting() {}
+
         /** Whether limits apply (default true once this section is set). */
         private @Nullable Boolean enabled;
 
@@ -1884,6 +1932,9 @@ public class McpGatewayProperties {
 
     /** A limit on one tool. */
     public static class ToolLimit {
+        /** Unset: Spring binds the properties into it. */
+        public ToolLimit() {}
+
         /** The tool's name as clients call it (required). */
         private @Nullable String name;
 
@@ -1938,6 +1989,9 @@ public class McpGatewayProperties {
 
     /** Session tokens: the keys that seal them and how long they live. */
     public static class Sessions {
+        /** Unset: Spring binds the properties into it. */
+        public Sessions() {}
+
         /** Base64 of 32 bytes each, newest first (openssl rand -base64 32); without keys each process makes a random one and sessions do not survive a restart. */
         private List<String> keys = new ArrayList<>();
 
@@ -1992,6 +2046,9 @@ public class McpGatewayProperties {
 
     /** Timeouts of backend calls, streams and shutdown. */
     public static class Timeouts {
+        /** Unset: Spring binds the properties into it. */
+        public Timeouts() {}
+
         /** Connecting to a backend (default 5s). */
         private @Nullable Duration connect;
 
@@ -2114,6 +2171,9 @@ public class McpGatewayProperties {
 
     /** Limits on what clients send. */
     public static class Limits {
+        /** Unset: Spring binds the properties into it. */
+        public Limits() {}
+
         /** The largest request body (1KB to 1GB, default 4MB). */
         private @Nullable DataSize maxRequestBodyBytes;
 
@@ -2168,6 +2228,9 @@ public class McpGatewayProperties {
 
     /** The gateway's own health JSON and certificate warnings. */
     public static class Health {
+        /** Unset: Spring binds the properties into it. */
+        public Health() {}
+
         /** A path (under the context path) that serves the gateway's own health JSON; unset: none, as Actuator's health endpoint reports the gateway. */
         private @Nullable String path;
 

@@ -9,6 +9,8 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,13 +54,17 @@ class GracefulShutdownTest {
                 "--mcp.gateway.timeouts.drain=10s");
         int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         McpSyncClient client = Clients.client(port, null);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             client.initialize();
-            CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(() -> client.callTool(
-                    new CallToolRequest("progress", Map.of("steps", 2), Map.of("progressToken", "t"))));
+            // Threads of the test's own: on 2 cores the common pool may have one thread, which the call would hold.
+            CompletableFuture<CallToolResult> call = CompletableFuture.supplyAsync(
+                    () -> client.callTool(
+                            new CallToolRequest("progress", Map.of("steps", 2), Map.of("progressToken", "t"))),
+                    threads);
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close, threads);
             Thread.sleep(500);
             assertThat(closed).as("the context waits for the call in flight").isNotDone();
             release.countDown();
@@ -71,6 +77,7 @@ class GracefulShutdownTest {
         } finally {
             client.closeGracefully();
             context.close();
+            threads.shutdownNow();
         }
     }
 }
