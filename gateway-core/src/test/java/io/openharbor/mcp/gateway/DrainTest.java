@@ -52,6 +52,31 @@ class DrainTest {
                 .build();
     }
 
+    /** Opens a session; {@return its id}. */
+    private String initialize(String protocolVersion) throws Exception {
+        HttpResponse<String> init = http.send(
+                post(
+                                null,
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                                        + protocolVersion
+                                        + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    /** Reads a GET stream to its end, which must come within {@code limit} (before any drain deadline). */
+    private static void readToEnd(HttpResponse<InputStream> stream, Duration limit) throws Exception {
+        CompletableFuture.supplyAsync(() -> {
+                    try (InputStream in = stream.body()) {
+                        return in.readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @ParameterizedTest
     @EnumSource(Hosts.Kind.class)
     void aDrainEndsAFederationsMergedGetStreamsAtOnceAndRefusesNewOnes(Hosts.Kind kind) throws Exception {
@@ -80,26 +105,12 @@ class DrainTest {
                                                 .build())
                                 .build())
                         .build());
-        HttpResponse<String> init = http.send(
-                post(
-                                null,
-                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                                        + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initialize("2025-11-25");
         HttpResponse<InputStream> stream = http.send(get(session), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
 
         CompletableFuture<Void> closed = host.gateway().closeWhenIdle(Duration.ofSeconds(20));
-        CompletableFuture<byte[]> rest = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = stream.body()) {
-                return in.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        rest.get(5, TimeUnit.SECONDS); // not at the drain's deadline
+        readToEnd(stream, Duration.ofSeconds(5)); // not at the drain's deadline
         HttpResponse<String> refused = http.send(get(session), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(503);
         closed.get(10, TimeUnit.SECONDS);
@@ -119,14 +130,7 @@ class DrainTest {
                                 .backend(Backend.of("replica", backend.url()))
                                 .build())
                         .build());
-        HttpResponse<String> init = http.send(
-                post(
-                                null,
-                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                                        + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initialize("2025-06-18");
 
         HttpResponse<InputStream> stream = http.send(get(session), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
@@ -144,14 +148,7 @@ class DrainTest {
 
         CompletableFuture<Void> closed = host.gateway().closeWhenIdle(Duration.ofSeconds(20));
         // The GET stream ends now, not at the drain's deadline: its body reaches its end.
-        CompletableFuture<byte[]> rest = CompletableFuture.supplyAsync(() -> {
-            try (InputStream in = stream.body()) {
-                return in.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        rest.get(5, TimeUnit.SECONDS);
+        readToEnd(stream, Duration.ofSeconds(5));
         HttpResponse<String> refused = http.send(get(session), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** What the acceptance tests share: the SDK client of the gateway, and plain GETs of Actuator. */
 final class Clients {
@@ -37,5 +39,13 @@ final class Clients {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
+    }
+
+    /** The two replicas as the gateway's backends, read when the context starts (after {@code @BeforeAll}). */
+    static void backends(DynamicPropertyRegistry r, Supplier<ExampleReplica> a, Supplier<ExampleReplica> b) {
+        r.add("mcp.gateway.backend-servers[0].name", () -> "replica-a");
+        r.add("mcp.gateway.backend-servers[0].url", () -> a.get().url().toString());
+        r.add("mcp.gateway.backend-servers[1].name", () -> "replica-b");
+        r.add("mcp.gateway.backend-servers[1].url", () -> b.get().url().toString());
     }
 }

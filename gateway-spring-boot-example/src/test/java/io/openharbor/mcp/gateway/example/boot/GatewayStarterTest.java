@@ -77,10 +77,7 @@ class GatewayStarterTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry r) {
-        r.add("mcp.gateway.backend-servers[0].name", () -> "replica-a");
-        r.add("mcp.gateway.backend-servers[0].url", () -> a.url().toString());
-        r.add("mcp.gateway.backend-servers[1].name", () -> "replica-b");
-        r.add("mcp.gateway.backend-servers[1].url", () -> b.url().toString());
+        Clients.backends(r, () -> a, () -> b);
     }
 
     @Test

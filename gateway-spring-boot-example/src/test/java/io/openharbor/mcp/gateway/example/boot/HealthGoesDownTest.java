@@ -36,8 +36,7 @@ class HealthGoesDownTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry r) {
-        r.add("mcp.gateway.backend-servers[0].url", () -> a.url().toString());
-        r.add("mcp.gateway.backend-servers[1].url", () -> b.url().toString());
+        Clients.backends(r, () -> a, () -> b);
     }
 
     @Test
