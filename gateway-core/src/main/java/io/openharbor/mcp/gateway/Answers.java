@@ -77,6 +77,7 @@ final class Answers {
             case PANIC_FAIL_FAST -> Outcome.Kind.NO_BACKEND;
             case HTTPS_REQUIRED, HOST_NOT_ALLOWED, ORIGIN_NOT_ALLOWED, FORBIDDEN -> Outcome.Kind.FORBIDDEN;
             case UNAUTHENTICATED -> Outcome.Kind.UNAUTHENTICATED;
+            case AUTHENTICATION_UNAVAILABLE -> Outcome.Kind.AUTHENTICATION_UNAVAILABLE;
             case RATE_LIMITED -> Outcome.Kind.RATE_LIMITED;
             case GATEWAY_CLOSED -> Outcome.Kind.GATEWAY_CLOSED;
         };

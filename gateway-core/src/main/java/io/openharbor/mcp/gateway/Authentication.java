@@ -62,7 +62,18 @@ public final class Authentication {
         return failure(403, challenge, message);
     }
 
-    private static Authentication failure(int status, String challenge, String message) {
+    /**
+     * 503: the caller's credentials cannot be checked now (the authorization server or its keys are out of reach). The
+     * client is told to retry later ({@code Retry-After}), not to discard its token.
+     *
+     * @param message the JSON-RPC error message the client gets
+     * @return the refusal
+     */
+    public static Authentication unavailable(String message) {
+        return failure(503, null, message);
+    }
+
+    private static Authentication failure(int status, @Nullable String challenge, String message) {
         requireNonNull(message, "message");
         if (challenge != null && (challenge.isBlank() || !HeaderText.isValue(challenge))) {
             throw new IllegalArgumentException("not a valid WWW-Authenticate value: '" + challenge + "'");
@@ -81,9 +92,9 @@ public final class Authentication {
     }
 
     /**
-     * 200 on success, else the status to answer (401 or 403).
+     * 200 on success, else the status to answer (401, 403 or 503).
      *
-     * @return 200 on success, else 401 or 403
+     * @return 200 on success, else 401, 403 or 503
      */
     public int status() {
         return status;

@@ -1,5 +1,6 @@
 package io.openharbor.mcp.gateway;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,5 +49,16 @@ public interface Authenticator {
      */
     default Set<String> credentialHeaders() {
         return Set.of("Authorization", "X-API-Key");
+    }
+
+    /**
+     * The protected-resource metadata (RFC 9728) of an authenticator that accepts OAuth access tokens: the gateway
+     * serves it at its {@link ResourceMetadata#paths() well-known paths}, exempt from authentication. Default empty
+     * (API keys and other schemes have none).
+     *
+     * @return the metadata, or empty
+     */
+    default Optional<ResourceMetadata> resourceMetadata() {
+        return Optional.empty();
     }
 }

@@ -3,8 +3,13 @@ package io.openharbor.mcp.gateway;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One MCP server replica behind the gateway: an immutable value built with {@link #builder(String, URI)}.
@@ -33,6 +38,11 @@ public final class Backend {
     private final TlsPolicy tlsPolicy;
     private final String healthCheckPath;
     private final boolean h2cPriorKnowledge;
+    private final Map<String, String> headers;
+    /** {@link #headers} as {@code name, value} pairs, for the transports. */
+    final String[] headerPairs;
+
+    private final boolean forwardClientCredentials;
 
     private Backend(Builder b) {
         this.name = b.name;
@@ -42,6 +52,14 @@ public final class Backend {
         this.tlsPolicy = b.tlsPolicy;
         this.healthCheckPath = b.healthCheckPath;
         this.h2cPriorKnowledge = b.h2cPriorKnowledge;
+        this.headers = Map.copyOf(b.headers);
+        List<String> pairs = new ArrayList<>();
+        b.headers.forEach((k, v) -> {
+            pairs.add(k);
+            pairs.add(v);
+        });
+        this.headerPairs = pairs.toArray(new String[0]);
+        this.forwardClientCredentials = b.forwardClientCredentials;
     }
 
     /**
@@ -115,6 +133,28 @@ public final class Backend {
     }
 
     /**
+     * The headers the gateway sends this backend on every request and health check, replacing any of the same name
+     * from the client: the backend's own credentials ({@code Authorization: Bearer ...}), never the client's. Default
+     * none.
+     *
+     * @return header names and values
+     */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /**
+     * Whether this backend receives the client's credential headers ({@link Authenticator#credentialHeaders()})
+     * instead of having them removed (default false). <b>Unsafe</b>: the MCP authorization spec forbids passing a
+     * client's token through; only for a backend that is the token's audience itself.
+     *
+     * @return whether the client's credentials are forwarded
+     */
+    public boolean forwardsClientCredentials() {
+        return forwardClientCredentials;
+    }
+
+    /**
      * A builder initialised from this backend.
      *
      * @return a new builder with this backend's settings
@@ -125,7 +165,9 @@ public final class Backend {
                 .maxConnections(maxConnections)
                 .tlsPolicy(tlsPolicy)
                 .healthCheckPath(healthCheckPath)
-                .h2cPriorKnowledge(h2cPriorKnowledge);
+                .h2cPriorKnowledge(h2cPriorKnowledge)
+                .headers(headers)
+                .forwardClientCredentials(forwardClientCredentials);
     }
 
     @Override
@@ -139,7 +181,9 @@ public final class Backend {
                 && url.equals(other.url)
                 && tlsPolicy.equals(other.tlsPolicy)
                 && healthCheckPath.equals(other.healthCheckPath)
-                && h2cPriorKnowledge == other.h2cPriorKnowledge;
+                && h2cPriorKnowledge == other.h2cPriorKnowledge
+                && headers.equals(other.headers)
+                && forwardClientCredentials == other.forwardClientCredentials;
     }
 
     @Override
@@ -152,6 +196,21 @@ public final class Backend {
         return "Backend{" + name + " " + url + "}";
     }
 
+    /** Request headers a backend's configuration cannot set: the gateway's own, and the hop-by-hop ones. */
+    private static final Set<String> OWNED_HEADERS = Set.of(
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "upgrade",
+            "te",
+            "trailer",
+            "expect",
+            "mcp-session-id",
+            "mcp-protocol-version",
+            "last-event-id");
+
     /** Builds a {@link Backend}; setters validate their argument and say what was expected. */
     public static final class Builder {
         private final String name;
@@ -161,6 +220,8 @@ public final class Backend {
         private TlsPolicy tlsPolicy = TlsPolicy.system();
         private String healthCheckPath = DEFAULT_HEALTH_CHECK_PATH;
         private boolean h2cPriorKnowledge;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private boolean forwardClientCredentials;
 
         private Builder(String name, URI url) {
             requireNonNull(name, "name");
@@ -244,6 +305,59 @@ public final class Backend {
          */
         public Builder h2cPriorKnowledge(boolean enabled) {
             this.h2cPriorKnowledge = enabled;
+            return this;
+        }
+
+        /**
+         * Sends a header of the gateway's to this backend on every request and health check (its own credentials, a
+         * tenant header), replacing a client header of the same name. Calling it again for a name replaces the value.
+         *
+         * @param name a header name (a token: no spaces or separators); not one the gateway owns ({@code Host},
+         *     {@code Content-Length}, {@code Mcp-Session-Id}, {@code Connection}, ...)
+         * @param value its value: visible ASCII and spaces, no line breaks
+         * @return this builder
+         */
+        public Builder header(String name, String value) {
+            requireNonNull(name, "name");
+            requireNonNull(value, "value");
+            if (!HeaderText.isToken(name)) {
+                throw new IllegalArgumentException("backend '" + this.name + "': not a header name: '" + name + "'");
+            }
+            if (OWNED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(
+                        "backend '" + this.name + "': the gateway sets " + name + " itself; it cannot be configured");
+            }
+            if (!HeaderText.isValue(value)) {
+                throw new IllegalArgumentException("backend '" + this.name + "': the value of " + name
+                        + " must be visible ASCII and spaces, without line breaks");
+            }
+            headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * Replaces the gateway's headers for this backend (see {@link #header(String, String)}).
+         *
+         * @param headers names and values
+         * @return this builder
+         */
+        public Builder headers(Map<String, String> headers) {
+            this.headers.clear();
+            headers.forEach(this::header);
+            return this;
+        }
+
+        /**
+         * Forwards the client's credential headers to this backend instead of removing them (default false).
+         * <b>Unsafe</b>, and against the MCP authorization spec ("token passthrough"): the backend sees a token that
+         * was issued for the gateway, and could replay it. Only for a backend that validates the same token itself.
+         *
+         * @param enabled whether to forward the client's credentials
+         * @return this builder
+         */
+        public Builder forwardClientCredentials(boolean enabled) {
+            this.forwardClientCredentials = enabled;
             return this;
         }
 

@@ -30,6 +30,8 @@ final class Edge {
     private final String[] headerValues;
     /** Lower-case request headers never forwarded: credentials and forwarding headers (re-created by the gateway). */
     private final Set<String> droppedRequestHeaders;
+    /** Lower-case credential headers: dropped, but kept aside for a backend that forwards them. */
+    private final Set<String> credentialHeaders;
     /** Lower-case response headers the gateway owns: a backend's are dropped (security headers, CORS). */
     private final Set<String> ownedResponseHeaders;
 
@@ -49,6 +51,7 @@ final class Edge {
         Map<String, String> headers = policy.responseHeaders;
         this.headerNames = headers.keySet().toArray(new String[0]);
         this.headerValues = headers.values().toArray(new String[0]);
+        Set<String> credentials = new HashSet<>();
         Set<String> dropped = new HashSet<>(List.of(
                 "forwarded",
                 "x-forwarded-for",
@@ -58,10 +61,12 @@ final class Edge {
                 "x-real-ip"));
         if (authenticator != null) {
             for (String h : authenticator.credentialHeaders()) {
-                dropped.add(h.toLowerCase(Locale.ROOT));
+                credentials.add(h.toLowerCase(Locale.ROOT));
             }
         }
+        dropped.addAll(credentials);
         this.droppedRequestHeaders = Set.copyOf(dropped);
+        this.credentialHeaders = Set.copyOf(credentials);
         Set<String> owned = new HashSet<>();
         for (String h : headerNames) {
             owned.add(h.toLowerCase(Locale.ROOT));
@@ -79,6 +84,11 @@ final class Edge {
     /** Whether a request header (lower case) must not reach a backend. */
     boolean dropRequestHeader(String lower) {
         return droppedRequestHeaders.contains(lower);
+    }
+
+    /** Whether a request header (lower case) carries the client's credentials. */
+    boolean isCredential(String lower) {
+        return credentialHeaders.contains(lower);
     }
 
     /** Whether a backend's response header (lower case) is replaced by the gateway's own. */
@@ -291,6 +301,14 @@ final class Edge {
         if (a.succeeded()) {
             call.caller = a.identity();
             return true;
+        }
+        if (a.status() == 503) {
+            answers.unavailable(
+                    call,
+                    GatewayListener.Rejection.AUTHENTICATION_UNAVAILABLE,
+                    "Service Unavailable: " + a.message(),
+                    "credentials cannot be checked now: " + a.message());
+            return false;
         }
         // Failed attempts count against the client address's allowance: guessing keys gets 429 soon.
         if (rateLimiter != null && !withinLimit(call, "ip:" + client.address, null)) {

@@ -264,7 +264,14 @@ final class Forwarder {
             if (HttpRules.dropRequestHeader(lower, connectionTokens)) continue;
             if (lower.equals("mcp-session-id")) continue;
             if (lower.equals("last-event-id") && r.lastEventIdForBackend != null) continue;
-            if (edge.dropRequestHeader(lower)) continue;
+            if (edge.dropRequestHeader(lower)) {
+                if (edge.isCredential(lower)) {
+                    for (String value : ex.requestHeaders(name)) {
+                        if (!HttpRules.hasLineBreak(value)) out.credential(name, value);
+                    }
+                }
+                continue;
+            }
             if (lower.equals("accept-encoding")) acceptEncoding = true;
             for (String value : ex.requestHeaders(name)) {
                 if (HttpRules.hasLineBreak(value)) {

@@ -125,6 +125,7 @@ public final class Gateway implements AutoCloseable {
     private final RequestPath path;
     private final Supplier<HealthReport> health;
     private final @Nullable String healthPath;
+    private final List<String> metadataPaths;
     /** Exchanges inside {@link #handle}, for {@link #closeWhenIdle(Duration)}. */
     private final AtomicInteger active = new AtomicInteger();
 
@@ -196,6 +197,13 @@ public final class Gateway implements AutoCloseable {
         McpPeek.Limits jsonLimits = b.maxJsonDepth == McpPeek.Limits.DEFAULT_DEPTH && b.maxJsonStringLength == 0
                 ? McpPeek.Limits.DEFAULT
                 : new McpPeek.Limits(b.maxJsonDepth, b.maxJsonStringLength);
+        WellKnown wellKnown = b.authenticator == null
+                ? null
+                : b.authenticator
+                        .resourceMetadata()
+                        .map(m -> new WellKnown(m, answers))
+                        .orElse(null);
+        this.metadataPaths = wellKnown == null ? List.of() : wellKnown.paths();
         this.path = new RequestPath(
                 edge,
                 new BodyReader(b.maxRequestBodyBytes, answers),
@@ -208,6 +216,7 @@ public final class Gateway implements AutoCloseable {
                 b.random,
                 b.healthPath,
                 health,
+                wellKnown,
                 heartbeats,
                 federation == null ? null : new FederatedPath(federation, answers, heartbeats),
                 ExchangeListeners.of(b.exchangeListeners));
@@ -322,6 +331,17 @@ public final class Gateway implements AutoCloseable {
     /** {@return the path of the health report ({@link Builder#healthPath(String)}), or empty when the report is off} */
     public Optional<String> healthPath() {
         return Optional.ofNullable(healthPath);
+    }
+
+    /**
+     * The paths the gateway serves its {@link Authenticator#resourceMetadata() protected-resource metadata} at (most
+     * specific first), or empty when its authenticator has none. A host routes these to the gateway beside its MCP path
+     * (for the JDK server: a context {@code /.well-known/oauth-protected-resource} with the same handler).
+     *
+     * @return the metadata paths, possibly empty
+     */
+    public List<String> resourceMetadataPaths() {
+        return metadataPaths;
     }
 
     /**

@@ -172,6 +172,8 @@ public abstract class GatewayListener {
         UNAUTHENTICATED,
         /** The authenticator refused a known caller (403). */
         FORBIDDEN,
+        /** The authenticator could not check the credentials now, e.g. its authorization server is unreachable (503). */
+        AUTHENTICATION_UNAVAILABLE,
         /** The caller's rate limit, or its per-tool limit, is spent (429). */
         RATE_LIMITED,
         /** The gateway was closed: it serves nothing any more (503; the host should route to its replacement). */

@@ -21,6 +21,8 @@ final class Outbound {
 
     private String[] headers;
     private int size;
+    /** The client's credential headers, kept apart for a backend that takes them; or null. */
+    private String @Nullable [] credentials;
 
     Outbound(
             String method,
@@ -80,6 +82,35 @@ final class Outbound {
         System.arraycopy(headers, 0, o.headers, 0, size);
         o.size = size;
         o.override(overrides);
+        return o;
+    }
+
+    /** Keeps a credential header of the client's aside: it is sent only to a backend that forwards credentials. */
+    void credential(String name, String value) {
+        String[] c = credentials;
+        if (c == null) {
+            credentials = new String[] {name, value};
+        } else {
+            c = Arrays.copyOf(c, c.length + 2);
+            c[c.length - 2] = name;
+            c[c.length - 1] = value;
+            credentials = c;
+        }
+    }
+
+    /**
+     * This request as it goes to {@code backend}: with its configured headers (replacing the client's of the same
+     * name) and, only when it forwards them, the client's credentials. Itself when neither applies (the common case).
+     */
+    Outbound forBackend(Backend backend) {
+        String[] c = backend.forwardsClientCredentials() ? credentials : null;
+        if (backend.headerPairs.length == 0 && c == null) {
+            return this;
+        }
+        Outbound o = copy(body, backend.headerPairs);
+        if (c != null) {
+            for (int i = 0; i < c.length; i += 2) o.header(c[i], c[i + 1]);
+        }
         return o;
     }
 

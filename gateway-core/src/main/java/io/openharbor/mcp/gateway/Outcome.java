@@ -43,6 +43,8 @@ public final class Outcome {
         RATE_LIMITED,
         /** No or invalid credentials (401). */
         UNAUTHENTICATED,
+        /** The credentials could not be checked: the authenticator's authorization server is out of reach (503). */
+        AUTHENTICATION_UNAVAILABLE,
         /** Refused at the edge: forbidden caller, Host, Origin, or plain HTTP where HTTPS is required (403, 308). */
         FORBIDDEN,
         /** The session is unknown, expired or forged, or its backend left (404). */

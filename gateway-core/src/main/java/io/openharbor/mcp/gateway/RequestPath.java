@@ -34,6 +34,7 @@ final class RequestPath {
     private final RandomGenerator random;
     private final @Nullable String healthPath;
     private final Supplier<HealthReport> health;
+    private final @Nullable WellKnown wellKnown;
     /** Whether slow answers may become early streams (heartbeats are on). */
     private final @Nullable Heartbeats heartbeats;
     /** The router stage of a federation, or null when the gateway fronts one pool. */
@@ -66,6 +67,7 @@ final class RequestPath {
             RandomGenerator random,
             @Nullable String healthPath,
             Supplier<HealthReport> health,
+            @Nullable WellKnown wellKnown,
             @Nullable Heartbeats heartbeats,
             @Nullable FederatedPath federated,
             ExchangeListener.@Nullable Factory exchanges) {
@@ -81,6 +83,7 @@ final class RequestPath {
         this.random = random;
         this.healthPath = healthPath;
         this.health = health;
+        this.wellKnown = wellKnown;
         this.heartbeats = heartbeats;
         this.federated = federated;
     }
@@ -97,6 +100,10 @@ final class RequestPath {
                     health(r);
                 }
                 return; // not an exchange of MCP's: no exchange events
+            }
+            if (wellKnown != null && wellKnown.serves(ex.path())) {
+                wellKnown.serve(r); // public: exempt from every edge rule
+                return;
             }
             r.serverKnown = federated == null;
             if (exchanges != null) {

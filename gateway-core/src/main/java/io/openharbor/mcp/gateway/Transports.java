@@ -1,5 +1,7 @@
 package io.openharbor.mcp.gateway;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +28,53 @@ final class Transports implements Transport {
 
     @Override
     public Route route(Backend backend, @Nullable CertificateWatch certificates) {
-        return http1 != null && Http1Transport.serves(backend)
+        Route route = http1 != null && Http1Transport.serves(backend)
                 ? http1.route(backend, certificates)
                 : okhttp.route(backend, certificates);
+        return backend.headerPairs.length == 0 && !backend.forwardsClientCredentials()
+                ? route
+                : new BackendHeaders(route, backend);
+    }
+
+    /** A route that sends its backend's configured headers (and, if it takes them, the client's credentials). */
+    private static final class BackendHeaders implements Route {
+        private final Route route;
+        private final Backend backend;
+
+        BackendHeaders(Route route, Backend backend) {
+            this.route = route;
+            this.backend = backend;
+        }
+
+        @Override
+        public Attempt attempt(Outbound request) {
+            return route.attempt(request.forBackend(backend));
+        }
+
+        @Override
+        public Inbound probe(Outbound request, Duration timeout) throws IOException {
+            return route.probe(request.forBackend(backend), timeout);
+        }
+
+        @Override
+        public void dropIdleConnections() {
+            route.dropIdleConnections();
+        }
+
+        @Override
+        public void cancelAll() {
+            route.cancelAll();
+        }
+
+        @Override
+        public @Nullable CertificateWatch certificates() {
+            return route.certificates();
+        }
+
+        @Override
+        public int connectionsInUse() {
+            return route.connectionsInUse();
+        }
     }
 
     @Override

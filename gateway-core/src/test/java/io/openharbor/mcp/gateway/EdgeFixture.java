@@ -9,6 +9,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One MockWebServer backend that answers every request (an {@code initialize} with a session id of its own, anything
@@ -30,6 +31,12 @@ final class EdgeFixture implements AutoCloseable {
     final int port;
 
     EdgeFixture(Hosts.Kind kind, UnaryOperator<Gateway.Builder> configure) throws Exception {
+        this(kind, configure, null);
+    }
+
+    /** With the backend's settings from {@code backend} (its URL is replaced by the MockWebServer's), or defaults. */
+    EdgeFixture(Hosts.Kind kind, UnaryOperator<Gateway.Builder> configure, Backend.@Nullable Builder backendSettings)
+            throws Exception {
         backend.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -54,7 +61,7 @@ final class EdgeFixture implements AutoCloseable {
         backend.start(InetAddress.getByName("127.0.0.1"), 0);
         BackendPool pool = BackendPool.builder("p")
                 .healthCheck(HealthCheckPolicy.disabled())
-                .backend(Backend.of("a", "http://127.0.0.1:" + backend.getPort() + "/mcp"))
+                .backend(settings(backendSettings, "http://127.0.0.1:" + this.backend.getPort() + "/mcp"))
                 .build();
         Gateway gateway = configure
                 .apply(Gateway.builder()
@@ -63,6 +70,15 @@ final class EdgeFixture implements AutoCloseable {
                 .build();
         this.host = Hosts.start(kind, gateway);
         this.port = java.net.URI.create(host.url()).getPort();
+    }
+
+    private static Backend settings(Backend.@Nullable Builder settings, String url) {
+        if (settings == null) return Backend.of("a", url);
+        Backend s = settings.build();
+        return Backend.builder(s.name(), java.net.URI.create(url))
+                .headers(s.headers())
+                .forwardClientCredentials(s.forwardsClientCredentials())
+                .build();
     }
 
     RawHttp.Answer send(RawHttp.Req req) throws IOException {

@@ -46,6 +46,7 @@ final class Hosts {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/mcp", handler);
         server.createContext("/health", handler);
+        server.createContext(ResourceMetadata.WELL_KNOWN, handler); // both metadata paths, when there is metadata
         ExecutorService executor = Gateway.newRequestExecutor("test-host-");
         server.setExecutor(executor);
         server.start();
@@ -81,6 +82,9 @@ final class Hosts {
         GatewayServlet servlet = new GatewayServlet(gateway);
         context.addServlet(new ServletHolder(servlet), "/mcp");
         context.addServlet(new ServletHolder(servlet), "/health");
+        for (String path : gateway.resourceMetadataPaths()) {
+            context.addServlet(new ServletHolder(servlet), path);
+        }
         server.setHandler(context);
         server.start();
         String url = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";

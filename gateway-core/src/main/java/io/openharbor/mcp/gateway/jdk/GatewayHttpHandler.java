@@ -80,7 +80,9 @@ public final class GatewayHttpHandler implements HttpHandler {
 
     /**
      * Serves the exchange if its path is exactly the path of the context the handler is mounted on, or the gateway's
-     * health path (so a context {@code /health} also serves a configured {@code /healthz}); anything else
+     * health path (so a context {@code /health} also serves a configured {@code /healthz}), or one of its
+     * {@linkplain Gateway#resourceMetadataPaths() metadata paths} (a context
+     * {@code /.well-known/oauth-protected-resource} serves both of them); anything else
      * (the JDK server matches contexts by prefix, so {@code /mcpx} and {@code /mcp/foo} arrive at {@code /mcp}) gets 404
      * with a JSON-RPC error body, as a servlet mapped to an exact path answers.
      */
@@ -90,7 +92,9 @@ public final class GatewayHttpHandler implements HttpHandler {
             String mounted = exchange.getHttpContext().getPath();
             String path = exchange.getRequestURI().getRawPath();
             Gateway current = gateway.get();
-            if (!mounted.equals(path) && !path.equals(current.healthPath().orElse(null))) {
+            if (!mounted.equals(path)
+                    && !path.equals(current.healthPath().orElse(null))
+                    && !current.resourceMetadataPaths().contains(path)) {
                 notFound(exchange, mounted);
                 return;
             }
