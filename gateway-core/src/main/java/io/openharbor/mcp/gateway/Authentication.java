@@ -58,7 +58,7 @@ public final class Authentication {
      * @param message the JSON-RPC error message the client gets, or null for the default
      * @return the refusal
      */
-    public static Authentication forbidden(String challenge, String message) {
+    public static Authentication forbidden(@Nullable String challenge, String message) {
         return failure(403, challenge, message);
     }
 
