@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -44,12 +45,15 @@ public final class DemoBackend implements AutoCloseable {
     private final Server jetty;
     private final McpSyncServer mcp;
     private final Deque<String> traceparents;
+    private final TraceparentRecorder recorder;
 
-    private DemoBackend(String name, Server jetty, McpSyncServer mcp, Deque<String> traceparents) {
+    private DemoBackend(
+            String name, Server jetty, McpSyncServer mcp, Deque<String> traceparents, TraceparentRecorder recorder) {
         this.name = name;
         this.jetty = jetty;
         this.mcp = mcp;
         this.traceparents = traceparents;
+        this.recorder = recorder;
     }
 
     /** Starts a replica on 127.0.0.1 ({@code port} 0 picks a free one); the hook may be null. */
@@ -63,13 +67,13 @@ public final class DemoBackend implements AutoCloseable {
                 .tools(echo(), add(), whoami(name), progress(hook), fail())
                 .build();
         Deque<String> traceparents = new ConcurrentLinkedDeque<>();
+        TraceparentRecorder recorder = new TraceparentRecorder(transport, traceparents);
         return new DemoBackend(
                 name,
-                LoopbackJetty.start(
-                        port,
-                        Map.of("/mcp", new TraceparentRecorder(transport, traceparents), "/health", new Health())),
+                LoopbackJetty.start(port, Map.of("/mcp", recorder, "/health", new Health())),
                 mcp,
-                traceparents);
+                traceparents,
+                recorder);
     }
 
     /** The MCP servlet, noting the {@code traceparent} each request carries (the gateway's CLIENT span, when traced). */
@@ -77,6 +81,9 @@ public final class DemoBackend implements AutoCloseable {
         private static final long serialVersionUID = 1L;
         private final HttpServlet mcp;
         private final transient Deque<String> seen;
+
+        private final AtomicInteger requests = new AtomicInteger();
+        private final AtomicInteger authorized = new AtomicInteger();
 
         TraceparentRecorder(HttpServlet mcp, Deque<String> seen) {
             this.mcp = mcp;
@@ -91,6 +98,10 @@ public final class DemoBackend implements AutoCloseable {
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            requests.incrementAndGet();
+            if (req.getHeader("Authorization") != null) {
+                authorized.incrementAndGet();
+            }
             String traceparent = req.getHeader("traceparent");
             if (traceparent != null) {
                 seen.addLast(traceparent);
@@ -105,6 +116,16 @@ public final class DemoBackend implements AutoCloseable {
         public void destroy() {
             mcp.destroy();
         }
+    }
+
+    /** How many MCP requests this replica received. */
+    public int requests() {
+        return recorder.requests.get();
+    }
+
+    /** How many of them carried an {@code Authorization} header (a client's token must never reach a backend). */
+    public int requestsWithAuthorization() {
+        return recorder.authorized.get();
     }
 
     /** The {@code traceparent} headers of the latest requests this replica received, oldest first. */
