@@ -15,6 +15,7 @@ import io.openharbor.mcp.gateway.OutlierDetection;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
 import io.openharbor.mcp.gateway.TlsPolicy;
+import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import java.io.IOException;
 import java.net.URI;
@@ -652,6 +653,11 @@ public final class GatewayConfig {
             if (weight != null) bb.weight(weight);
             Boolean h2c = b.bool(at + ":H2cPriorKnowledge");
             if (h2c != null) bb.h2cPriorKnowledge(h2c);
+            for (Map.Entry<String, String> h : b.map(at + ":Headers").entrySet()) {
+                b.apply(at + ":Headers:" + h.getKey(), () -> bb.header(h.getKey(), h.getValue()));
+            }
+            Boolean forward = b.bool(at + ":ForwardClientCredentials");
+            if (forward != null) bb.forwardClientCredentials(forward);
             if (b.has(at + ":TlsOptions")) {
                 BackendTls tls = tls(at + ":TlsOptions");
                 if (tls != null) bb.tlsPolicy(tls);
@@ -952,11 +958,19 @@ public final class GatewayConfig {
             } catch (IllegalArgumentException | IllegalStateException e) {
                 b.errors.add(at + ": " + e.getMessage());
             }
-            apiKeys(at);
+            boolean keys = apiKeys(at);
+            if (b.has(at + ":OAuth")) {
+                if (keys) {
+                    b.errors.add(at + ":OAuth: set beside ApiKey/ApiKeys; a gateway has one authenticator, choose one");
+                } else {
+                    oauth(at + ":OAuth");
+                }
+            }
             rateLimits(at + ":RateLimiting");
         }
 
-        private void apiKeys(String at) {
+        /** Reads the API keys; returns whether any were configured. */
+        private boolean apiKeys(String at) {
             ApiKeys.Builder keys = ApiKeys.builder();
             boolean any = false;
             String single = b.secret(at + ":ApiKey");
@@ -995,13 +1009,88 @@ public final class GatewayConfig {
                 if (header != null || bearer != null || realm != null) {
                     b.errors.add(at + ":ApiKeyHeader/AcceptBearer/ApiKeyRealm: set, but there is no ApiKey or ApiKeys");
                 }
-                return;
+                return false;
             }
             try {
                 ApiKeys built = keys.build();
                 settings.add(g -> g.authenticator(built));
             } catch (IllegalArgumentException | IllegalStateException e) {
                 b.errors.add(at + ":ApiKeys: " + e.getMessage());
+            }
+            return true;
+        }
+
+        /** {@code Security:OAuth}: the gateway as an OAuth resource server (docs/oauth.md). */
+        private void oauth(String at) {
+            String resource = b.string(at + ":Resource");
+            String issuer = b.string(at + ":Issuer");
+            if (resource == null || issuer == null) {
+                b.errors.add(at + ": Resource (the gateway's MCP URL, as clients address it) and Issuer (the"
+                        + " authorization server) are both required");
+                b.skip(at);
+                return;
+            }
+            int before = b.errors.size();
+            OAuthResourceServer.Builder o;
+            try {
+                o = OAuthResourceServer.builder(URI.create(resource.trim()));
+            } catch (IllegalArgumentException e) {
+                b.errors.add(at + ":Resource = \"" + resource + "\": " + e.getMessage());
+                b.skip(at);
+                return;
+            }
+            b.apply(at + ":Issuer", () -> o.issuer(URI.create(issuer.trim())));
+            String jwks = b.string(at + ":JwksUri");
+            if (jwks != null) b.apply(at + ":JwksUri", () -> o.jwksUri(URI.create(jwks.trim())));
+            List<String> audiences = b.strings(at + ":Audiences");
+            if (audiences != null) b.apply(at + ":Audiences", () -> o.audiences(audiences));
+            List<String> required = b.strings(at + ":RequiredScopes");
+            if (required != null) b.apply(at + ":RequiredScopes", () -> o.requiredScopes(required));
+            List<String> supported = b.strings(at + ":ScopesSupported");
+            if (supported != null) b.apply(at + ":ScopesSupported", () -> o.scopesSupported(supported));
+            List<String> algorithms = b.strings(at + ":Algorithms");
+            if (algorithms != null) b.apply(at + ":Algorithms", () -> o.algorithms(algorithms));
+            Duration skew = b.duration(at + ":ClockSkew");
+            if (skew != null) b.apply(at + ":ClockSkew", () -> o.clockSkew(skew));
+            Duration refresh = b.duration(at + ":JwksRefreshInterval");
+            if (refresh != null) b.apply(at + ":JwksRefreshInterval", () -> o.jwksRefreshInterval(refresh));
+            Duration maxAge = b.duration(at + ":JwksMaxAge");
+            if (maxAge != null) b.apply(at + ":JwksMaxAge", () -> o.jwksMaxAge(maxAge));
+            Duration timeout = b.duration(at + ":Timeout");
+            if (timeout != null) b.apply(at + ":Timeout", () -> o.timeout(timeout));
+            String claim = b.string(at + ":IdentityClaim");
+            if (claim != null) b.apply(at + ":IdentityClaim", () -> o.identityClaim(claim));
+            String name = b.string(at + ":ResourceName");
+            if (name != null) o.resourceName(name);
+            String in = at + ":Introspection";
+            if (b.has(in)) {
+                String clientId = b.string(in + ":ClientId");
+                String secret = b.secret(in + ":ClientSecret");
+                if (clientId == null || secret == null) {
+                    b.errors.add(in + ": ClientId and ClientSecret (or ClientSecretFile) are both required");
+                } else {
+                    b.apply(in + ":ClientId", () -> o.introspection(clientId, secret));
+                }
+                String uri = b.string(in + ":Uri");
+                if (uri != null) b.apply(in + ":Uri", () -> o.introspectionUri(URI.create(uri.trim())));
+                Duration cacheFor = b.duration(in + ":CacheFor");
+                Long size = b.longValue(in + ":CacheSize", 100, 10_000_000);
+                if (cacheFor != null || size != null) {
+                    b.apply(
+                            in + ":CacheFor",
+                            () -> o.introspectionCache(
+                                    cacheFor != null ? cacheFor : OAuthResourceServer.DEFAULT_INTROSPECTION_CACHE,
+                                    size != null ? size : 10_000));
+                }
+            }
+            if (b.errors.size() > before) {
+                return; // each problem is reported already; building would only repeat one
+            }
+            try {
+                OAuthResourceServer built = o.build();
+                settings.add(g -> g.authenticator(built));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                b.errors.add(at + ": " + e.getMessage());
             }
         }
 
