@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code Gateway:Security:OAuth} and the backends' own headers, from the file and the environment. */
+@SuppressWarnings("try") // Fixture.close() passes on what it closes
 class OAuthConfigTest {
     private static final String BACKEND = "{\"Url\":\"http://127.0.0.1:9/mcp\"}";
 
@@ -27,7 +28,7 @@ class OAuthConfigTest {
     void theOAuthSectionMakesTheGatewayAResourceServerThatServesItsMetadata() throws Exception {
         GatewayConfig config = load(
                 "{\"OAuth\":{\"Resource\":\"http://127.0.0.1:8080/mcp\",\"Issuer\":\"http://127.0.0.1:9/realms/mcp\","
-                        + "\"RequiredScopes\":[\"mcp:tools\"],\"ClockSkew\":\"00:00:30\",\"JwksRefreshInterval\":\"10s\"}}",
+                        + "\"RequiredScopes\":[\"mcp:tools\"],\"ClockSkew\":\"00:00:30\",\"JwksRefreshInterval\":\"PT10S\"}}",
                 Map.of());
         try (Fixture f = new Fixture();
                 Gateway gateway = f.closeLater(config.build())) {
@@ -56,7 +57,7 @@ class OAuthConfigTest {
     void introspectionTakesItsSecretFromTheEnvironment() {
         GatewayConfig config = load(
                 "{\"OAuth\":{\"Resource\":\"https://mcp.example.com/mcp\",\"Issuer\":\"https://login.example.com\","
-                        + "\"Introspection\":{\"ClientId\":\"gateway\",\"CacheFor\":\"30s\"}}}",
+                        + "\"Introspection\":{\"ClientId\":\"gateway\",\"CacheFor\":\"00:00:30\"}}}",
                 Map.of("Gateway__Security__OAuth__Introspection__ClientSecret", "s3cret"));
         try (Gateway gateway = config.build()) {
             assertThat(gateway.resourceMetadataPaths()).hasSize(2);
@@ -71,7 +72,7 @@ class OAuthConfigTest {
                 .hasMessageContaining("Issuer");
         assertThatThrownBy(() -> load(
                         "{\"OAuth\":{\"Resource\":\"https://mcp.example.com/mcp\",\"Issuer\":\"http://login.example.com\","
-                                + "\"Algorithms\":[\"HS256\"],\"ClockSkew\":\"1h\"}}",
+                                + "\"Algorithms\":[\"HS256\"],\"ClockSkew\":\"00:10:00\"}}",
                         Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).errors())
