@@ -5,6 +5,7 @@ import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.McpServer;
+import io.openharbor.mcp.gateway.ResourceMetadata;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
@@ -354,6 +355,8 @@ public final class DemoMain {
         GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
         server.createContext("/mcp", handler);
         server.createContext("/health", handler);
+        // Always mounted, so a reload that turns OAuth on serves the metadata; without it the handler answers 404.
+        server.createContext(ResourceMetadata.WELL_KNOWN, handler);
         server.createContext("/metrics", observed.metrics());
         observed.bind(gateway);
         String healthPath = gateway.get().healthPath().orElse("/health");
@@ -387,6 +390,13 @@ public final class DemoMain {
             for (Backend b : gateway.pool().backends()) {
                 System.out.println("  backend " + b.name() + " -> " + b.url());
             }
+        }
+        List<String> metadata = gateway.resourceMetadataPaths();
+        if (!metadata.isEmpty()) {
+            String origin = url.substring(0, url.length() - "/mcp".length());
+            System.out.println();
+            System.out.println("OAuth: every MCP request needs 'Authorization: Bearer <access token>' from the issuer;"
+                    + " the protected-resource metadata is at " + origin + metadata.get(0) + " (docs/oauth.md)");
         }
         System.out.println();
         System.out.println("Try it:");

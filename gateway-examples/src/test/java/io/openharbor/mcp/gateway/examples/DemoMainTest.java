@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,48 @@ class DemoMainTest {
                 .as("the key from the environment is enforced")
                 .isEqualTo(401);
         SdkClients.assertEchoes(base, "env-key-0123456789");
+    }
+
+    @Test
+    void theDemoIsAnOAuthResourceServerWhenTheVariablesSaySo() throws Exception {
+        MockOAuth2Server issuer = new MockOAuth2Server();
+        issuer.start(InetAddress.getByName("127.0.0.1"), 0);
+        try {
+            one = DemoBackend.start("env-replica", 0, null);
+            String resource = "http://127.0.0.1:8080/mcp"; // what tokens name; the demo itself listens on a free port
+            demo = DemoMain.start(
+                    new String[] {"--port", "0"},
+                    Map.of(
+                            "GATEWAY__BACKENDSERVERS__0__URL", one.url().toString(),
+                            "GATEWAY__SECURITY__OAUTH__RESOURCE", resource,
+                            "GATEWAY__SECURITY__OAUTH__ISSUER",
+                                    issuer.issuerUrl("default").toString()));
+            String base = demo.url().replace("/mcp", "");
+            HttpResponse<String> metadata = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/.well-known/oauth-protected-resource/mcp"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(metadata.statusCode()).isEqualTo(200);
+            assertThat(metadata.body()).contains("\"resource\":\"" + resource + "\"");
+            String token = issuer.issueToken("default", "alice", resource).serialize();
+            SdkClients.assertEchoes(base, null, "Bearer " + token);
+            HttpResponse<String> noToken = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(demo.url()))
+                                    .header("Content-Type", "application/json")
+                                    .header("Accept", "application/json, text/event-stream")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).isEqualTo(401);
+            assertThat(noToken.headers().firstValue("WWW-Authenticate").orElseThrow())
+                    .contains("resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp\"");
+            assertThat(one.requestsWithAuthorization()).isZero();
+        } finally {
+            issuer.shutdown();
+        }
     }
 
     @Test

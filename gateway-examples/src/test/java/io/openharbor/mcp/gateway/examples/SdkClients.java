@@ -15,17 +15,31 @@ final class SdkClients {
 
     /** A client of {@code base + "/mcp"}, sending {@code X-API-Key: apiKey} when the key is not null. */
     static McpSyncClient client(String base, String apiKey) {
+        return client(base, apiKey, null);
+    }
+
+    /** The same, also sending {@code Authorization: authorization} when it is not null. */
+    static McpSyncClient client(String base, String apiKey, String authorization) {
         HttpClientStreamableHttpTransport.Builder t =
                 HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
         if (apiKey != null) {
             t.addHttpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
+        }
+        if (authorization != null) {
+            t.addHttpRequestCustomizer(
+                    (request, method, uri, body, context) -> request.header("Authorization", authorization));
         }
         return McpClient.sync(t.build()).requestTimeout(Duration.ofSeconds(20)).build();
     }
 
     /** Initializes a session through {@code base}, calls the demo backends' {@code echo} tool and checks its answer. */
     static void assertEchoes(String base, String apiKey) {
-        McpSyncClient client = client(base, apiKey);
+        assertEchoes(base, apiKey, null);
+    }
+
+    /** The same, also sending {@code Authorization: authorization} when it is not null. */
+    static void assertEchoes(String base, String apiKey, String authorization) {
+        McpSyncClient client = client(base, apiKey, authorization);
         try {
             client.initialize();
             McpSchema.CallToolResult r =
