@@ -1073,15 +1073,15 @@ public final class GatewayConfig {
                 }
                 String uri = b.string(in + ":Uri");
                 if (uri != null) b.apply(in + ":Uri", () -> o.introspectionUri(URI.create(uri.trim())));
-                Duration cacheFor = b.duration(in + ":CacheFor");
-                Long size = b.longValue(in + ":CacheSize", 100, 10_000_000);
-                if (cacheFor != null || size != null) {
-                    b.apply(
-                            in + ":CacheFor",
-                            () -> o.introspectionCache(
-                                    cacheFor != null ? cacheFor : OAuthResourceServer.DEFAULT_INTROSPECTION_CACHE,
-                                    size != null ? size : 10_000));
-                }
+            }
+            Duration cacheFor = b.duration(at + ":CacheFor");
+            Long size = b.longValue(at + ":CacheSize", 100, 10_000_000);
+            if (cacheFor != null || size != null) {
+                b.apply(
+                        at + ":CacheFor",
+                        () -> o.cache(
+                                cacheFor != null ? cacheFor : OAuthResourceServer.DEFAULT_CACHE,
+                                size != null ? size : OAuthResourceServer.DEFAULT_CACHE_SIZE));
             }
             if (b.errors.size() > before) {
                 return; // each problem is reported already; building would only repeat one

@@ -57,7 +57,7 @@ class OAuthConfigTest {
     void introspectionTakesItsSecretFromTheEnvironment() {
         GatewayConfig config = load(
                 "{\"OAuth\":{\"Resource\":\"https://mcp.example.com/mcp\",\"Issuer\":\"https://login.example.com\","
-                        + "\"Introspection\":{\"ClientId\":\"gateway\",\"CacheFor\":\"00:00:30\"}}}",
+                        + "\"CacheFor\":\"00:00:30\",\"Introspection\":{\"ClientId\":\"gateway\"}}}",
                 Map.of("Gateway__Security__OAuth__Introspection__ClientSecret", "s3cret"));
         try (Gateway gateway = config.build()) {
             assertThat(gateway.resourceMetadataPaths()).hasSize(2);

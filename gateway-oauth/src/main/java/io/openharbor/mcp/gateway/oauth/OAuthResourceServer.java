@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * resource in {@code aud} (RFC 8707), has not expired ({@code exp}) and is valid already ({@code nbf}), within the
  * clock skew. The JWKS is found by discovery (RFC 8414, then OpenID Connect) unless given, fetched over TLS, and fetched
  * again when a token names an unknown key (rotation), at most once per {@link Builder#jwksRefreshInterval(Duration)}.
- * With {@link Builder#introspection(String, String)}, tokens are opaque and the issuer is asked about each (RFC 7662),
- * its answers cached.
+ * With {@link Builder#introspection(String, String)}, tokens are opaque and the issuer is asked about each (RFC 7662).
+ * Either way a token's verdict is cached for a short while ({@link Builder#cache(Duration, long)}), so a session's
+ * requests do not each pay for a signature check or a call to the issuer.
  *
  * <p>The caller's identity is the token's {@code sub} (or {@link Builder#identityClaim(String)}): sessions bind to it
  * and rate limits count per it, as for API keys. Refusals: no token, 401 {@code Bearer resource_metadata="..."}; a
@@ -67,13 +68,15 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
     public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(10);
     /** Default for {@link Builder#timeout(Duration)}: 5 seconds. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-    /** Default for {@link Builder#introspectionCache(Duration, long)}: 60 seconds. */
-    public static final Duration DEFAULT_INTROSPECTION_CACHE = Duration.ofSeconds(60);
+    /** Default for {@link Builder#cache(Duration, long)}: 60 seconds. */
+    public static final Duration DEFAULT_CACHE = Duration.ofSeconds(60);
+    /** Default for {@link Builder#cache(Duration, long)}: {@value} tokens. */
+    public static final long DEFAULT_CACHE_SIZE = 10_000;
 
     private final ResourceMetadata metadata;
     private final AuthorizationServer server;
     private final @Nullable KeySet keys;
-    private final TokenCheck check;
+    private final VerdictCache cache;
     private final Set<String> requiredScopes;
     private final String missing;
     private final String invalid;
@@ -95,24 +98,23 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         audiences.addAll(b.audiences);
         JwtCheck.Claims claims =
                 new JwtCheck.Claims(issuer, audiences, b.clock, b.clockSkew.toSeconds(), b.identityClaim);
+        TokenCheck checked;
         if (b.clientId != null) {
             this.keys = null;
-            this.check = new Introspection(
-                    server,
-                    claims,
-                    b.clientId,
-                    requireNonNull(b.clientSecret, "clientSecret"),
-                    b.clock,
-                    b.ticker,
-                    b.introspectionCacheFor,
-                    Duration.ofSeconds(Math.min(10, Math.max(1, b.introspectionCacheFor.toSeconds()))),
-                    b.introspectionCacheSize);
+            checked = new Introspection(server, claims, b.clientId, requireNonNull(b.clientSecret, "clientSecret"));
         } else {
             this.keys = new KeySet(server, b.ticker, b.jwksRefreshInterval.toNanos(), b.jwksMaxAge.toNanos());
             Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
             for (String a : b.algorithms) algorithms.add(JWSAlgorithm.parse(a));
-            this.check = new JwtCheck(keys, claims, algorithms);
+            checked = new JwtCheck(keys, claims, algorithms);
         }
+        this.cache = new VerdictCache(
+                checked,
+                b.clock,
+                b.ticker,
+                b.cacheFor,
+                Duration.ofSeconds(Math.min(10, Math.max(1, b.cacheFor.toSeconds() / 10))),
+                b.cacheSize);
         this.requiredScopes = Set.copyOf(b.requiredScopes);
         String at = "resource_metadata=\"" + metadata.url() + "\"";
         String scope = requiredScopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", b.requiredScopes) + "\"";
@@ -155,7 +157,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
             log.debug("bearer token refused from {}: malformed", request.clientAddress());
             return Authentication.unauthorized(invalid, "invalid token");
         }
-        TokenCheck.Verdict v = check.check(token);
+        TokenCheck.Verdict v = cache.check(token);
         switch (v.kind) {
             case INVALID -> {
                 log.debug("bearer token refused from {}: {}", request.clientAddress(), v.reason);
@@ -273,8 +275,8 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         private Duration jwksRefreshInterval = DEFAULT_JWKS_REFRESH_INTERVAL;
         private Duration jwksMaxAge = DEFAULT_JWKS_MAX_AGE;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private Duration introspectionCacheFor = DEFAULT_INTROSPECTION_CACHE;
-        private long introspectionCacheSize = 10_000;
+        private Duration cacheFor = DEFAULT_CACHE;
+        private long cacheSize = DEFAULT_CACHE_SIZE;
         private String identityClaim = "sub";
         private @Nullable String resourceName;
         private @Nullable X509TrustManager trust;
@@ -341,20 +343,23 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         }
 
         /**
-         * How long an introspection answer is kept (default 60 s; never past the token's {@code exp}), and at most how
-         * many. A refusal is kept for a tenth of the period, between 1 and 10 s.
+         * How long a token's verdict is kept (default 60 s; never past the token's {@code exp}, which is checked again
+         * on every use), and for at most how many tokens (default 10 000). A JWT is then verified once, not on every
+         * request; an opaque token is introspected once. A refusal is kept for a tenth of the period (1 to 10 s), so a
+         * client repeating a dead token costs nothing. Keys are the tokens' SHA-256. Zero turns the cache off.
          *
-         * @param period 1 second to 1 hour
+         * @param period zero (off) or 1 second to 1 hour
          * @param maxEntries 100 to 10 000 000
          * @return this builder
          */
-        public Builder introspectionCache(Duration period, long maxEntries) {
-            this.introspectionCacheFor = between(period, Duration.ofSeconds(1), Duration.ofHours(1), "cache period");
+        public Builder cache(Duration period, long maxEntries) {
+            this.cacheFor = requireNonNull(period, "period").isZero()
+                    ? Duration.ZERO
+                    : between(period, Duration.ofSeconds(1), Duration.ofHours(1), "cache period");
             if (maxEntries < 100 || maxEntries > 10_000_000) {
-                throw new IllegalArgumentException(
-                        "introspection cache size must be 100 to 10000000, was " + maxEntries);
+                throw new IllegalArgumentException("cache size must be 100 to 10000000, was " + maxEntries);
             }
-            this.introspectionCacheSize = maxEntries;
+            this.cacheSize = maxEntries;
             return this;
         }
 

@@ -28,7 +28,7 @@ class IntrospectionTest {
         oauth = OAuthResourceServer.builder(URI.create(RESOURCE))
                 .issuer(issuer.issuer())
                 .introspection("gateway", "gateway-secret")
-                .introspectionCache(Duration.ofSeconds(60), 1000)
+                .cache(Duration.ofSeconds(60), 1000)
                 .requiredScopes(List.of("mcp:tools"))
                 .ticker(ticker)
                 .build();

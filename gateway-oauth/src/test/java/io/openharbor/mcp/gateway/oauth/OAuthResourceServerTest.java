@@ -75,7 +75,8 @@ class OAuthResourceServerTest {
                 .issuer(issuer.issuer())
                 .clock(clock)
                 .ticker(ticker)
-                .clockSkew(Duration.ofSeconds(30));
+                .clockSkew(Duration.ofSeconds(30))
+                .cache(Duration.ZERO, 100); // every call checks the token itself (VerdictCacheTest covers the cache)
     }
 
     private Authentication auth(String token) {
