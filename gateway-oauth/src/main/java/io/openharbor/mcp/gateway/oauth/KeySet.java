@@ -75,6 +75,9 @@ final class KeySet {
     private final ReentrantLock fetching = new ReentrantLock();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicInteger fetches = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
+    /** When the last background refresh started: they too come at most once per {@code minRefresh}. */
+    private volatile long lastRefreshAt;
     /** Guarded by {@link #fetching}. */
     private long lastFetchAt;
 
@@ -144,6 +147,7 @@ final class KeySet {
             }
             fetchedOnce = true;
             lastFetchAt = now;
+            attempts.incrementAndGet();
             try {
                 Keys loaded = load(server.get(server.jwksUri()), now);
                 keys = loaded;
@@ -160,9 +164,14 @@ final class KeySet {
 
     /** Starts a background fetch of a set older than {@code maxAge}; requests go on with the one held. */
     private void refreshIfOld(Keys held) {
-        if (ticker.read() - held.fetchedAt < maxAgeNanos || !refreshing.compareAndSet(false, true)) {
+        long now = ticker.read();
+        if (now - held.fetchedAt < maxAgeNanos
+                || now - lastRefreshAt < minRefreshNanos
+                || !refreshing.compareAndSet(false, true)) {
             return;
         }
+        lastRefreshAt = now;
+        attempts.incrementAndGet();
         String uri;
         try {
             uri = server.jwksUri(); // known already: the held keys came from it
@@ -229,6 +238,11 @@ final class KeySet {
         }
         log.debug("fetched {} signing key(s) of {}", entries.size(), server.issuer);
         return new Keys(List.copyOf(entries), at);
+    }
+
+    /** {@return how many fetches were started, whether or not they succeeded} */
+    int attempts() {
+        return attempts.get();
     }
 
     /** {@return how many times the set was fetched and read} */

@@ -219,6 +219,11 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         return keys == null ? 0 : keys.fetches();
     }
 
+    /** How many JWKS fetches were started, including failed ones (tests bound the load on a down issuer). */
+    int jwksAttempts() {
+        return keys == null ? 0 : keys.attempts();
+    }
+
     /** Releases the HTTP client's threads and connections. */
     @Override
     public void close() {

@@ -241,7 +241,16 @@ class OAuthResourceServerTest {
         assertThat(auth(token).succeeded()).isTrue();
         issuer.close();
         ticker.advance(Duration.ofMinutes(11)); // past jwksMaxAge: a background refresh fails
+        int before = oauth.jwksAttempts();
+        for (int i = 0; i < 100; i++) {
+            assertThat(auth(token).succeeded()).isTrue();
+        }
+        assertThat(oauth.jwksAttempts() - before)
+                .as("100 requests on old keys with the issuer down: one background attempt per interval")
+                .isEqualTo(1);
+        ticker.advance(Duration.ofSeconds(31));
         assertThat(auth(token).succeeded()).isTrue();
+        assertThat(oauth.jwksAttempts() - before).isEqualTo(2);
         RSAKey stranger = Issuer.newKey();
         assertThat(auth(Issuer.signed(stranger, issuer.claims("x", RESOURCE).build()))
                         .status())
