@@ -9,7 +9,10 @@ import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -41,6 +44,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(prefix = "mcp.gateway", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(McpGatewayProperties.class)
 public final class McpGatewayAutoConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(McpGatewayAutoConfiguration.class);
+
     /** Only Spring makes one. */
     McpGatewayAutoConfiguration() {}
 
@@ -117,7 +122,8 @@ public final class McpGatewayAutoConfiguration {
     static class ServletConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "mcpGatewayServlet")
-        ServletRegistrationBean<GatewayServlet> mcpGatewayServlet(Gateway gateway, McpGatewayProperties properties) {
+        ServletRegistrationBean<GatewayServlet> mcpGatewayServlet(
+                Gateway gateway, McpGatewayProperties properties, Environment environment) {
             ServletRegistrationBean<GatewayServlet> r = new ServletRegistrationBean<>(new GatewayServlet(gateway));
             r.setName("mcpGateway");
             r.addUrlMappings(properties.getPath());
@@ -126,6 +132,20 @@ public final class McpGatewayAutoConfiguration {
                     : properties.getHealth().getPath();
             if (health != null && !health.isEmpty()) {
                 r.addUrlMappings(health);
+            }
+            // An OAuth authenticator's protected-resource metadata lives at the origin's root (RFC 9728 puts the
+            // well-known prefix before the resource's path), which only an application without a context path owns.
+            List<String> metadata = gateway.resourceMetadataPaths();
+            if (!metadata.isEmpty()) {
+                if (contextPath(environment).isEmpty()) {
+                    r.addUrlMappings(metadata.toArray(new String[0]));
+                } else {
+                    log.warn(
+                            "the OAuth protected-resource metadata belongs at {} on the origin's root, outside the"
+                                    + " context path {}: serve it there (docs/oauth.md)",
+                            metadata,
+                            contextPath(environment));
+                }
             }
             r.setLoadOnStartup(1);
             return r;

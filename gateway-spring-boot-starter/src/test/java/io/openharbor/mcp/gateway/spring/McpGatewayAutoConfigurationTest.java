@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.openharbor.mcp.gateway.Authentication;
+import io.openharbor.mcp.gateway.Authenticator;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
+import io.openharbor.mcp.gateway.GatewayRequest;
 import io.openharbor.mcp.gateway.LoadBalancer;
+import io.openharbor.mcp.gateway.ResourceMetadata;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -91,6 +97,42 @@ class McpGatewayAutoConfigurationTest {
                         .getFailure()
                         .rootCause()
                         .hasMessageContaining("mcp.gateway.load-balancing.strategy = \"RoundRobin\": a LoadBalancer"));
+    }
+
+    /** An OAuth-style authenticator: it offers protected-resource metadata, which the servlet must also serve. */
+    static final class WithMetadata implements Authenticator {
+        @Override
+        public Authentication authenticate(GatewayRequest request) {
+            return Authentication.unauthorized("Bearer", "a token is required");
+        }
+
+        @Override
+        public Optional<ResourceMetadata> resourceMetadata() {
+            return Optional.of(ResourceMetadata.builder(URI.create("https://mcp.example.com/mcp"))
+                    .authorizationServer(URI.create("https://login.example.com"))
+                    .build());
+        }
+    }
+
+    @Test
+    void anAuthenticatorsMetadataPathsAreMappedToTheServletUnlessAContextPathKeepsThemOut() {
+        runner.withPropertyValues(URL)
+                .withBean(Authenticator.class, WithMetadata::new)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    ServletRegistrationBean<?> servlet = ctx.getBean(ServletRegistrationBean.class);
+                    assertThat(servlet.getUrlMappings())
+                            .containsExactly(
+                                    "/mcp",
+                                    "/.well-known/oauth-protected-resource/mcp",
+                                    "/.well-known/oauth-protected-resource");
+                });
+        runner.withPropertyValues(URL, "server.servlet.context-path=/api")
+                .withBean(Authenticator.class, WithMetadata::new)
+                .run(ctx -> {
+                    ServletRegistrationBean<?> servlet = ctx.getBean(ServletRegistrationBean.class);
+                    assertThat(servlet.getUrlMappings()).containsExactly("/mcp");
+                });
     }
 
     @Test
