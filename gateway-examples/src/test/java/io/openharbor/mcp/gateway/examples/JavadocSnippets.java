@@ -22,12 +22,14 @@ import io.openharbor.mcp.gateway.McpServer;
 import io.openharbor.mcp.gateway.Outcome;
 import io.openharbor.mcp.gateway.RateLimiter;
 import io.openharbor.mcp.gateway.RateLimits;
+import io.openharbor.mcp.gateway.ResourceMetadata;
 import io.openharbor.mcp.gateway.SecurityPolicy;
 import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
+import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
 import io.openharbor.mcp.gateway.opentelemetry.GatewayTelemetry;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
@@ -165,6 +167,23 @@ final class JavadocSnippets {
             return claims == null ? Authentication.unauthorized("Bearer error=\"invalid_token\"", "invalid token")
                                   : Authentication.success(claims.subject());
         };
+    }
+
+    // from gateway-core/src/main/java/io/openharbor/mcp/gateway/ResourceMetadata.java
+    static void resourceMetadataBuilder() {
+        ResourceMetadata metadata = ResourceMetadata.builder(URI.create("https://mcp.example.com/mcp"))
+                .authorizationServer(URI.create("https://login.example.com/realms/mcp"))
+                .scopesSupported(List.of("mcp:tools"))
+                .build();
+    }
+
+    // from gateway-oauth/src/main/java/io/openharbor/mcp/gateway/oauth/OAuthResourceServer.java
+    static void oauthResourceServerBuilder(BackendPool pool) {
+        OAuthResourceServer oauth = OAuthResourceServer.builder(URI.create("https://mcp.example.com/mcp"))
+                .issuer(URI.create("https://login.example.com/realms/mcp"))   // keys found by discovery
+                .requiredScopes(List.of("mcp:tools"))
+                .build();
+        Gateway gateway = Gateway.builder().pool(pool).authenticator(oauth).build();
     }
 
     // from gateway-core/src/main/java/io/openharbor/mcp/gateway/RateLimits.java

@@ -20,6 +20,7 @@ class JavadocSnippetsTest {
     private static final List<String> SOURCE_ROOTS = List.of(
             "gateway-core/src/main/java",
             "gateway-tls/src/main/java",
+            "gateway-oauth/src/main/java",
             "gateway-config/src/main/java",
             "gateway-micrometer/src/main/java",
             "gateway-opentelemetry/src/main/java",
