@@ -94,6 +94,19 @@ class DemoMainTest {
         assertThat(r[1]).contains("cannot be combined with GATEWAY__ configuration variables");
     }
 
+    /** A {@code ping} POST to the demo's MCP endpoint with no credentials. */
+    private HttpResponse<String> pingWithoutCredentials() throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(demo.url()))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void gatewayVariablesWithoutAFileConfigureTheDemo() throws Exception {
         one = DemoBackend.start("env-replica", 0, null);
@@ -107,15 +120,7 @@ class DemoMainTest {
                 .extracting(b -> b.name())
                 .containsExactly("from-env");
         String base = demo.url().replace("/mcp", "");
-        HttpResponse<String> noKey = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(demo.url()))
-                                .header("Content-Type", "application/json")
-                                .header("Accept", "application/json, text/event-stream")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noKey = pingWithoutCredentials();
         assertThat(noKey.statusCode())
                 .as("the key from the environment is enforced")
                 .isEqualTo(401);
@@ -146,15 +151,7 @@ class DemoMainTest {
             assertThat(metadata.body()).contains("\"resource\":\"" + resource + "\"");
             String token = issuer.issueToken("default", "alice", resource).serialize();
             SdkClients.assertEchoes(base, null, "Bearer " + token);
-            HttpResponse<String> noToken = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(demo.url()))
-                                    .header("Content-Type", "application/json")
-                                    .header("Accept", "application/json, text/event-stream")
-                                    .POST(HttpRequest.BodyPublishers.ofString(
-                                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> noToken = pingWithoutCredentials();
             assertThat(noToken.statusCode()).isEqualTo(401);
             assertThat(noToken.headers().firstValue("WWW-Authenticate").orElseThrow())
                     .contains("resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp\"");
