@@ -155,10 +155,16 @@ public final class ResourceMetadata {
     }
 
     /**
-     * Whether a URI is fit to name an OAuth party: absolute, {@code https}, or {@code http} on a loopback host (as
-     * OAuth 2.1 and MCP allow for local development), without a fragment.
+     * Checks that a URI is fit to name an OAuth party (a resource, an issuer, an endpoint): absolute with a host,
+     * {@code https}, or {@code http} on a loopback host (as OAuth 2.1 and MCP allow for local development), and
+     * without a fragment.
+     *
+     * @param uri the URI
+     * @param what what it is, for the message
+     * @return the URI
+     * @throws IllegalArgumentException naming {@code what} and the rule it breaks
      */
-    static void requireOAuthUri(URI uri, String what) {
+    public static URI requireOAuthUri(URI uri, String what) {
         requireNonNull(uri, what);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getHost() == null) {
@@ -171,6 +177,7 @@ public final class ResourceMetadata {
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException(what + " must not have a fragment: '" + uri + "'");
         }
+        return uri;
     }
 
     private static boolean isLoopback(String host) {

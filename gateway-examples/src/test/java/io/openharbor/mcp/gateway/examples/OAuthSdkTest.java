@@ -11,10 +11,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
@@ -151,21 +147,7 @@ class OAuthSdkTest {
         String base = mount(adapter);
         String alice = token("alice", resource, "mcp:tools", 3600);
 
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
-                .endpoint("/mcp")
-                .addHttpRequestCustomizer(
-                        (request, method, uri, body, context) -> request.header("Authorization", "Bearer " + alice))
-                .build();
-        McpSyncClient client =
-                McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
-        try {
-            client.initialize();
-            McpSchema.CallToolResult r =
-                    client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"), null));
-            assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("hi");
-        } finally {
-            client.closeGracefully();
-        }
+        SdkClients.assertEchoes(base, null, "Bearer " + alice);
 
         // the session is alice's: another subject's valid token cannot use it
         HttpResponse<String> init = post(base, INIT, alice, null);

@@ -156,20 +156,19 @@ final class AuthorizationServer implements AutoCloseable {
 
     /** A GET of a JSON document, read whole (at most {@link #MAX_DOCUMENT_BYTES}). */
     String get(String url) throws IOException {
-        Request request = new Request.Builder()
+        return execute(http.newCall(jsonGet(url)));
+    }
+
+    private static Request jsonGet(String url) {
+        return new Request.Builder()
                 .url(url)
                 .header("Accept", "application/json")
                 .build();
-        return execute(http.newCall(request));
     }
 
     /** The same, without waiting: {@code done} gets the body or the failure on OkHttp's dispatcher thread. */
     void getAsync(String url, Completion done) {
-        Request request = new Request.Builder()
-                .url(url)
-                .header("Accept", "application/json")
-                .build();
-        http.newCall(request).enqueue(new Callback() {
+        http.newCall(jsonGet(url)).enqueue(new Callback() {
             @Override
             public void onResponse(Call call, Response response) {
                 try (response) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.X509TrustManager;
@@ -235,7 +234,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         return "OAuthResourceServer[" + metadata.resource() + ", issuer=" + server.issuer + "]";
     }
 
-    /** Whether a URL is fit for an OAuth endpoint: https, or http on a loopback host; no fragment. */
+    /** Checks a URL the issuer's metadata gave: {@link ResourceMetadata#requireOAuthUri}'s rules. */
     static void requireOAuthUrl(String url, String what) {
         URI u;
         try {
@@ -243,25 +242,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " is not a URI: '" + url + "'", e);
         }
-        withWhat(u, what);
-    }
-
-    private static URI withWhat(URI u, String what) {
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        boolean loopback = u.getHost() != null
-                && (u.getHost().equals("localhost")
-                        || u.getHost().startsWith("127.")
-                        || u.getHost().equals("[::1]"));
-        if (!u.isAbsolute()
-                || u.getHost() == null
-                || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
-            throw new IllegalArgumentException(
-                    what + " must be an absolute https URL (http only on a loopback host): '" + u + "'");
-        }
-        if (u.getRawFragment() != null) {
-            throw new IllegalArgumentException(what + " must not have a fragment: '" + u + "'");
-        }
-        return u;
+        ResourceMetadata.requireOAuthUri(u, what);
     }
 
     /** Builds an {@link OAuthResourceServer}; setters check their argument and say what was expected. */
@@ -302,7 +283,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
          * @return this builder
          */
         public Builder issuer(URI issuer) {
-            this.issuer = withWhat(requireNonNull(issuer, "issuer"), "issuer");
+            this.issuer = ResourceMetadata.requireOAuthUri(issuer, "issuer");
             return this;
         }
 
@@ -313,7 +294,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
          * @return this builder
          */
         public Builder jwksUri(URI uri) {
-            this.jwksUri = withWhat(requireNonNull(uri, "jwksUri"), "jwksUri");
+            this.jwksUri = ResourceMetadata.requireOAuthUri(uri, "jwksUri");
             return this;
         }
 
@@ -343,7 +324,7 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
          * @return this builder
          */
         public Builder introspectionUri(URI uri) {
-            this.introspectionUri = withWhat(requireNonNull(uri, "introspectionUri"), "introspectionUri");
+            this.introspectionUri = ResourceMetadata.requireOAuthUri(uri, "introspectionUri");
             return this;
         }
 
