@@ -81,6 +81,8 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
     private final String invalid;
     private final String malformed;
     private final @Nullable String insufficient;
+    /** The required scopes as configured, space-separated, for messages. */
+    private final String requiredText;
 
     private OAuthResourceServer(Builder b, ResourceMetadata metadata) {
         this.metadata = metadata;
@@ -115,8 +117,9 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
                 Duration.ofSeconds(Math.min(10, Math.max(1, b.cacheFor.toSeconds() / 10))),
                 b.cacheSize);
         this.requiredScopes = Set.copyOf(b.requiredScopes);
+        this.requiredText = String.join(" ", b.requiredScopes);
         String at = "resource_metadata=\"" + metadata.url() + "\"";
-        String scope = requiredScopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", b.requiredScopes) + "\"";
+        String scope = requiredScopes.isEmpty() ? "" : ", scope=\"" + requiredText + "\"";
         this.missing = "Bearer " + at + scope;
         this.invalid = "Bearer error=\"invalid_token\", " + at;
         this.malformed = "Bearer error=\"invalid_request\", " + at;
@@ -169,8 +172,8 @@ public final class OAuthResourceServer implements Authenticator, AutoCloseable {
             default -> {
                 String subject = requireNonNull(v.subject, "an accepted token has a subject");
                 if (!v.scopes.containsAll(requiredScopes)) {
-                    log.debug("bearer token of {} lacks scopes: has {}, needs {}", subject, v.scopes, requiredScopes);
-                    return Authentication.forbidden(insufficient, "insufficient scope: needs " + requiredScopes);
+                    log.debug("bearer token of {} lacks scopes: has {}, needs {}", subject, v.scopes, requiredText);
+                    return Authentication.forbidden(insufficient, "insufficient scope: needs " + requiredText);
                 }
                 return Authentication.success(subject);
             }

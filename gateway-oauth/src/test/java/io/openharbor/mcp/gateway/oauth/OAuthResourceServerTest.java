@@ -179,6 +179,7 @@ class OAuthResourceServerTest {
         assertThat(a.status()).isEqualTo(403);
         assertThat(a.challenge())
                 .isEqualTo("Bearer error=\"insufficient_scope\", scope=\"mcp:tools mcp:read\", " + METADATA);
+        assertThat(a.message()).isEqualTo("insufficient scope: needs mcp:tools mcp:read");
         assertThat(auth(issuer.token("alice", RESOURCE, Map.of("scope", "openid mcp:read mcp:tools")))
                         .identity())
                 .isEqualTo("alice");
