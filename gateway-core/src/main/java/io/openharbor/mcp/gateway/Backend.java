@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One MCP server replica behind the gateway: an immutable value built with {@link #builder(String, URI)}.
@@ -43,6 +44,7 @@ public final class Backend {
     final String[] headerPairs;
 
     private final boolean forwardClientCredentials;
+    private final @Nullable BackendCredentials credentials;
 
     private Backend(Builder b) {
         this.name = b.name;
@@ -60,6 +62,7 @@ public final class Backend {
         });
         this.headerPairs = pairs.toArray(new String[0]);
         this.forwardClientCredentials = b.forwardClientCredentials;
+        this.credentials = b.credentials;
     }
 
     /**
@@ -154,6 +157,11 @@ public final class Backend {
         return forwardClientCredentials;
     }
 
+    /** {@return the credentials the gateway presents to this backend of its own accord, or null} */
+    public @Nullable BackendCredentials credentials() {
+        return credentials;
+    }
+
     /**
      * A builder initialised from this backend.
      *
@@ -167,7 +175,8 @@ public final class Backend {
                 .healthCheckPath(healthCheckPath)
                 .h2cPriorKnowledge(h2cPriorKnowledge)
                 .headers(headers)
-                .forwardClientCredentials(forwardClientCredentials);
+                .forwardClientCredentials(forwardClientCredentials)
+                .credentials(credentials);
     }
 
     @Override
@@ -183,7 +192,8 @@ public final class Backend {
                 && healthCheckPath.equals(other.healthCheckPath)
                 && h2cPriorKnowledge == other.h2cPriorKnowledge
                 && headers.equals(other.headers)
-                && forwardClientCredentials == other.forwardClientCredentials;
+                && forwardClientCredentials == other.forwardClientCredentials
+                && Objects.equals(credentials, other.credentials);
     }
 
     @Override
@@ -222,6 +232,7 @@ public final class Backend {
         private boolean h2cPriorKnowledge;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private boolean forwardClientCredentials;
+        private @Nullable BackendCredentials credentials;
 
         private Builder(String name, URI url) {
             requireNonNull(name, "name");
@@ -362,6 +373,20 @@ public final class Backend {
         }
 
         /**
+         * Credentials the gateway presents to this backend of its own accord (default none): each attempt and health
+         * check gets {@code Authorization} from {@link BackendCredentials#authorization(Backend)}, replacing any of
+         * the client's. Not with {@link #forwardClientCredentials(boolean)} or a configured {@code Authorization}
+         * header.
+         *
+         * @param credentials the source of the backend's credentials, or null for none
+         * @return this builder
+         */
+        public Builder credentials(@Nullable BackendCredentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /**
          * Builds the immutable backend.
          *
          * @return the backend
@@ -374,6 +399,13 @@ public final class Backend {
                 throw new IllegalStateException("backend '" + name + "' has a TLS policy but a plain " + url.getScheme()
                         + ":// url (" + url + "): use https:// or drop the policy; the gateway never sends a backend"
                         + " meant for TLS over plaintext");
+            }
+            if (credentials != null
+                    && (forwardClientCredentials
+                            || headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization")))) {
+                throw new IllegalStateException("backend '" + name + "': credentials are set together with "
+                        + (forwardClientCredentials ? "forwardClientCredentials" : "an Authorization header")
+                        + "; choose one source of its Authorization");
             }
             if (h2cPriorKnowledge && "https".equalsIgnoreCase(url.getScheme())) {
                 throw new IllegalStateException("backend '" + name + "': h2cPriorKnowledge is for http:// URLs; https"

@@ -100,14 +100,23 @@ final class Outbound {
 
     /**
      * This request as it goes to {@code backend}: with its configured headers (replacing the client's of the same
-     * name) and, only when it forwards them, the client's credentials. Itself when neither applies (the common case).
+     * name), its own credentials, and, only when it forwards them, the client's. Itself when none applies (the common
+     * case).
      */
     Outbound forBackend(Backend backend) {
         String[] c = backend.forwardsClientCredentials() ? credentials : null;
-        if (backend.headerPairs.length == 0 && c == null) {
+        BackendCredentials own = backend.credentials();
+        String authorization = own == null ? null : own.authorization(backend);
+        if (backend.headerPairs.length == 0 && c == null && authorization == null) {
             return this;
         }
-        Outbound o = copy(body, backend.headerPairs);
+        String[] overrides = backend.headerPairs;
+        if (authorization != null) {
+            overrides = Arrays.copyOf(overrides, overrides.length + 2);
+            overrides[overrides.length - 2] = "Authorization";
+            overrides[overrides.length - 1] = authorization;
+        }
+        Outbound o = copy(body, overrides);
         if (c != null) {
             for (int i = 0; i < c.length; i += 2) o.header(c[i], c[i + 1]);
         }

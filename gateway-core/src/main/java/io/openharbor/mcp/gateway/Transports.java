@@ -31,12 +31,12 @@ final class Transports implements Transport {
         Route route = http1 != null && Http1Transport.serves(backend)
                 ? http1.route(backend, certificates)
                 : okhttp.route(backend, certificates);
-        return backend.headerPairs.length == 0 && !backend.forwardsClientCredentials()
+        return backend.headerPairs.length == 0 && !backend.forwardsClientCredentials() && backend.credentials() == null
                 ? route
                 : new BackendHeaders(route, backend);
     }
 
-    /** A route that sends its backend's configured headers (and, if it takes them, the client's credentials). */
+    /** A route that sends its backend's configured headers and own credentials (or, if it takes them, the client's). */
     private static final class BackendHeaders implements Route {
         private final Route route;
         private final Backend backend;

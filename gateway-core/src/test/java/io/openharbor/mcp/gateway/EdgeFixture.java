@@ -78,6 +78,7 @@ final class EdgeFixture implements AutoCloseable {
         return Backend.builder(s.name(), java.net.URI.create(url))
                 .headers(s.headers())
                 .forwardClientCredentials(s.forwardsClientCredentials())
+                .credentials(s.credentials())
                 .build();
     }
 

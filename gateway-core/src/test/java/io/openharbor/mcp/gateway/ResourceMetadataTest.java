@@ -165,6 +165,17 @@ class ResourceMetadataTest {
         assertThat(seen.getHeaders().values("X-Tenant")).containsExactly("t1");
         f.close();
 
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        start(kind, backendWith(b -> b.credentials(backend -> "Bearer own-" + asked.incrementAndGet())));
+        for (int i = 1; i <= 2; i++) {
+            assertThat(f.send(RawHttp.Req.post("/mcp", EdgeFixture.PING).header("Authorization", "Bearer good")).status)
+                    .isEqualTo(200);
+            assertThat(f.takeBackendRequest().getHeaders().values("Authorization"))
+                    .as("the backend's own, asked for on each request")
+                    .containsExactly("Bearer own-" + i);
+        }
+        f.close();
+
         start(kind, backendWith(b -> b.forwardClientCredentials(true)));
         assertThat(f.send(RawHttp.Req.post("/mcp", EdgeFixture.PING).header("Authorization", "Bearer good")).status)
                 .isEqualTo(200);
@@ -186,5 +197,10 @@ class ResourceMetadataTest {
         assertThat(built.headers()).containsExactly(java.util.Map.entry("x-a", "s3cret"));
         assertThat(built.toString()).doesNotContain("s3cret");
         assertThat(built.toBuilder().build()).isEqualTo(built);
+        assertThatThrownBy(() -> Backend.builder("a", URI.create("http://127.0.0.1:1/mcp"))
+                        .header("Authorization", "Bearer x")
+                        .credentials(backend -> "Bearer y")
+                        .build())
+                .hasMessageContaining("choose one source of its Authorization");
     }
 }

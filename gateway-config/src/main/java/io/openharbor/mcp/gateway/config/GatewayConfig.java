@@ -15,6 +15,7 @@ import io.openharbor.mcp.gateway.OutlierDetection;
 import io.openharbor.mcp.gateway.RateLimits;
 import io.openharbor.mcp.gateway.SecurityPolicy;
 import io.openharbor.mcp.gateway.TlsPolicy;
+import io.openharbor.mcp.gateway.oauth.OAuthClientCredentials;
 import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import java.io.IOException;
@@ -658,6 +659,10 @@ public final class GatewayConfig {
             }
             Boolean forward = b.bool(at + ":ForwardClientCredentials");
             if (forward != null) bb.forwardClientCredentials(forward);
+            if (b.has(at + ":ClientCredentials")) {
+                OAuthClientCredentials cc = clientCredentials(at + ":ClientCredentials");
+                if (cc != null) bb.credentials(cc);
+            }
             if (b.has(at + ":TlsOptions")) {
                 BackendTls tls = tls(at + ":TlsOptions");
                 if (tls != null) bb.tlsPolicy(tls);
@@ -1018,6 +1023,45 @@ public final class GatewayConfig {
                 b.errors.add(at + ":ApiKeys: " + e.getMessage());
             }
             return true;
+        }
+
+        /** A backend's {@code ClientCredentials}: the gateway's own token for it (docs/oauth.md). */
+        private @Nullable OAuthClientCredentials clientCredentials(String at) {
+            String issuer = b.string(at + ":Issuer");
+            String clientId = b.string(at + ":ClientId");
+            String secret = b.secret(at + ":ClientSecret");
+            if (issuer == null || clientId == null || secret == null) {
+                b.errors.add(at + ": Issuer, ClientId and ClientSecret (or ClientSecretFile) are all required");
+                b.skip(at);
+                return null;
+            }
+            int before = b.errors.size();
+            OAuthClientCredentials.Builder c;
+            try {
+                c = OAuthClientCredentials.builder(URI.create(issuer.trim()));
+            } catch (IllegalArgumentException e) {
+                b.errors.add(at + ":Issuer = \"" + issuer + "\": " + e.getMessage());
+                b.skip(at);
+                return null;
+            }
+            b.apply(at + ":ClientId", () -> c.client(clientId, secret));
+            String tokenUri = b.string(at + ":TokenUri");
+            if (tokenUri != null) b.apply(at + ":TokenUri", () -> c.tokenUri(URI.create(tokenUri.trim())));
+            List<String> scopes = b.strings(at + ":Scopes");
+            if (scopes != null) b.apply(at + ":Scopes", () -> c.scopes(scopes));
+            String resource = b.string(at + ":Resource");
+            if (resource != null) b.apply(at + ":Resource", () -> c.resource(URI.create(resource.trim())));
+            Duration timeout = b.duration(at + ":Timeout");
+            if (timeout != null) b.apply(at + ":Timeout", () -> c.timeout(timeout));
+            if (b.errors.size() > before) {
+                return null;
+            }
+            try {
+                return c.build();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                b.errors.add(at + ": " + e.getMessage());
+                return null;
+            }
         }
 
         /** {@code Security:OAuth}: the gateway as an OAuth resource server (docs/oauth.md). */

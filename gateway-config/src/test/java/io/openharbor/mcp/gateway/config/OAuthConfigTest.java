@@ -110,6 +110,23 @@ class OAuthConfigTest {
             assertThat(gateway.pool().backends().get(1).forwardsClientCredentials())
                     .isTrue();
         }
+        GatewayConfig cc = GatewayConfig.loader()
+                .environment(Map.of("Gateway__BackendServers__0__ClientCredentials__ClientSecret", "s3cret"))
+                .json("{\"Gateway\":{\"BackendServers\":[{\"Url\":\"http://127.0.0.1:9/mcp\","
+                        + "\"ClientCredentials\":{\"Issuer\":\"https://login.example.com\",\"ClientId\":\"gateway\","
+                        + "\"Scopes\":[\"search:read\"],\"Resource\":\"https://search.internal/mcp\"}}]}}")
+                .load();
+        try (Gateway gateway = cc.build()) {
+            assertThat(gateway.pool().backends().get(0).credentials())
+                    .hasToString("OAuthClientCredentials[gateway@https://login.example.com]");
+        }
+        assertThatThrownBy(() -> GatewayConfig.loader()
+                        .environment(Map.of())
+                        .json("{\"Gateway\":{\"BackendServers\":[{\"Url\":\"http://127.0.0.1:9/mcp\","
+                                + "\"ClientCredentials\":{\"Issuer\":\"https://login.example.com\"}}]}}")
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Gateway:BackendServers:0:ClientCredentials: Issuer, ClientId and ClientSecret");
         assertThatThrownBy(() -> GatewayConfig.loader()
                         .environment(Map.of())
                         .json("{\"Gateway\":{\"BackendServers\":[{\"Url\":\"http://127.0.0.1:9/mcp\","

@@ -8,6 +8,7 @@ import io.openharbor.mcp.gateway.ApiKeys;
 import io.openharbor.mcp.gateway.Authentication;
 import io.openharbor.mcp.gateway.Authenticator;
 import io.openharbor.mcp.gateway.Backend;
+import io.openharbor.mcp.gateway.BackendCredentials;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.CircuitBreakerPolicy;
 import io.openharbor.mcp.gateway.CircuitState;
@@ -29,6 +30,7 @@ import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
+import io.openharbor.mcp.gateway.oauth.OAuthClientCredentials;
 import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
 import io.openharbor.mcp.gateway.opentelemetry.GatewayTelemetry;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
@@ -184,6 +186,21 @@ final class JavadocSnippets {
                 .requiredScopes(List.of("mcp:tools"))
                 .build();
         Gateway gateway = Gateway.builder().pool(pool).authenticator(oauth).build();
+    }
+
+    // from gateway-core/src/main/java/io/openharbor/mcp/gateway/BackendCredentials.java
+    static void backendCredentialsLambda(Vault vault) {
+        BackendCredentials fromVault = backend -> "Bearer " + vault.currentToken(backend.name());
+    }
+
+    // from gateway-oauth/src/main/java/io/openharbor/mcp/gateway/oauth/OAuthClientCredentials.java
+    static void oauthClientCredentialsBuilder() {
+        OAuthClientCredentials search = OAuthClientCredentials.builder(URI.create("https://login.example.com/realms/mcp"))
+                .client("gateway", System.getenv("GATEWAY_CLIENT_SECRET"))
+                .resource(URI.create("https://search.internal/mcp"))
+                .scopes(List.of("search:read"))
+                .build();
+        Backend backend = Backend.builder("search", URI.create("https://search.internal/mcp")).credentials(search).build();
     }
 
     // from gateway-core/src/main/java/io/openharbor/mcp/gateway/RateLimits.java
@@ -355,6 +372,10 @@ final class JavadocSnippets {
     }
 
     /** The JWT library of the Authenticator snippet: verifies a token and returns its claims, or null. */
+    interface Vault {
+        String currentToken(String name);
+    }
+
     interface JwtVerifier {
         Claims verify(String token);
     }

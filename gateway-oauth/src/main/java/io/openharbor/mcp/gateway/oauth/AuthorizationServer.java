@@ -86,7 +86,8 @@ final class AuthorizationServer implements AutoCloseable {
         return introspectionUri != null ? introspectionUri : endpoint("introspection_endpoint");
     }
 
-    private String endpoint(String name) throws IOException {
+    /** An endpoint the issuer's metadata names ({@code token_endpoint}, ...), checked as an OAuth URL. */
+    String endpoint(String name) throws IOException {
         Object value = metadata().get(name);
         if (!(value instanceof String s) || s.isEmpty()) {
             throw new IOException("the metadata of " + issuer + " has no " + name);
@@ -168,7 +169,16 @@ final class AuthorizationServer implements AutoCloseable {
 
     /** The same, without waiting: {@code done} gets the body or the failure on OkHttp's dispatcher thread. */
     void getAsync(String url, Completion done) {
-        http.newCall(jsonGet(url)).enqueue(new Callback() {
+        async(jsonGet(url), done);
+    }
+
+    /** {@link #postForm} without waiting, as {@link #getAsync}. */
+    void postFormAsync(String url, RequestBody form, String authorization, Completion done) {
+        async(formPost(url, form, authorization), done);
+    }
+
+    private void async(Request request, Completion done) {
+        http.newCall(request).enqueue(new Callback() {
             @Override
             public void onResponse(Call call, Response response) {
                 try (response) {
@@ -187,13 +197,16 @@ final class AuthorizationServer implements AutoCloseable {
 
     /** A form POST with HTTP Basic client authentication (RFC 6749 §2.3.1), read whole. */
     String postForm(String url, RequestBody form, String authorization) throws IOException {
-        Request request = new Request.Builder()
+        return execute(http.newCall(formPost(url, form, authorization)));
+    }
+
+    private static Request formPost(String url, RequestBody form, String authorization) {
+        return new Request.Builder()
                 .url(url)
                 .header("Accept", "application/json")
                 .header("Authorization", authorization)
                 .post(form)
                 .build();
-        return execute(http.newCall(request));
     }
 
     @FunctionalInterface

@@ -21,8 +21,7 @@ final class Introspection implements TokenCheck {
     Introspection(AuthorizationServer server, JwtCheck.Claims claims, String clientId, String clientSecret) {
         this.server = server;
         this.claims = claims;
-        String pair = form(clientId) + ":" + form(clientSecret); // RFC 6749 §2.3.1: form-encoded, then Basic
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        this.authorization = basic(clientId, clientSecret);
     }
 
     @Override
@@ -62,6 +61,12 @@ final class Introspection implements TokenCheck {
 
     private static @Nullable Long number(@Nullable Object n) {
         return n instanceof Number num ? num.longValue() : null;
+    }
+
+    /** HTTP Basic client authentication (RFC 6749 §2.3.1: each part form-encoded first). */
+    static String basic(String clientId, String clientSecret) {
+        String pair = form(clientId) + ":" + form(clientSecret);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String form(String s) {

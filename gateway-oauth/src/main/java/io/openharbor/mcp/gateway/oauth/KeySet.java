@@ -76,7 +76,10 @@ final class KeySet {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicInteger fetches = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
-    /** When the last background refresh started: they too come at most once per {@code minRefresh}. */
+    /**
+     * When the last background refresh started: they too come at most once per {@code minRefresh}. At first long
+     * enough ago (a ticker's origin is arbitrary, and may make its readings negative).
+     */
     private volatile long lastRefreshAt;
     /** Guarded by {@link #fetching}. */
     private long lastFetchAt;
@@ -90,6 +93,7 @@ final class KeySet {
         this.minRefreshNanos = minRefreshNanos;
         this.maxAgeNanos = maxAgeNanos;
         this.retryNanos = Math.min(minRefreshNanos, 5_000_000_000L);
+        this.lastRefreshAt = ticker.read() - minRefreshNanos;
     }
 
     /**
