@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,9 +46,19 @@ class ExchangeListenerTest {
         a.start(InetAddress.getByName("127.0.0.1"), 0);
     }
 
+    private final List<DeadPort> deadPorts = new ArrayList<>();
+
+    /** A port that refuses connections until the test ends. */
+    private DeadPort dead() {
+        DeadPort d = new DeadPort();
+        deadPorts.add(d);
+        return d;
+    }
+
     @AfterEach
     void stop() {
         if (host != null) host.close();
+        deadPorts.forEach(DeadPort::close);
         a.close();
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
@@ -214,10 +224,7 @@ class ExchangeListenerTest {
 
     @Test
     void aFailoverShowsTwoAttemptsUnderOneExchange() throws Exception {
-        String dead;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            dead = "http://127.0.0.1:" + s.getLocalPort() + "/mcp";
-        }
+        String dead = dead().url();
         String url = gateway(null, dead, a.url("/mcp").toString());
         a.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"tools\":[]}}"));
         try (Response r = post(url, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}")) {
@@ -234,10 +241,7 @@ class ExchangeListenerTest {
 
     @Test
     void theGatewaysOwnRefusalsHaveTheirKind() throws Exception {
-        String dead;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            dead = "http://127.0.0.1:" + s.getLocalPort() + "/mcp";
-        }
+        String dead = dead().url();
         String url = gateway(null, dead);
         try (Response r = client.newCall(new Request.Builder()
                         .url(url)

@@ -278,10 +278,12 @@ class Http1TransportTest {
 
     @Test
     void failuresSayHowFarTheyGot() throws Exception {
-        URI refused;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refused = URI.create("http://127.0.0.1:" + s.getLocalPort() + "/mcp");
+        try (DeadPort dead = new DeadPort()) {
+            failuresSayHowFarTheyGot(URI.create(dead.url()));
         }
+    }
+
+    private void failuresSayHowFarTheyGot(URI refused) throws Exception {
         URI resets = backend((in, out, n) -> readRequest(in)); // reads the request, closes without an answer
         URI garbage = backend((in, out, n) -> {
             readRequest(in);

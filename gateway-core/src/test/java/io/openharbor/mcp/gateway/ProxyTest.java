@@ -3,8 +3,8 @@ package io.openharbor.mcp.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -54,9 +54,12 @@ class ProxyTest {
         b.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
     }
 
+    private final List<DeadPort> deadPorts = new ArrayList<>();
+
     @AfterEach
     void stop() {
         if (host != null) host.close();
+        deadPorts.forEach(DeadPort::close);
         a.close();
         b.close();
         client.dispatcher().executorService().shutdown();
@@ -104,10 +107,11 @@ class ProxyTest {
         return new Request.Builder().url(url).header("Accept", ACCEPT).post(RequestBody.create(body, JSON));
     }
 
-    private static String deadUrl() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return "http://127.0.0.1:" + s.getLocalPort() + "/mcp";
-        }
+    /** A backend URL that refuses connections until the test ends (see {@link DeadPort}). */
+    private String deadUrl() {
+        DeadPort dead = new DeadPort();
+        deadPorts.add(dead);
+        return dead.url();
     }
 
     private static MockResponse json(String body) {

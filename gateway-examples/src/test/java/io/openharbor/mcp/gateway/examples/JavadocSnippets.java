@@ -34,6 +34,7 @@ import io.openharbor.mcp.gateway.oauth.OAuthClientCredentials;
 import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
 import io.openharbor.mcp.gateway.opentelemetry.GatewayTelemetry;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
+import io.openharbor.mcp.gateway.testing.DeadPort;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import io.openharbor.mcp.gateway.testing.FakeTicker;
 import io.openharbor.mcp.gateway.tls.BackendTls;
@@ -353,6 +354,13 @@ final class JavadocSnippets {
         AccessPolicy policy = (caller, server, kind, name) ->
             !(server.equals("billing") && kind == AccessPolicy.Kind.TOOL && name.startsWith("refund")
                 && !"finance-bot".equals(caller));
+    }
+
+    // from gateway-testing/src/main/java/io/openharbor/mcp/gateway/testing/DeadPort.java
+    static void deadPortHeld() {
+        try (DeadPort dead = new DeadPort()) {
+            BackendPool pool = BackendPool.builder("p").backend(Backend.of("down", dead.url())).build();
+        }
     }
 
     // from gateway-testing/src/main/java/io/openharbor/mcp/gateway/testing/FakeMcpServer.java

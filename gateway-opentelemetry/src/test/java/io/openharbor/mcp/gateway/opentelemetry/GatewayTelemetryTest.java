@@ -9,6 +9,7 @@ import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.HealthCheckPolicy;
 import io.openharbor.mcp.gateway.LoadBalancer;
 import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
+import io.openharbor.mcp.gateway.testing.DeadPort;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -25,7 +26,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,8 +67,11 @@ class GatewayTelemetryTest {
         backend.start(InetAddress.getByName("127.0.0.1"), 0);
     }
 
+    private final DeadPort deadPort = new DeadPort();
+
     @AfterEach
     void stop() {
+        deadPort.close();
         if (host != null) host.stop(0);
         if (gateway != null) gateway.close();
         backend.close();
@@ -182,10 +185,7 @@ class GatewayTelemetryTest {
 
     @Test
     void aFailoverIsTwoClientSpansUnderOneServerSpan() throws Exception {
-        String dead;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            dead = "http://127.0.0.1:" + s.getLocalPort() + "/mcp";
-        }
+        String dead = deadPort.url();
         String url = gateway(dead, backend.url("/mcp").toString());
         backend.enqueue(json("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[]}}"));
         assertThat(post(url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}", null)
