@@ -8,6 +8,7 @@ module io.openharbor.mcp.gateway.config {
     requires transitive io.openharbor.mcp.gateway;
     requires transitive io.openharbor.mcp.gateway.tls;
     requires io.openharbor.mcp.gateway.oauth;
+    requires io.openharbor.mcp.gateway.redis;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
 }

@@ -17,6 +17,7 @@ import io.openharbor.mcp.gateway.SecurityPolicy;
 import io.openharbor.mcp.gateway.TlsPolicy;
 import io.openharbor.mcp.gateway.oauth.OAuthClientCredentials;
 import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
+import io.openharbor.mcp.gateway.redis.RedisRateLimits;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import java.io.IOException;
 import java.net.URI;
@@ -1148,6 +1149,10 @@ public final class GatewayConfig {
             Long maxCallers = b.longValue(at + ":MaxCallers", 100, 100_000_000);
             RateLimits.Builder r = RateLimits.builder();
             b.apply(at, () -> r.perCaller(rpm != null ? rpm : 100, burst != null ? burst : 20));
+            RedisRateLimits.Builder redis = b.has(at + ":Redis") ? redis(at + ":Redis") : null;
+            if (redis != null) {
+                b.apply(at, () -> redis.perCaller(rpm != null ? rpm : 100, burst != null ? burst : 20));
+            }
             if (maxCallers != null) b.apply(at + ":MaxCallers", () -> r.maxCallers(maxCallers));
             int n = b.count(at + ":Tools");
             for (int i = 0; i < n; i++) {
@@ -1160,16 +1165,65 @@ public final class GatewayConfig {
                     continue;
                 }
                 b.apply(t + ":Name", () -> r.tool(tool, trpm, tburst != null ? tburst : 1));
+                if (redis != null) b.apply(t + ":Name", () -> redis.tool(tool, trpm, tburst != null ? tburst : 1));
             }
             if (Boolean.FALSE.equals(enabled)) {
                 return;
             }
             try {
-                RateLimits limits = r.build();
-                settings.add(g -> g.rateLimiter(limits));
+                if (redis != null) {
+                    RedisRateLimits shared = redis.build();
+                    settings.add(g -> g.rateLimiter(shared));
+                } else {
+                    RateLimits limits = r.build();
+                    settings.add(g -> g.rateLimiter(limits));
+                }
             } catch (IllegalArgumentException | IllegalStateException e) {
                 b.errors.add(at + ": " + e.getMessage());
             }
+        }
+
+        /** {@code RateLimiting:Redis}: the buckets in Redis, shared by every instance (docs/security.md). */
+        private RedisRateLimits.@Nullable Builder redis(String at) {
+            String url = b.string(at + ":Url");
+            if (url == null) {
+                b.errors.add(at + ":Url: missing: redis://host:port (or rediss:// for TLS)");
+                b.skip(at);
+                return null;
+            }
+            int before = b.errors.size();
+            RedisRateLimits.Builder r;
+            try {
+                r = RedisRateLimits.builder(URI.create(url.trim()));
+            } catch (IllegalArgumentException e) {
+                b.errors.add(at + ":Url = \"" + url + "\": " + e.getMessage());
+                b.skip(at);
+                return null;
+            }
+            String user = b.string(at + ":User");
+            String password = b.secret(at + ":Password");
+            if (password != null) b.apply(at + ":Password", () -> r.credentials(user, password));
+            else if (user != null) b.errors.add(at + ":User: set, but there is no Password (or PasswordFile)");
+            String prefix = b.string(at + ":KeyPrefix");
+            if (prefix != null) b.apply(at + ":KeyPrefix", () -> r.keyPrefix(prefix));
+            Duration timeout = b.duration(at + ":Timeout");
+            if (timeout != null) b.apply(at + ":Timeout", () -> r.timeout(timeout));
+            Duration retry = b.duration(at + ":RetryInterval");
+            if (retry != null) b.apply(at + ":RetryInterval", () -> r.retryInterval(retry));
+            Integer max = b.integer(at + ":MaxConnections", 1, 10_000);
+            if (max != null) r.maxConnections(max);
+            RedisRateLimits.FailurePolicy policy = b.choice(
+                    at + ":FailurePolicy",
+                    Binder.options(
+                            "FailOpen",
+                            RedisRateLimits.FailurePolicy.FAIL_OPEN,
+                            "FailClosed",
+                            RedisRateLimits.FailurePolicy.FAIL_CLOSED));
+            if (policy != null) r.failurePolicy(policy);
+            Path trust = b.file(at + ":TrustStore:Path");
+            String trustPassword = b.secret(at + ":TrustStore:Password");
+            if (trust != null) b.apply(at + ":TrustStore:Path", () -> r.trustStore(trust, trustPassword));
+            return b.errors.size() > before ? null : r;
         }
 
         // ---- the rest ----

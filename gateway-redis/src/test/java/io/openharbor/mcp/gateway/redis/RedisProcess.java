@@ -100,7 +100,8 @@ final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                if (!process.waitFor(5, TimeUnit.SECONDS))
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
