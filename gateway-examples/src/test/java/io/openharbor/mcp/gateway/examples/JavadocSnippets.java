@@ -32,6 +32,7 @@ import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.micrometer.GatewayMeters;
 import io.openharbor.mcp.gateway.oauth.OAuthClientCredentials;
 import io.openharbor.mcp.gateway.oauth.OAuthResourceServer;
+import io.openharbor.mcp.gateway.redis.RedisRateLimits;
 import io.openharbor.mcp.gateway.opentelemetry.GatewayTelemetry;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import io.openharbor.mcp.gateway.testing.DeadPort;
@@ -202,6 +203,17 @@ final class JavadocSnippets {
                 .scopes(List.of("search:read"))
                 .build();
         Backend backend = Backend.builder("search", URI.create("https://search.internal/mcp")).credentials(search).build();
+    }
+
+    // from gateway-redis/src/main/java/io/openharbor/mcp/gateway/redis/RedisRateLimits.java
+    static void redisRateLimitsBuilder(BackendPool pool) {
+        RedisRateLimits limits = RedisRateLimits.builder(URI.create("redis://redis.internal:6379"))
+                .perCaller(100, 20)
+                .tool("search", 10, 2)
+                .timeout(Duration.ofMillis(20))
+                .failurePolicy(RedisRateLimits.FailurePolicy.FAIL_OPEN)
+                .build();
+        Gateway gateway = Gateway.builder().pool(pool).rateLimiter(limits).build();
     }
 
     // from gateway-core/src/main/java/io/openharbor/mcp/gateway/RateLimits.java

@@ -21,6 +21,7 @@ class JavadocSnippetsTest {
             "gateway-core/src/main/java",
             "gateway-tls/src/main/java",
             "gateway-oauth/src/main/java",
+            "gateway-redis/src/main/java",
             "gateway-config/src/main/java",
             "gateway-micrometer/src/main/java",
             "gateway-opentelemetry/src/main/java",
