@@ -6,6 +6,10 @@ import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +44,19 @@ final class Fixture implements AutoCloseable {
             executor.shutdownNow();
         });
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A {@code ping} POST to {@code base + "/mcp"} without credentials. */
+    static HttpResponse<String> ping(String base) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.Gateway;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,15 +33,7 @@ class OAuthConfigTest {
                     .containsExactly(
                             "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource");
             String base = f.host(() -> gateway);
-            HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> none = http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json, text/event-stream")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> none = Fixture.ping(base);
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate"))
                     .hasValue(

@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.testing.DeadPort;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // Fixture.close() passes on what it closes
 class RedisConfigTest {
-
-    private static int ping(String base) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                                .header("Content-Type", "application/json")
-                                .header("Accept", "application/json, text/event-stream")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
 
     private static GatewayConfig load(String redis, String backend, Map<String, String> env) {
         return GatewayConfig.loader()
@@ -52,7 +35,7 @@ class RedisConfigTest {
                     backend.url(),
                     Map.of("Gateway__Security__RateLimiting__Redis__Password", "from-the-environment"));
             Gateway g = f.closeLater(closed.build());
-            assertThat(ping(f.host(() -> g)))
+            assertThat(Fixture.ping(f.host(() -> g)).statusCode())
                     .as("fail closed: refused while Redis is away")
                     .isEqualTo(429);
             GatewayConfig open = load(
@@ -60,7 +43,7 @@ class RedisConfigTest {
                     backend.url(),
                     Map.of());
             Gateway g2 = f.closeLater(open.build());
-            assertThat(ping(f.host(() -> g2)))
+            assertThat(Fixture.ping(f.host(() -> g2)).statusCode())
                     .as("fail open: local buckets decide")
                     .isEqualTo(200);
         }
