@@ -968,6 +968,7 @@ public final class GatewayConfig {
             if (b.has(at + ":OAuth")) {
                 if (keys) {
                     b.errors.add(at + ":OAuth: set beside ApiKey/ApiKeys; a gateway has one authenticator, choose one");
+                    b.skip(at + ":OAuth"); // one problem, not also each of its keys called unknown
                 } else {
                     oauth(at + ":OAuth");
                 }

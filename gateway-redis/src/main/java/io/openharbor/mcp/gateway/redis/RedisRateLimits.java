@@ -26,11 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * Rate limits that hold across every gateway instance sharing one Redis: the same limits as {@link RateLimits} (per
@@ -99,7 +101,7 @@ public final class RedisRateLimits implements RateLimiter, AutoCloseable {
         }
     }
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String prefix;
     private final Limit perCaller;
     private final Map<String, Limit> tools;
@@ -116,6 +118,7 @@ public final class RedisRateLimits implements RateLimiter, AutoCloseable {
 
     private boolean down;
 
+    @SuppressWarnings("deprecation") // Jedis 8 deprecates this UnifiedJedis constructor; it is the one 6 and 7 have too
     private RedisRateLimits(Builder b) {
         this.prefix = b.prefix;
         this.perCaller = b.perCaller;
@@ -148,7 +151,9 @@ public final class RedisRateLimits implements RateLimiter, AutoCloseable {
             Path store = b.trustStore;
             config.sslOptions(
                     store == null
-                            ? SslOptions.defaults()
+                            ? SslOptions.builder()
+                                    .sslVerifyMode(SslVerifyMode.FULL)
+                                    .build() // the JVM's roots
                             : SslOptions.builder()
                                     .truststore(store.toFile(), b.trustStorePassword)
                                     .trustStoreType(isPkcs12(store) ? "PKCS12" : "JKS")
@@ -160,11 +165,12 @@ public final class RedisRateLimits implements RateLimiter, AutoCloseable {
         pool.setMaxIdle(b.maxConnections);
         pool.setMaxWait(b.timeout); // a request never queues for a connection longer than it would wait for Redis
         pool.setJmxEnabled(false);
-        this.redis = RedisClient.builder()
-                .hostAndPort(b.uri.getHost(), port(b.uri))
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
+        // UnifiedJedis over a pooled provider, one attempt: the API Jedis 6, 7 and 8 share (Spring Boot 3.5 and 4
+        // manage Jedis 6 and 7, so an application on Boot's dependency management gets those).
+        this.redis = new UnifiedJedis(
+                new PooledConnectionProvider(new HostAndPort(b.uri.getHost(), port(b.uri)), config.build(), pool),
+                1,
+                b.timeout);
     }
 
     /**

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Jedis;
 
 /** Rate limits shared through a real Redis on 127.0.0.1, by gateways that share nothing else. */
 class RedisRateLimitsTest {
@@ -222,7 +222,7 @@ class RedisRateLimitsTest {
         ticker.advance(Duration.ofSeconds(2));
         assertThat(l.acquire("carol", null)).isZero();
         assertThat(events).containsExactly("unavailable", "recovered");
-        try (RedisClient direct = RedisClient.create(redis.uri())) {
+        try (Jedis direct = new Jedis(redis.uri())) {
             assertThat(direct.exists(prefix + "c:carol"))
                     .as("decided in Redis again")
                     .isTrue();
@@ -253,7 +253,7 @@ class RedisRateLimitsTest {
         for (int i = 0; i < 10_000; i++) {
             assertThat(l.acquire("caller-" + i, null)).isZero();
         }
-        try (RedisClient direct = RedisClient.create(redis.uri())) {
+        try (Jedis direct = new Jedis(redis.uri())) {
             assertThat(direct.keys(prefix + "*")).hasSize(10_000);
             long ttl = direct.pttl(prefix + "c:caller-0");
             assertThat(ttl)

@@ -264,6 +264,55 @@ public class McpGatewayProperties {
         /** Unset: Spring binds the properties into it. */
         public BackendServer() {}
 
+        /** Headers sent to this backend on every request and health check, by name (its own credentials; never the client's) */
+        private Map<String, String> headers = new LinkedHashMap<>();
+        /** Whether the client's Authorization is passed to this backend: token passthrough, unsafe (default false) */
+        private @Nullable Boolean forwardClientCredentials;
+        /** The gateway's own OAuth token for this backend, by the client-credentials grant */
+        private @Nullable ClientCredentials clientCredentials;
+
+        /** {@return headers sent to this backend on every request and health check, by name (its own credentials; never the client's)} */
+        public Map<String, String> getHeaders() {
+            return headers;
+        }
+
+        /**
+         * Sets {@code headers}.
+         *
+         * @param headers the new value
+         */
+        public void setHeaders(Map<String, String> headers) {
+            this.headers = headers;
+        }
+
+        /** {@return whether the client's Authorization is passed to this backend: token passthrough, unsafe (default false)} */
+        public @Nullable Boolean getForwardClientCredentials() {
+            return forwardClientCredentials;
+        }
+
+        /**
+         * Sets {@code forwardClientCredentials}.
+         *
+         * @param forwardClientCredentials the new value
+         */
+        public void setForwardClientCredentials(@Nullable Boolean forwardClientCredentials) {
+            this.forwardClientCredentials = forwardClientCredentials;
+        }
+
+        /** {@return the gateway's own OAuth token for this backend, by the client-credentials grant} */
+        public @Nullable ClientCredentials getClientCredentials() {
+            return clientCredentials;
+        }
+
+        /**
+         * Sets {@code clientCredentials}.
+         *
+         * @param clientCredentials the new value
+         */
+        public void setClientCredentials(@Nullable ClientCredentials clientCredentials) {
+            this.clientCredentials = clientCredentials;
+        }
+
         /** The backend's name, sealed into session tokens: keep it stable (default: host:port of the URL). */
         private @Nullable String name;
 
@@ -1441,6 +1490,23 @@ public class McpGatewayProperties {
         /** Unset: Spring binds the properties into it. */
         public Security() {}
 
+        /** The gateway as an OAuth 2.1 resource server: bearer tokens of one issuer, instead of API keys */
+        private @Nullable OAuth oauth;
+
+        /** {@return the gateway as an OAuth 2.1 resource server: bearer tokens of one issuer, instead of API keys} */
+        public @Nullable OAuth getOauth() {
+            return oauth;
+        }
+
+        /**
+         * Sets {@code oauth}.
+         *
+         * @param oauth the new value
+         */
+        public void setOauth(@Nullable OAuth oauth) {
+            this.oauth = oauth;
+        }
+
         /** Whether plain HTTP requests are redirected or refused (default false). */
         private @Nullable Boolean requireHttps;
 
@@ -1843,6 +1909,23 @@ public class McpGatewayProperties {
     public static class RateLimiting {
         /** Unset: Spring binds the properties into it. */
         public RateLimiting() {}
+
+        /** The buckets in Redis, so every instance enforces one limit */
+        private @Nullable Redis redis;
+
+        /** {@return the buckets in Redis, so every instance enforces one limit} */
+        public @Nullable Redis getRedis() {
+            return redis;
+        }
+
+        /**
+         * Sets {@code redis}.
+         *
+         * @param redis the new value
+         */
+        public void setRedis(@Nullable Redis redis) {
+            this.redis = redis;
+        }
 
         /** Whether limits apply (default true once this section is set). */
         private @Nullable Boolean enabled;
@@ -2313,5 +2396,649 @@ public class McpGatewayProperties {
         REDIRECT,
         /** A refusal with a JSON-RPC error body. */
         REJECT
+    }
+
+    /** Bearer access tokens checked as an OAuth 2.1 resource server (Gateway:Security:OAuth). */
+    public static class OAuth {
+        /** Unset: Spring binds the properties into it. */
+        public OAuth() {}
+
+        /** The MCP endpoint's URL as clients address it; tokens must name it in aud (required) */
+        private @Nullable String resource;
+        /** The authorization server's issuer URL (required) */
+        private @Nullable String issuer;
+        /** The JWKS URL (default from the issuer's metadata) */
+        private @Nullable String jwksUri;
+        /** Other audiences a token may name instead of the resource */
+        private List<String> audiences = new ArrayList<>();
+        /** Scopes every token must grant (403 insufficient_scope without them) */
+        private List<String> requiredScopes = new ArrayList<>();
+        /** Scopes the metadata lists (default the required ones) */
+        private List<String> scopesSupported = new ArrayList<>();
+        /** Signature algorithms accepted (default RS, PS and ES 256 to 512; never none or HMAC) */
+        private List<String> algorithms = new ArrayList<>();
+        /** How far clocks may differ when exp and nbf are read (0 to 5m, default 60s) */
+        private @Nullable Duration clockSkew;
+        /** The least time between JWKS fetches for unknown key ids (1s to 1h, default 30s) */
+        private @Nullable Duration jwksRefreshInterval;
+        /** How old the held JWKS may get before a background refresh (1m to 1d, default 10m) */
+        private @Nullable Duration jwksMaxAge;
+        /** The limit on each exchange with the authorization server (default 5s) */
+        private @Nullable Duration timeout;
+        /** The claim naming the caller (default sub) */
+        private @Nullable String identityClaim;
+        /** The resource_name of the metadata */
+        private @Nullable String resourceName;
+        /** How long a token's verdict is kept (0 off, or 1s to 1h; default 60s) */
+        private @Nullable Duration cacheFor;
+        /** The most verdicts kept (100 to 10000000, default 10000) */
+        private @Nullable Integer cacheSize;
+        /** Opaque tokens, checked by the issuer's introspection endpoint, instead of JWTs */
+        private @Nullable Introspection introspection;
+
+        /** {@return the MCP endpoint's URL as clients address it; tokens must name it in aud (required)} */
+        public @Nullable String getResource() {
+            return resource;
+        }
+
+        /**
+         * Sets {@code resource}.
+         *
+         * @param resource the new value
+         */
+        public void setResource(@Nullable String resource) {
+            this.resource = resource;
+        }
+
+        /** {@return the authorization server's issuer URL (required)} */
+        public @Nullable String getIssuer() {
+            return issuer;
+        }
+
+        /**
+         * Sets {@code issuer}.
+         *
+         * @param issuer the new value
+         */
+        public void setIssuer(@Nullable String issuer) {
+            this.issuer = issuer;
+        }
+
+        /** {@return the JWKS URL (default from the issuer's metadata)} */
+        public @Nullable String getJwksUri() {
+            return jwksUri;
+        }
+
+        /**
+         * Sets {@code jwksUri}.
+         *
+         * @param jwksUri the new value
+         */
+        public void setJwksUri(@Nullable String jwksUri) {
+            this.jwksUri = jwksUri;
+        }
+
+        /** {@return other audiences a token may name instead of the resource} */
+        public List<String> getAudiences() {
+            return audiences;
+        }
+
+        /**
+         * Sets {@code audiences}.
+         *
+         * @param audiences the new value
+         */
+        public void setAudiences(List<String> audiences) {
+            this.audiences = audiences;
+        }
+
+        /** {@return scopes every token must grant (403 insufficient_scope without them)} */
+        public List<String> getRequiredScopes() {
+            return requiredScopes;
+        }
+
+        /**
+         * Sets {@code requiredScopes}.
+         *
+         * @param requiredScopes the new value
+         */
+        public void setRequiredScopes(List<String> requiredScopes) {
+            this.requiredScopes = requiredScopes;
+        }
+
+        /** {@return scopes the metadata lists (default the required ones)} */
+        public List<String> getScopesSupported() {
+            return scopesSupported;
+        }
+
+        /**
+         * Sets {@code scopesSupported}.
+         *
+         * @param scopesSupported the new value
+         */
+        public void setScopesSupported(List<String> scopesSupported) {
+            this.scopesSupported = scopesSupported;
+        }
+
+        /** {@return signature algorithms accepted (default RS, PS and ES 256 to 512; never none or HMAC)} */
+        public List<String> getAlgorithms() {
+            return algorithms;
+        }
+
+        /**
+         * Sets {@code algorithms}.
+         *
+         * @param algorithms the new value
+         */
+        public void setAlgorithms(List<String> algorithms) {
+            this.algorithms = algorithms;
+        }
+
+        /** {@return how far clocks may differ when exp and nbf are read (0 to 5m, default 60s)} */
+        public @Nullable Duration getClockSkew() {
+            return clockSkew;
+        }
+
+        /**
+         * Sets {@code clockSkew}.
+         *
+         * @param clockSkew the new value
+         */
+        public void setClockSkew(@Nullable Duration clockSkew) {
+            this.clockSkew = clockSkew;
+        }
+
+        /** {@return the least time between JWKS fetches for unknown key ids (1s to 1h, default 30s)} */
+        public @Nullable Duration getJwksRefreshInterval() {
+            return jwksRefreshInterval;
+        }
+
+        /**
+         * Sets {@code jwksRefreshInterval}.
+         *
+         * @param jwksRefreshInterval the new value
+         */
+        public void setJwksRefreshInterval(@Nullable Duration jwksRefreshInterval) {
+            this.jwksRefreshInterval = jwksRefreshInterval;
+        }
+
+        /** {@return how old the held JWKS may get before a background refresh (1m to 1d, default 10m)} */
+        public @Nullable Duration getJwksMaxAge() {
+            return jwksMaxAge;
+        }
+
+        /**
+         * Sets {@code jwksMaxAge}.
+         *
+         * @param jwksMaxAge the new value
+         */
+        public void setJwksMaxAge(@Nullable Duration jwksMaxAge) {
+            this.jwksMaxAge = jwksMaxAge;
+        }
+
+        /** {@return the limit on each exchange with the authorization server (default 5s)} */
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * Sets {@code timeout}.
+         *
+         * @param timeout the new value
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** {@return the claim naming the caller (default sub)} */
+        public @Nullable String getIdentityClaim() {
+            return identityClaim;
+        }
+
+        /**
+         * Sets {@code identityClaim}.
+         *
+         * @param identityClaim the new value
+         */
+        public void setIdentityClaim(@Nullable String identityClaim) {
+            this.identityClaim = identityClaim;
+        }
+
+        /** {@return the resource_name of the metadata} */
+        public @Nullable String getResourceName() {
+            return resourceName;
+        }
+
+        /**
+         * Sets {@code resourceName}.
+         *
+         * @param resourceName the new value
+         */
+        public void setResourceName(@Nullable String resourceName) {
+            this.resourceName = resourceName;
+        }
+
+        /** {@return how long a token's verdict is kept (0 off, or 1s to 1h; default 60s)} */
+        public @Nullable Duration getCacheFor() {
+            return cacheFor;
+        }
+
+        /**
+         * Sets {@code cacheFor}.
+         *
+         * @param cacheFor the new value
+         */
+        public void setCacheFor(@Nullable Duration cacheFor) {
+            this.cacheFor = cacheFor;
+        }
+
+        /** {@return the most verdicts kept (100 to 10000000, default 10000)} */
+        public @Nullable Integer getCacheSize() {
+            return cacheSize;
+        }
+
+        /**
+         * Sets {@code cacheSize}.
+         *
+         * @param cacheSize the new value
+         */
+        public void setCacheSize(@Nullable Integer cacheSize) {
+            this.cacheSize = cacheSize;
+        }
+
+        /** {@return opaque tokens, checked by the issuer's introspection endpoint, instead of JWTs} */
+        public @Nullable Introspection getIntrospection() {
+            return introspection;
+        }
+
+        /**
+         * Sets {@code introspection}.
+         *
+         * @param introspection the new value
+         */
+        public void setIntrospection(@Nullable Introspection introspection) {
+            this.introspection = introspection;
+        }
+    }
+
+    /** RFC 7662 introspection of opaque tokens (Gateway:Security:OAuth:Introspection). */
+    public static class Introspection {
+        /** Unset: Spring binds the properties into it. */
+        public Introspection() {}
+
+        /** The gateway's client id at the authorization server */
+        private @Nullable String clientId;
+        /** Its secret; prefer client-secret-file or an environment variable */
+        private @Nullable String clientSecret;
+        /** A file holding the secret, trimmed (a mounted secret) */
+        private @Nullable String clientSecretFile;
+        /** The introspection endpoint (default from the issuer's metadata) */
+        private @Nullable String uri;
+
+        /** {@return the gateway's client id at the authorization server} */
+        public @Nullable String getClientId() {
+            return clientId;
+        }
+
+        /**
+         * Sets {@code clientId}.
+         *
+         * @param clientId the new value
+         */
+        public void setClientId(@Nullable String clientId) {
+            this.clientId = clientId;
+        }
+
+        /** {@return its secret; prefer client-secret-file or an environment variable} */
+        public @Nullable String getClientSecret() {
+            return clientSecret;
+        }
+
+        /**
+         * Sets {@code clientSecret}.
+         *
+         * @param clientSecret the new value
+         */
+        public void setClientSecret(@Nullable String clientSecret) {
+            this.clientSecret = clientSecret;
+        }
+
+        /** {@return a file holding the secret, trimmed (a mounted secret)} */
+        public @Nullable String getClientSecretFile() {
+            return clientSecretFile;
+        }
+
+        /**
+         * Sets {@code clientSecretFile}.
+         *
+         * @param clientSecretFile the new value
+         */
+        public void setClientSecretFile(@Nullable String clientSecretFile) {
+            this.clientSecretFile = clientSecretFile;
+        }
+
+        /** {@return the introspection endpoint (default from the issuer's metadata)} */
+        public @Nullable String getUri() {
+            return uri;
+        }
+
+        /**
+         * Sets {@code uri}.
+         *
+         * @param uri the new value
+         */
+        public void setUri(@Nullable String uri) {
+            this.uri = uri;
+        }
+    }
+
+    /** The gateway's own token for a backend by the client-credentials grant (BackendServers[]:ClientCredentials). */
+    public static class ClientCredentials {
+        /** Unset: Spring binds the properties into it. */
+        public ClientCredentials() {}
+
+        /** The authorization server's issuer URL (required) */
+        private @Nullable String issuer;
+        /** The token endpoint (default from the issuer's metadata) */
+        private @Nullable String tokenUri;
+        /** The gateway's client id (required) */
+        private @Nullable String clientId;
+        /** Its secret; prefer client-secret-file or an environment variable */
+        private @Nullable String clientSecret;
+        /** A file holding the secret, trimmed (a mounted secret) */
+        private @Nullable String clientSecretFile;
+        /** The scopes asked for */
+        private List<String> scopes = new ArrayList<>();
+        /** The backend's resource URI, sent as RFC 8707 resource (the token's audience) */
+        private @Nullable String resource;
+        /** The limit on each exchange with the token endpoint (default 5s) */
+        private @Nullable Duration timeout;
+
+        /** {@return the authorization server's issuer URL (required)} */
+        public @Nullable String getIssuer() {
+            return issuer;
+        }
+
+        /**
+         * Sets {@code issuer}.
+         *
+         * @param issuer the new value
+         */
+        public void setIssuer(@Nullable String issuer) {
+            this.issuer = issuer;
+        }
+
+        /** {@return the token endpoint (default from the issuer's metadata)} */
+        public @Nullable String getTokenUri() {
+            return tokenUri;
+        }
+
+        /**
+         * Sets {@code tokenUri}.
+         *
+         * @param tokenUri the new value
+         */
+        public void setTokenUri(@Nullable String tokenUri) {
+            this.tokenUri = tokenUri;
+        }
+
+        /** {@return the gateway's client id (required)} */
+        public @Nullable String getClientId() {
+            return clientId;
+        }
+
+        /**
+         * Sets {@code clientId}.
+         *
+         * @param clientId the new value
+         */
+        public void setClientId(@Nullable String clientId) {
+            this.clientId = clientId;
+        }
+
+        /** {@return its secret; prefer client-secret-file or an environment variable} */
+        public @Nullable String getClientSecret() {
+            return clientSecret;
+        }
+
+        /**
+         * Sets {@code clientSecret}.
+         *
+         * @param clientSecret the new value
+         */
+        public void setClientSecret(@Nullable String clientSecret) {
+            this.clientSecret = clientSecret;
+        }
+
+        /** {@return a file holding the secret, trimmed (a mounted secret)} */
+        public @Nullable String getClientSecretFile() {
+            return clientSecretFile;
+        }
+
+        /**
+         * Sets {@code clientSecretFile}.
+         *
+         * @param clientSecretFile the new value
+         */
+        public void setClientSecretFile(@Nullable String clientSecretFile) {
+            this.clientSecretFile = clientSecretFile;
+        }
+
+        /** {@return the scopes asked for} */
+        public List<String> getScopes() {
+            return scopes;
+        }
+
+        /**
+         * Sets {@code scopes}.
+         *
+         * @param scopes the new value
+         */
+        public void setScopes(List<String> scopes) {
+            this.scopes = scopes;
+        }
+
+        /** {@return the backend's resource URI, sent as RFC 8707 resource (the token's audience)} */
+        public @Nullable String getResource() {
+            return resource;
+        }
+
+        /**
+         * Sets {@code resource}.
+         *
+         * @param resource the new value
+         */
+        public void setResource(@Nullable String resource) {
+            this.resource = resource;
+        }
+
+        /** {@return the limit on each exchange with the token endpoint (default 5s)} */
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * Sets {@code timeout}.
+         *
+         * @param timeout the new value
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** Rate-limit buckets in Redis, shared by every instance (Gateway:Security:RateLimiting:Redis). */
+    public static class Redis {
+        /** Unset: Spring binds the properties into it. */
+        public Redis() {}
+
+        /** redis://host:port[/db], or rediss:// for TLS (required) */
+        private @Nullable String url;
+        /** The Redis ACL user (default none: default) */
+        private @Nullable String user;
+        /** The Redis password; prefer password-file or an environment variable */
+        private @Nullable String password;
+        /** A file holding the password, trimmed (a mounted secret) */
+        private @Nullable String passwordFile;
+        /** The prefix of every key (default mcp-gateway:rl:) */
+        private @Nullable String keyPrefix;
+        /** The longest a decision waits for Redis (1ms to 5s, default 20ms) */
+        private @Nullable Duration timeout;
+        /** How long a failed Redis is left alone before the next try (default 1s) */
+        private @Nullable Duration retryInterval;
+        /** The most connections to Redis (1 to 10000, default 64) */
+        private @Nullable Integer maxConnections;
+        /** What decides while Redis cannot be asked: local buckets or refusal (default fail-open) */
+        private @Nullable FailurePolicy failurePolicy;
+        /** The trust store for rediss:// (default the JVM's roots) */
+        private @Nullable KeyStoreFile trustStore;
+
+        /** {@return redis://host:port[/db], or rediss:// for TLS (required)} */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /**
+         * Sets {@code url}.
+         *
+         * @param url the new value
+         */
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        /** {@return the Redis ACL user (default none: default)} */
+        public @Nullable String getUser() {
+            return user;
+        }
+
+        /**
+         * Sets {@code user}.
+         *
+         * @param user the new value
+         */
+        public void setUser(@Nullable String user) {
+            this.user = user;
+        }
+
+        /** {@return the Redis password; prefer password-file or an environment variable} */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /**
+         * Sets {@code password}.
+         *
+         * @param password the new value
+         */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+
+        /** {@return a file holding the password, trimmed (a mounted secret)} */
+        public @Nullable String getPasswordFile() {
+            return passwordFile;
+        }
+
+        /**
+         * Sets {@code passwordFile}.
+         *
+         * @param passwordFile the new value
+         */
+        public void setPasswordFile(@Nullable String passwordFile) {
+            this.passwordFile = passwordFile;
+        }
+
+        /** {@return the prefix of every key (default mcp-gateway:rl:)} */
+        public @Nullable String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * Sets {@code keyPrefix}.
+         *
+         * @param keyPrefix the new value
+         */
+        public void setKeyPrefix(@Nullable String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /** {@return the longest a decision waits for Redis (1ms to 5s, default 20ms)} */
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * Sets {@code timeout}.
+         *
+         * @param timeout the new value
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** {@return how long a failed Redis is left alone before the next try (default 1s)} */
+        public @Nullable Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        /**
+         * Sets {@code retryInterval}.
+         *
+         * @param retryInterval the new value
+         */
+        public void setRetryInterval(@Nullable Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        /** {@return the most connections to Redis (1 to 10000, default 64)} */
+        public @Nullable Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        /**
+         * Sets {@code maxConnections}.
+         *
+         * @param maxConnections the new value
+         */
+        public void setMaxConnections(@Nullable Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        /** {@return what decides while Redis cannot be asked: local buckets or refusal (default fail-open)} */
+        public @Nullable FailurePolicy getFailurePolicy() {
+            return failurePolicy;
+        }
+
+        /**
+         * Sets {@code failurePolicy}.
+         *
+         * @param failurePolicy the new value
+         */
+        public void setFailurePolicy(@Nullable FailurePolicy failurePolicy) {
+            this.failurePolicy = failurePolicy;
+        }
+
+        /** {@return the trust store for rediss:// (default the JVM's roots)} */
+        public @Nullable KeyStoreFile getTrustStore() {
+            return trustStore;
+        }
+
+        /**
+         * Sets {@code trustStore}.
+         *
+         * @param trustStore the new value
+         */
+        public void setTrustStore(@Nullable KeyStoreFile trustStore) {
+            this.trustStore = trustStore;
+        }
+    }
+
+    /** What decides while Redis cannot be asked. */
+    public enum FailurePolicy {
+        /** This instance's own buckets of the same limits. */
+        FAIL_OPEN,
+        /** Refusal: 429 with Retry-After 1. */
+        FAIL_CLOSED
     }
 }

@@ -136,6 +136,40 @@ class McpGatewayAutoConfigurationTest {
     }
 
     @Test
+    void oauthAndRedisPropertiesConfigureTheResourceServerAndTheSharedLimits() {
+        runner.withPropertyValues(
+                        URL,
+                        "mcp.gateway.security.oauth.resource=https://mcp.example.com/mcp",
+                        "mcp.gateway.security.oauth.issuer=https://login.example.com/realms/mcp",
+                        "mcp.gateway.security.oauth.required-scopes[0]=mcp:tools",
+                        "mcp.gateway.security.oauth.clock-skew=30s",
+                        "mcp.gateway.security.rate-limiting.requests-per-minute=100",
+                        "mcp.gateway.security.rate-limiting.redis.url=redis://127.0.0.1:6379",
+                        "mcp.gateway.security.rate-limiting.redis.timeout=20ms",
+                        "mcp.gateway.security.rate-limiting.redis.failure-policy=fail-closed")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    Gateway gateway = ctx.getBean(Gateway.class);
+                    assertThat(gateway.resourceMetadataPaths())
+                            .containsExactly(
+                                    "/.well-known/oauth-protected-resource/mcp",
+                                    "/.well-known/oauth-protected-resource");
+                    ServletRegistrationBean<?> servlet = ctx.getBean(ServletRegistrationBean.class);
+                    assertThat(servlet.getUrlMappings()).contains("/.well-known/oauth-protected-resource/mcp");
+                });
+        runner.withPropertyValues(
+                        URL,
+                        "mcp.gateway.security.oauth.resource=https://mcp.example.com/mcp",
+                        "mcp.gateway.security.oauth.issuer=http://login.example.com",
+                        "mcp.gateway.security.rate-limiting.redis.url=http://127.0.0.1:6379")
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("mcp.gateway.security.oauth.issuer")
+                        .hasStackTraceContaining("mcp.gateway.security.rate-limiting.redis.url"));
+    }
+
+    @Test
     void anApplicationsOwnGatewayMakesTheStarterBackOff() {
         try (Gateway own = Gateway.builder()
                 .pool(io.openharbor.mcp.gateway.BackendPool.builder("own")
