@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +114,7 @@ final class RequestPath {
                 answers.unavailable(
                         r,
                         GatewayListener.Rejection.GATEWAY_CLOSED,
-                        "Service Unavailable: the gateway is" + " shutting down",
+                        "Service Unavailable: the gateway is shutting down",
                         "gateway closed");
                 return;
             }
@@ -148,21 +149,51 @@ final class RequestPath {
                     ex.method(),
                     ex.path(),
                     e.getMessage());
-        } catch (Throwable t) {
-            r.failure = t;
-            log.error("gateway failure on {} {}", ex.method(), ex.path(), t);
-            if (r.status == 0) {
-                try {
-                    answers.reject(r, 500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "internal error");
-                } catch (IOException | RuntimeException ignored) {
-                    // the client is gone as well; nothing more to tell it
-                }
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                failed(r, ex, e); // an executor that refuses work while the gateway runs is a failure of its own
+            } else {
+                // close() overtook this request after its closed check: the executor it needs is shut down. The same
+                // answer as a request that arrived after close().
+                log.debug("{} {}: the gateway closed while the request was under way", ex.method(), ex.path());
+                unavailableClosing(r);
             }
+        } catch (Throwable t) {
+            failed(r, ex, t);
         } finally {
             listener.requestEnd(r, r.status, Duration.ofNanos(System.nanoTime() - r.startNanos), r.failure);
             if (r.events != null) {
                 r.events.end();
             }
+        }
+    }
+
+    /** A failure of the gateway's own: logged with its stack trace, and a 500 if nothing was answered yet. */
+    private void failed(RequestState r, GatewayExchange ex, Throwable t) {
+        r.failure = t;
+        log.error("gateway failure on {} {}", ex.method(), ex.path(), t);
+        if (r.status == 0) {
+            try {
+                answers.reject(r, 500, JsonRpcErrors.INTERNAL_ERROR, "internal gateway error", "internal error");
+            } catch (IOException | RuntimeException ignored) {
+                // the client is gone as well; nothing more to tell it
+            }
+        }
+    }
+
+    /** The answer to a request that close() overtook: as for one that arrived after it, if nothing is out yet. */
+    private void unavailableClosing(RequestState r) {
+        if (r.status != 0) {
+            return; // an answer is out already; the stream ends
+        }
+        try {
+            answers.unavailable(
+                    r,
+                    GatewayListener.Rejection.GATEWAY_CLOSED,
+                    "Service Unavailable: the gateway is shutting down",
+                    "gateway closed");
+        } catch (IOException | RuntimeException ignored) {
+            // the client is gone as well
         }
     }
 

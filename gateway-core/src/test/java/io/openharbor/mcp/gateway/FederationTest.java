@@ -102,6 +102,27 @@ class FederationTest {
                 res.headers().firstValue("Mcp-Session-Id").orElse(null));
     }
 
+    @ParameterizedTest
+    @EnumSource(Hosts.Kind.class)
+    void aRequestThatCloseOvertakesGets503NotAnInternalError(Hosts.Kind kind) throws Exception {
+        // The authenticator runs after the gateway's closed check; closing the gateway there is the race where a
+        // request already past the check reaches the fan-out after the executor was shut down.
+        java.util.concurrent.atomic.AtomicReference<Gateway> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Authenticator closing = request -> {
+            self.get().close();
+            return Authentication.success("alice");
+        };
+        Hosts.Host host = gateway(
+                kind,
+                b -> b.authenticator(closing),
+                member("a", false, server("a1")),
+                member("b", false, server("b1")));
+        self.set(host.gateway());
+        Answer answer = initialize(host);
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.body()).contains("shutting down").doesNotContain("internal");
+    }
+
     private Answer initialize(Hosts.Host host) throws Exception {
         return post(
                 host,
