@@ -5,11 +5,13 @@ import io.openharbor.mcp.gateway.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -207,6 +209,13 @@ final class AuthorizationServer implements AutoCloseable {
                 .header("Authorization", authorization)
                 .post(form)
                 .build();
+    }
+
+    /** HTTP Basic client authentication at the authorization server (RFC 6749 §2.3.1: each part form-encoded first). */
+    static String basic(String clientId, String clientSecret) {
+        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     @FunctionalInterface

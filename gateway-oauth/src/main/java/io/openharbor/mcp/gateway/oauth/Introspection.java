@@ -1,9 +1,6 @@
 package io.openharbor.mcp.gateway.oauth;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import okhttp3.FormBody;
@@ -21,7 +18,7 @@ final class Introspection implements TokenCheck {
     Introspection(AuthorizationServer server, JwtCheck.Claims claims, String clientId, String clientSecret) {
         this.server = server;
         this.claims = claims;
-        this.authorization = basic(clientId, clientSecret);
+        this.authorization = AuthorizationServer.basic(clientId, clientSecret);
     }
 
     @Override
@@ -61,15 +58,5 @@ final class Introspection implements TokenCheck {
 
     private static @Nullable Long number(@Nullable Object n) {
         return n instanceof Number num ? num.longValue() : null;
-    }
-
-    /** HTTP Basic client authentication (RFC 6749 §2.3.1: each part form-encoded first). */
-    static String basic(String clientId, String clientSecret) {
-        String pair = form(clientId) + ":" + form(clientSecret);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String form(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

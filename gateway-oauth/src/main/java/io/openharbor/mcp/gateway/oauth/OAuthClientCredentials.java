@@ -84,7 +84,7 @@ public final class OAuthClientCredentials implements BackendCredentials, AutoClo
         this.server = new AuthorizationServer(b.issuer.toString(), null, null, b.timeout, b.trust, b.ticker);
         this.tokenUri = b.tokenUri == null ? null : b.tokenUri.toString();
         this.clientId = requireNonNull(b.clientId, "clientId");
-        this.clientAuthentication = Introspection.basic(clientId, requireNonNull(b.clientSecret, "clientSecret"));
+        this.clientAuthentication = AuthorizationServer.basic(clientId, requireNonNull(b.clientSecret, "clientSecret"));
         this.scopes = List.copyOf(b.scopes);
         this.resource = b.resource == null ? null : b.resource.toString();
         this.ticker = b.ticker;

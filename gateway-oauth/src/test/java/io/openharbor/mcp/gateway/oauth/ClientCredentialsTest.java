@@ -78,7 +78,8 @@ class ClientCredentialsTest {
         assertThat(credentials.tokenRequests()).isEqualTo(1);
         List<okhttp3.mockwebserver.RecordedRequest> sent = tokenRequests();
         assertThat(sent).hasSize(1);
-        assertThat(sent.get(0).getHeader("Authorization")).isEqualTo(Introspection.basic("gateway", "gateway-secret"));
+        assertThat(sent.get(0).getHeader("Authorization"))
+                .isEqualTo(AuthorizationServer.basic("gateway", "gateway-secret"));
         assertThat(sent.get(0).getBody().readUtf8())
                 .contains("grant_type=client_credentials")
                 .contains("scope=search%3Aread")
