@@ -17,6 +17,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.ApiKeys;
 import io.openharbor.mcp.gateway.Authentication;
 import io.openharbor.mcp.gateway.GatewayRequest;
+import io.openharbor.mcp.gateway.testing.FakeRequest;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -90,14 +90,14 @@ public class TokenBenchmark {
         oauth = b.build();
         uncached = b.cache(Duration.ZERO, 100).build();
         String token = sign(signer, algorithm, issuer);
-        bearer = request("Authorization", "Bearer " + token);
+        bearer = FakeRequest.withHeader("Authorization", "Bearer " + token);
         for (OAuthResourceServer o : List.of(oauth, uncached)) {
             if (!o.authenticate(bearer).succeeded()) {
                 throw new IllegalStateException("the benchmark's token is refused: " + o.authenticate(bearer));
             }
         }
         apiKeys = ApiKeys.builder().key("alice", "alice-0123456789abcdef").build();
-        apiKey = request("X-API-Key", "alice-0123456789abcdef");
+        apiKey = FakeRequest.withHeader("X-API-Key", "alice-0123456789abcdef");
     }
 
     private static String sign(JWSSigner signer, String algorithm, String issuer) throws JOSEException {
@@ -139,49 +139,5 @@ public class TokenBenchmark {
     @Benchmark
     public Authentication apiKeyBaseline() {
         return apiKeys.authenticate(apiKey);
-    }
-
-    private static GatewayRequest request(String header, String value) {
-        return new GatewayRequest() {
-            @Override
-            public String httpMethod() {
-                return "POST";
-            }
-
-            @Override
-            public @Nullable String rpcMethod() {
-                return "tools/call";
-            }
-
-            @Override
-            public @Nullable String toolName() {
-                return "echo";
-            }
-
-            @Override
-            public boolean isBatch() {
-                return false;
-            }
-
-            @Override
-            public boolean hasSession() {
-                return true;
-            }
-
-            @Override
-            public @Nullable String header(String name) {
-                return name.equalsIgnoreCase(header) ? value : null;
-            }
-
-            @Override
-            public List<String> headers(String name) {
-                return name.equalsIgnoreCase(header) ? List.of(value) : List.of();
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return InetSocketAddress.createUnresolved("127.0.0.1", 50000);
-            }
-        };
     }
 }

@@ -37,6 +37,7 @@ import io.openharbor.mcp.gateway.redis.RedisRateLimits;
 import io.openharbor.mcp.gateway.servlet.GatewayServlet;
 import io.openharbor.mcp.gateway.testing.DeadPort;
 import io.openharbor.mcp.gateway.testing.FakeMcpServer;
+import io.openharbor.mcp.gateway.testing.FakeRequest;
 import io.openharbor.mcp.gateway.testing.FakeTicker;
 import io.openharbor.mcp.gateway.tls.BackendTls;
 import io.openharbor.mcp.gateway.tls.ClientAuth;
@@ -373,6 +374,11 @@ final class JavadocSnippets {
         try (DeadPort dead = new DeadPort()) {
             BackendPool pool = BackendPool.builder("p").backend(Backend.of("down", dead.url())).build();
         }
+    }
+
+    // from gateway-testing/src/main/java/io/openharbor/mcp/gateway/testing/FakeRequest.java
+    static void fakeRequestHeader(Authenticator authenticator, String token) {
+        Authentication a = authenticator.authenticate(FakeRequest.withHeader("Authorization", "Bearer " + token));
     }
 
     // from gateway-testing/src/main/java/io/openharbor/mcp/gateway/testing/FakeMcpServer.java
