@@ -124,4 +124,16 @@ public interface GatewayExchange {
      * @throws IOException if the client has gone away
      */
     OutputStream sendResponseHeaders(int status, long contentLength) throws IOException;
+
+    /**
+     * Breaks off an answer whose status is sent but whose body cannot be completed (the backend failed mid-body), so
+     * that the client sees a failed response rather than a complete one: on HTTP/1.1 the connection closes before the
+     * body's end (fewer bytes than its length, or no last chunk), on HTTP/2 the stream is reset. The gateway calls it
+     * at most once, after {@link #sendResponseHeaders}, instead of closing the body's stream, and returns from
+     * {@link Gateway#handle} right after; the adapter then ends the exchange abnormally, which in a servlet container
+     * means throwing from {@code service} (the container aborts a committed response that fails). The default does
+     * nothing: the host then ends the exchange as it ends any other, which for a chunked body looks complete to the
+     * client, and for the JDK server's fixed-length body leaves the client waiting for the rest.
+     */
+    default void abort() {}
 }

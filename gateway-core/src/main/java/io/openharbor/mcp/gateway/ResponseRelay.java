@@ -106,6 +106,7 @@ final class ResponseRelay {
         }
         ClientStream stream = null;
         ScheduledFuture<?> beating = null;
+        boolean brokenOff = false;
         if (sse && heartbeats != null && !encoded) {
             // Heartbeats find a client that left while the backend is silent; the attempt is then cancelled, which
             // ends the read below and releases the connection and the slot. (Not into a compressed body, where a
@@ -134,8 +135,11 @@ final class ResponseRelay {
                 log.debug("{} {}: the stream ends, the gateway is draining", ex.method(), ex.path());
                 return; // the finally block ends the stream
             }
-            // The backend failed mid-body: the status is already sent, so all that is left is to end the stream.
+            // The backend failed mid-body: the status is already sent, so all that is left is to break it off. An
+            // event stream left silent past the stream idle timeout is the one the gateway ends as a stream ends (its
+            // own decision, after whole events; the client reconnects).
             r.failure = e;
+            brokenOff = !(sse && AttemptFailure.isTimeout(e));
             log.warn(
                     "backend {} failed while relaying a {} body: {}",
                     br.backend.name(),
@@ -149,14 +153,14 @@ final class ResponseRelay {
                 beating.cancel(false);
             }
         }
+        if (brokenOff) {
+            ex.abort(); // the status is out: breaking the answer off is how the client learns it is incomplete
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {
-            if (r.failure == null) {
-                throw new Relay.ClientGoneException(e);
-            }
-            // After a backend failure mid-body the host may refuse to close a short fixed-length body: the client
-            // sees a truncated answer, and the backend failure is what gets reported.
+            throw new Relay.ClientGoneException(e);
         }
     }
 
@@ -227,6 +231,10 @@ final class ResponseRelay {
             }
             r.failure = e;
             log.warn("backend {} failed while relaying into the gateway's stream: {}", br.backend.name(), e.toString());
+            if (!(code == 200 && sse && AttemptFailure.isTimeout(e))) { // as in relay(): only an idle stream ends
+                ex.abort(); // the stream ends broken off, not as if the backend had finished
+                return;
+            }
         }
         Answers.closeEarly(r, out);
     }

@@ -88,6 +88,7 @@ public final class GatewayHttpHandler implements HttpHandler {
      */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        JdkExchange served = new JdkExchange(exchange);
         try {
             String mounted = exchange.getHttpContext().getPath();
             String path = exchange.getRequestURI().getRawPath();
@@ -98,9 +99,17 @@ public final class GatewayHttpHandler implements HttpHandler {
                 notFound(exchange, mounted);
                 return;
             }
-            current.handle(new JdkExchange(exchange));
+            current.handle(served);
         } finally {
-            exchange.close();
+            if (!served.aborted) {
+                exchange.close(); // completes the body (the last chunk) and keeps the connection
+            }
+        }
+        if (served.aborted) {
+            // Not closing the exchange and throwing instead is the one way to break an answer off: the JDK server
+            // then closes the connection as it is, where close() would end a chunked body cleanly, or keep a short
+            // fixed-length one open with the client waiting for the rest.
+            throw new IOException("answer broken off: its backend failed mid-body");
         }
     }
 
@@ -130,6 +139,7 @@ public final class GatewayHttpHandler implements HttpHandler {
 
     private static final class JdkExchange implements GatewayExchange {
         private final HttpExchange ex;
+        private boolean aborted;
 
         JdkExchange(HttpExchange ex) {
             this.ex = ex;
@@ -212,6 +222,11 @@ public final class GatewayHttpHandler implements HttpHandler {
                     : contentLength < 0 ? 0 : contentLength;
             ex.sendResponseHeaders(status, jdkLength);
             return ex.getResponseBody();
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
         }
     }
 }

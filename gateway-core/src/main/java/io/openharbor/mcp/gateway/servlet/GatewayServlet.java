@@ -56,13 +56,21 @@ public class GatewayServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) {
-        gateway.get().handle(new ServletExchange(req, resp));
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        ServletExchange served = new ServletExchange(req, resp);
+        gateway.get().handle(served);
+        if (served.aborted) {
+            // The Servlet API has no abort; a container breaks off a committed response whose servlet throws (Jetty
+            // closes the HTTP/1.1 connection or resets the HTTP/2 stream, Tomcat closes the connection), where a
+            // normal return would end a chunked body cleanly.
+            throw new IOException("answer broken off: its backend failed mid-body");
+        }
     }
 
     private static final class ServletExchange implements GatewayExchange {
         private final HttpServletRequest req;
         private final HttpServletResponse resp;
+        private boolean aborted;
 
         ServletExchange(HttpServletRequest req, HttpServletResponse resp) {
             this.req = req;
@@ -133,6 +141,11 @@ public class GatewayServlet extends HttpServlet {
             }
             // The gateway flushes this stream before it first waits on the backend, which commits the headers.
             return resp.getOutputStream();
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
         }
     }
 }
