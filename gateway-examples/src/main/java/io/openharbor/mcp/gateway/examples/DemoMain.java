@@ -1,26 +1,23 @@
 package io.openharbor.mcp.gateway.examples;
 
-import com.sun.net.httpserver.HttpServer;
 import io.openharbor.mcp.gateway.Backend;
 import io.openharbor.mcp.gateway.BackendPool;
 import io.openharbor.mcp.gateway.Gateway;
 import io.openharbor.mcp.gateway.McpServer;
-import io.openharbor.mcp.gateway.ResourceMetadata;
 import io.openharbor.mcp.gateway.config.ConfigException;
 import io.openharbor.mcp.gateway.config.GatewayConfig;
 import io.openharbor.mcp.gateway.config.ReloadingGateway;
-import io.openharbor.mcp.gateway.jdk.GatewayHttpHandler;
-import java.io.IOException;
+import io.openharbor.mcp.gateway.tls.ServerTls;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo: two MCP Java SDK servers and a gateway in front of them, all on 127.0.0.1.
@@ -45,18 +42,36 @@ public final class DemoMain {
 
     /** A running demo: the host server, the gateway it serves and what to stop. */
     @SuppressWarnings("try") // close() passes on whatever the demo started, which may declare Exception
-    public record Running(HttpServer server, Supplier<Gateway> gateway, AutoCloseable resources)
-            implements AutoCloseable {
-        /** The MCP endpoint's URL. */
+    public record Running(DemoHost host, Supplier<Gateway> gateway, AutoCloseable resources) implements AutoCloseable {
+        /** The MCP endpoint's URL on the first plain-HTTP listener, or on the first HTTPS one if there is none. */
         public String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+            String http = endpointUrl(false);
+            return http != null ? http : java.util.Objects.requireNonNull(endpointUrl(true), "a listener");
+        }
+
+        /** The MCP endpoint's URL on the first HTTPS listener, or null when there is none. */
+        public @Nullable String httpsUrl() {
+            return endpointUrl(true);
+        }
+
+        private @Nullable String endpointUrl(boolean https) {
+            List<KestrelEndpoints.Endpoint> all = host.endpoints();
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).https() == https) return all.get(i).url(host.port(i)) + "/mcp";
+            }
+            return null;
         }
 
         @Override
         public void close() throws Exception {
-            server.stop(0);
+            host.close();
             resources.close();
         }
+    }
+
+    /** The demo's plain-HTTP listener when nothing configures one: 127.0.0.1, HTTP/1.1. */
+    private static KestrelEndpoints.Endpoint loopback(int port) {
+        return new KestrelEndpoints.Endpoint("Http", false, "127.0.0.1", port, true, false, null, List.of());
     }
 
     static final String USAGE = """
@@ -69,6 +84,15 @@ public final class DemoMain {
                                 Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)
                                 are a configuration of their own, as in the .NET gateway. See docs/configuration.md.\
                                 """;
+
+    /** Settings that cannot be served (a Kestrel endpoint, its certificate): printed as they are, exit code 2. */
+    static final class SettingsException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SettingsException(String message) {
+            super(message);
+        }
+    }
 
     /** A problem with the demo's flags or settings: printed with the usage, exit code 2. */
     static final class UsageException extends Exception {
@@ -95,7 +119,7 @@ public final class DemoMain {
             System.err.println("error: " + e.getMessage());
             System.err.println(USAGE);
             return 2;
-        } catch (ConfigException e) {
+        } catch (ConfigException | SettingsException e) {
             System.err.println(e.getMessage());
             return 2;
         } catch (BindException e) {
@@ -192,7 +216,7 @@ public final class DemoMain {
         }
         if (environmentConfig) {
             System.out.println("Building the gateway from the GATEWAY__ environment variables (no file)");
-            return fromLoader(GatewayConfig.loader().environment(env), port);
+            return fromLoader(GatewayConfig.loader(), port, env);
         }
         return withDemoReplicas(port == null ? 8080 : port, backends == null ? "" : backends);
     }
@@ -204,55 +228,89 @@ public final class DemoMain {
 
     /**
      * The gateway a configuration file describes (the .NET gateway's {@code appsettings.json} shape; see
-     * docs/configuration.md), reloaded when the file changes if it says so. The host sections {@code Kestrel},
-     * {@code Logging} and {@code AllowedHosts} of an ASP.NET file are accepted: the port of
-     * {@code Kestrel:Endpoints:Http:Url} is used when {@code port} is null, the rest is ignored (the demo serves plain
-     * HTTP on 127.0.0.1).
+     * docs/configuration.md), reloaded when the file changes if it says so, served on every
+     * {@code Kestrel:Endpoints} entry (docs/tls.md): plain HTTP, and HTTPS with its PFX or PEM certificate (re-read
+     * when the file changes), TLS 1.2/1.3, HTTP/1.1 and HTTP/2 by ALPN. Without endpoints it listens on
+     * 127.0.0.1:8080. {@code port}, when not null, replaces the port of the first plain-HTTP endpoint.
      *
      * @throws ConfigException if the file is invalid
+     * @throws SettingsException if an endpoint or its certificate cannot be served, naming the file and the fix
+     * @throws BindException naming the address when a port is taken
      */
-    public static Running fromConfig(Path file, Integer port, Map<String, String> environment) throws Exception {
-        return fromLoader(GatewayConfig.loader().file(file).environment(environment), port);
+    public static Running fromConfig(Path file, @Nullable Integer port, Map<String, String> environment)
+            throws Exception {
+        return fromLoader(GatewayConfig.loader().file(file), port, environment);
     }
 
-    private static Running fromLoader(GatewayConfig.Loader loader, Integer port) throws Exception {
-        loader.hostSections("Kestrel", "Logging", "AllowedHosts");
+    private static Running fromLoader(GatewayConfig.Loader loader, @Nullable Integer port, Map<String, String> env)
+            throws Exception {
+        loader.hostSections("Kestrel", "Logging", "AllowedHosts").environment(env);
+        GatewayConfig first = loader.load(); // a bad file fails here, before anything is bound
+        KestrelEndpoints.Result kestrel = KestrelEndpoints.read(first.hostSection("Kestrel"));
+        if (!kestrel.problems().isEmpty()) {
+            throw new SettingsException(problems("the Kestrel section cannot be served", kestrel.problems()));
+        }
+        List<KestrelEndpoints.Endpoint> endpoints = new ArrayList<>(kestrel.endpoints());
+        if (endpoints.isEmpty()) {
+            endpoints.add(loopback(8080));
+        }
+        if (port != null) {
+            for (int i = 0; i < endpoints.size(); i++) {
+                KestrelEndpoints.Endpoint e = endpoints.get(i);
+                if (!e.https()) {
+                    endpoints.set(
+                            i,
+                            new KestrelEndpoints.Endpoint(
+                                    e.name(), false, e.host(), port, e.http1(), e.http2(), null, List.of()));
+                    break;
+                }
+            }
+        }
+        if (!kestrel.ignored().isEmpty()) {
+            System.out.println("Note: not applied by this host: " + String.join(", ", kestrel.ignored()));
+        }
+        Map<String, ServerTls> tls = new java.util.HashMap<>();
+        Duration reloadCheck = first.reloadCheckInterval();
+        for (KestrelEndpoints.Endpoint e : endpoints) {
+            if (e.https()) {
+                tls.put(e.name(), ServerCertificates.load(e, reloadCheck));
+            }
+        }
+        DemoHost host = DemoHost.bind(endpoints, tls);
         DemoObservability observed = new DemoObservability();
         ReloadingGateway gateway;
         try {
-            gateway = ReloadingGateway.start(loader, b -> observed.instrument(b));
+            Map<String, String> withPort = new java.util.HashMap<>(env);
+            for (int i = 0; i < endpoints.size(); i++) {
+                if (endpoints.get(i).https() && endpoints.get(i).port() == 0) {
+                    // Redirects go to the port the HTTPS listener got, not to 443.
+                    withPort.putIfAbsent("GATEWAY__SECURITY__HTTPSPORT", Integer.toString(host.port(i)));
+                }
+            }
+            loader.environment(withPort);
+            gateway = ReloadingGateway.start(loader, b -> {
+                observed.instrument(b);
+                tls.forEach((name, t) -> b.serverCertificate("Kestrel:Endpoints:" + name, t::certificate));
+            });
         } catch (RuntimeException e) {
+            host.close();
             observed.close();
             throw e;
         }
-        Map<String, String> kestrel = gateway.config().hostSection("Kestrel");
-        int listen = port != null ? port : kestrelHttpPort(kestrel.get("Endpoints:Http:Url"));
-        if (kestrel.containsKey("Endpoints:Https:Url")) {
-            System.out.println("Note: Kestrel:Endpoints:Https is not served by the demo, which listens on plain HTTP"
-                    + " on 127.0.0.1 (for HTTPS in your host see docs/tls.md, ServerTls). With"
-                    + " Gateway:Security:RequireHttps true, MCP requests over plain HTTP are redirected; to try the"
-                    + " demo locally set GATEWAY__SECURITY__REQUIREHTTPS=false. /health is always served.");
-        }
         try {
-            return serve(bind(listen), gateway, observed, gateway);
+            return serve(host, gateway, observed, gateway);
         } catch (Exception e) {
             gateway.close();
-            observed.close();
             throw e;
         }
     }
 
-    private static int kestrelHttpPort(String url) {
-        if (url == null) {
-            return 8080;
+    private static String problems(String what, List<String> problems) {
+        StringBuilder sb = new StringBuilder("error: ").append(what).append(':');
+        for (String p : problems) {
+            sb.append("\n  - ").append(p);
         }
-        int colon = url.lastIndexOf(':');
-        try {
-            return Integer.parseInt(url.substring(colon + 1).replaceAll("/.*", ""));
-        } catch (RuntimeException e) {
-            System.out.println("Note: no port in Kestrel:Endpoints:Http:Url '" + url + "'; using 8080");
-            return 8080;
-        }
+        return sb.toString();
     }
 
     /**
@@ -260,7 +318,7 @@ public final class DemoMain {
      * first, so a taken port fails before anything else starts.
      */
     public static Running withDemoReplicas(int port, String backendList) throws Exception {
-        HttpServer server = bind(port);
+        DemoHost server = DemoHost.bind(List.of(loopback(port)), Map.of());
         List<DemoBackend> replicas = new ArrayList<>();
         DemoObservability observed = new DemoObservability();
         try {
@@ -287,7 +345,7 @@ public final class DemoMain {
                 }
             });
         } catch (Exception | Error e) {
-            server.stop(0);
+            server.close();
             observed.close();
             for (DemoBackend r : replicas) {
                 r.close();
@@ -302,7 +360,7 @@ public final class DemoMain {
      * {@code notes_echo}. The port is bound first.
      */
     public static Running federated(int port) throws Exception {
-        HttpServer server = bind(port);
+        DemoHost server = DemoHost.bind(List.of(loopback(port)), Map.of());
         List<AutoCloseable> started = new ArrayList<>();
         DemoObservability observed = new DemoObservability();
         try {
@@ -329,7 +387,7 @@ public final class DemoMain {
                 }
             });
         } catch (Exception | Error e) {
-            server.stop(0);
+            server.close();
             observed.close();
             for (AutoCloseable c : started) {
                 c.close();
@@ -338,36 +396,18 @@ public final class DemoMain {
         }
     }
 
-    /** The gateway's listener on 127.0.0.1, not yet started; a taken port is a BindException that names it. */
-    private static HttpServer bind(int port) throws IOException {
-        try {
-            return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        } catch (BindException e) {
-            BindException named = new BindException("port " + port + " on 127.0.0.1 is already in use ("
-                    + e.getMessage() + "); pick another with --port N or GATEWAY_PORT");
-            named.initCause(e);
-            throw named;
-        }
-    }
-
     private static Running serve(
-            HttpServer server, Supplier<Gateway> gateway, DemoObservability observed, AutoCloseable resources) {
-        GatewayHttpHandler handler = new GatewayHttpHandler(gateway);
-        server.createContext("/mcp", handler);
-        server.createContext("/health", handler);
-        // Always mounted, so a reload that turns OAuth on serves the metadata; without it the handler answers 404.
-        server.createContext(ResourceMetadata.WELL_KNOWN, handler);
-        server.createContext("/metrics", observed.metrics());
+            DemoHost host, Supplier<Gateway> gateway, DemoObservability observed, AutoCloseable resources)
+            throws Exception {
         observed.bind(gateway);
-        String healthPath = gateway.get().healthPath().orElse("/health");
-        if (!healthPath.startsWith("/health")) {
-            server.createContext(healthPath, handler); // a configured HealthPath of another name
+        try {
+            host.serve(gateway, observed::scrape);
+        } catch (Exception e) {
+            host.close();
+            observed.close();
+            throw e;
         }
-        ExecutorService executor = Gateway.newRequestExecutor("demo-gateway-");
-        server.setExecutor(executor);
-        server.start();
-        return new Running(server, gateway, () -> {
-            executor.shutdownNow();
+        return new Running(host, gateway, () -> {
             resources.close();
             observed.close();
         });
@@ -376,7 +416,13 @@ public final class DemoMain {
     private static void printHelp(Running demo) {
         String url = demo.url();
         System.out.println();
-        System.out.println("MCP gateway listening on " + url);
+        List<KestrelEndpoints.Endpoint> endpoints = demo.host().endpoints();
+        for (int i = 0; i < endpoints.size(); i++) {
+            KestrelEndpoints.Endpoint e = endpoints.get(i);
+            System.out.println("MCP gateway listening on " + e.url(demo.host().port(i)) + "/mcp  (" + e.protocolText()
+                    + (e.https() ? ", TLS " + String.join("/", e.tlsProtocols()) : "")
+                    + (e.host() == null ? ", every interface" : "") + ")");
+        }
         Gateway gateway = demo.gateway().get();
         boolean federation = !gateway.servers().isEmpty();
         if (federation) {
@@ -392,8 +438,8 @@ public final class DemoMain {
             }
         }
         List<String> metadata = gateway.resourceMetadataPaths();
+        String origin = url.substring(0, url.length() - "/mcp".length());
         if (!metadata.isEmpty()) {
-            String origin = url.substring(0, url.length() - "/mcp".length());
             System.out.println();
             System.out.println("OAuth: every MCP request needs 'Authorization: Bearer <access token>' from the issuer;"
                     + " the protected-resource metadata is at " + origin + metadata.get(0) + " (docs/oauth.md)");
@@ -412,11 +458,9 @@ public final class DemoMain {
                         ? "{\"name\":\"notes_echo\",\"arguments\":{\"text\":\"hi\"}}}'   (or demo_echo, notes_search,"
                                 + " notes_count; tools/list shows them all)"
                         : "{\"name\":\"whoami\",\"arguments\":{}}}'"));
-        System.out.println("  curl -s http://127.0.0.1:"
-                + demo.server().getAddress().getPort() + "/health   (" + (federation ? "servers, " : "")
-                + "backends, circuits, latency)");
-        System.out.println("  curl -s http://127.0.0.1:"
-                + demo.server().getAddress().getPort()
+        System.out.println("  curl -s" + (origin.startsWith("https") ? " --cacert <your CA>" : "") + " " + origin
+                + "/health   (" + (federation ? "servers, " : "") + "backends, circuits, latency)");
+        System.out.println("  curl -s " + origin
                 + "/metrics   (Prometheus: mcp_server_operation_duration_seconds,"
                 + " mcp_client_operation_duration_seconds, mcp_gateway_*)");
         System.out.println("Each exchange prints an access-log line (io.openharbor.mcp.gateway.access) and its spans"

@@ -1,7 +1,5 @@
 package io.openharbor.mcp.gateway.examples;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.openharbor.mcp.gateway.Gateway;
@@ -13,9 +11,6 @@ import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -45,20 +40,9 @@ final class DemoObservability implements AutoCloseable {
         meters.bindTo(gateway);
     }
 
-    /** {@code GET /metrics}: the Prometheus text format. */
-    HttpHandler metrics() {
-        return (HttpExchange ex) -> {
-            try (ex) {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            } catch (IOException e) {
-                // the scraper went away
-            }
-        };
+    /** {@return the metrics in the Prometheus text format, for {@code GET /metrics}} */
+    String scrape() {
+        return registry.scrape();
     }
 
     @Override

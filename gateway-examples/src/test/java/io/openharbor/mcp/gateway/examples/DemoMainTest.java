@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -32,28 +29,11 @@ class DemoMainTest {
     }
 
     /** Runs the demo's entry point on arguments it must refuse; returns the exit code and what it printed. */
-    private static String[] refused(Map<String, String> env, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        int code;
-        try {
-            code = DemoMain.run(args, env);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new String[] {String.valueOf(code), printed.toString(StandardCharsets.UTF_8)};
-    }
-
     @Test
     void aTakenPortExitsAtOnceNamingItAndLeavesNothingRunning() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            String[] r = refused(Map.of(), "--port", String.valueOf(taken.getLocalPort()));
+            String[] r = DemoRuns.refused(Map.of(), "--port", String.valueOf(taken.getLocalPort()));
             assertThat(r[0]).isEqualTo("1");
             assertThat(r[1]).contains("port " + taken.getLocalPort()).contains("already in use");
         }
@@ -69,7 +49,7 @@ class DemoMainTest {
     @Test
     void badFlagsPrintTheUsage() {
         for (String[] args : new String[][] {{"--port", "abc"}, {"--port", "70000"}, {"--prot", "1"}, {"--port"}}) {
-            String[] r = refused(Map.of(), args);
+            String[] r = DemoRuns.refused(Map.of(), args);
             assertThat(r[0]).as(String.join(" ", args)).isEqualTo("2");
             assertThat(r[1])
                     .as(String.join(" ", args))
@@ -78,14 +58,14 @@ class DemoMainTest {
                     .doesNotContain("Exception")
                     .doesNotContain("\tat ");
         }
-        String[] help = refused(Map.of(), "--help");
+        String[] help = DemoRuns.refused(Map.of(), "--help");
         assertThat(help[0]).isEqualTo("0");
         assertThat(help[1]).startsWith("Usage:");
     }
 
     @Test
     void backendsInTwoPlacesAreRefusedRatherThanOneSilentlyWinning() {
-        String[] r = refused(Map.of(
+        String[] r = DemoRuns.refused(Map.of(
                 "GATEWAY_BACKENDS",
                 "http://127.0.0.1:9/mcp",
                 "GATEWAY__BACKENDSERVERS__0__URL",
@@ -186,7 +166,7 @@ class DemoMainTest {
                         HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"servers\":[{\"name\":\"demo\"", "\"name\":\"notes/notes-2\"");
-        String[] refused = refused(Map.of(), "--federated", "--backends", "http://127.0.0.1:1/mcp");
+        String[] refused = DemoRuns.refused(Map.of(), "--federated", "--backends", "http://127.0.0.1:1/mcp");
         assertThat(refused[0]).isEqualTo("2");
         assertThat(refused[1]).contains("--federated starts its own servers");
     }

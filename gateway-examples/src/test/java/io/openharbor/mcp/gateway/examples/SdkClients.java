@@ -8,6 +8,7 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** The official MCP Java SDK client as the examples' tests use it. */
 final class SdkClients {
@@ -20,8 +21,16 @@ final class SdkClients {
 
     /** The same, also sending {@code Authorization: authorization} when it is not null. */
     static McpSyncClient client(String base, String apiKey, String authorization) {
+        return client(base, apiKey, authorization, null);
+    }
+
+    /** The same over HTTPS, trusting what {@code tls} trusts (when not null). */
+    static McpSyncClient client(String base, String apiKey, String authorization, SSLContext tls) {
         HttpClientStreamableHttpTransport.Builder t =
                 HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
+        if (tls != null) {
+            t.customizeClient(b -> b.sslContext(tls));
+        }
         if (apiKey != null) {
             t.addHttpRequestCustomizer((request, method, uri, body, context) -> request.header("X-API-Key", apiKey));
         }
@@ -39,7 +48,12 @@ final class SdkClients {
 
     /** The same, also sending {@code Authorization: authorization} when it is not null. */
     static void assertEchoes(String base, String apiKey, String authorization) {
-        McpSyncClient client = client(base, apiKey, authorization);
+        assertEchoes(base, apiKey, authorization, null);
+    }
+
+    /** The same over HTTPS, trusting what {@code tls} trusts (when not null). */
+    static void assertEchoes(String base, String apiKey, String authorization, SSLContext tls) {
+        McpSyncClient client = client(base, apiKey, authorization, tls);
         try {
             client.initialize();
             McpSchema.CallToolResult r =
