@@ -24,13 +24,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Settings, as flags or environment variables:
  * <ul>
- *   <li>{@code --port N} / {@code GATEWAY_PORT}: the gateway's port (default 8080, or with a configuration file the
+ *   <li>{@code --port N} / {@code GATEWAY_PORT}: the plain-HTTP port (default 8080, or with a configuration file the
  *       port of {@code Kestrel:Endpoints:Http:Url}; 0 picks a free one);</li>
  *   <li>{@code --backends URL,URL} / {@code GATEWAY_BACKENDS}: use these MCP endpoints instead of starting demo
  *       replicas;</li>
  *   <li>{@code --config FILE} / {@code GATEWAY_CONFIG}: build the gateway from a configuration file (the .NET
  *       gateway's {@code appsettings.json} shape, {@code GATEWAY__...} overrides; docs/configuration.md), reloaded on
- *       change when {@code Gateway:Reload:OnChange} is true;</li>
+ *       change when {@code Gateway:Reload:OnChange} is true, and served on every {@code Kestrel:Endpoints} entry
+ *       (docs/tls.md);</li>
  *   <li>{@code --federated}: a federation instead: two different MCP servers, {@link DemoBackend} (prefix
  *       {@code demo}, two replicas) and {@link DemoNotes} (prefix {@code notes}, two replicas), whose {@code echo}
  *       tools clash, behind one endpoint (docs/federation.md).</li>
@@ -75,10 +76,12 @@ public final class DemoMain {
     }
 
     static final String USAGE = """
-                                Usage: bash demo.sh [options]   (or mvn -q exec:exec -pl gateway-examples -Dexec.args="[options]")
-                                  --port N          the gateway's port on 127.0.0.1 (default 8080; 0 = any free port)   [GATEWAY_PORT]
+                                Usage: java -jar mcp-gateway.jar [options]   (in a checkout: bash demo.sh [options])
+                                  --port N          the plain-HTTP port (default 8080 on 127.0.0.1, or the file's Kestrel:Endpoints:Http:Url;
+                                                    0 = any free port)                                                 [GATEWAY_PORT]
                                   --backends URLS   comma-separated MCP endpoints to front instead of the demo replicas [GATEWAY_BACKENDS]
-                                  --config FILE     build the gateway from a configuration file (appsettings.json shape) [GATEWAY_CONFIG]
+                                  --config FILE     build the gateway from a configuration file (appsettings.json shape), served on
+                                                    its Kestrel:Endpoints (HTTP, HTTPS with a PFX or PEM certificate) [GATEWAY_CONFIG]
                                   --federated       two different MCP servers (demo_*, notes_*; both have echo) behind one endpoint
                                   --help            this text
                                 Without --config, GATEWAY__... variables (GATEWAY__BACKENDSERVERS__0__URL=..., GATEWAY__SECURITY__APIKEY=...)

@@ -89,6 +89,11 @@ class KestrelHttpsTest {
         assertThat(redirected.statusCode()).isEqualTo(308);
         assertThat(redirected.headers().firstValue("Location")).hasValue(https);
         assertThat(redirected.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        HttpResponse<String> plainHealth = plain.send(
+                HttpRequest.newBuilder(URI.create(http.replace("/mcp", "/health")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plainHealth.statusCode()).as("/health on plain HTTP too").isEqualTo(200);
 
         // /health over HTTPS, by HTTP/2 when the client offers it and HTTP/1.1 when it does not; HSTS on the answers
         for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
@@ -100,7 +105,9 @@ class KestrelHttpsTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.version()).isEqualTo(v);
-            assertThat(health.body()).contains("\"name\":\"mcp-server-1\"", "\"name\":\"mcp-server-2\"");
+            assertThat(health.body())
+                    .contains("\"name\":\"mcp-server-1\"", "\"name\":\"mcp-server-2\"")
+                    .contains("\"name\":\"Kestrel:Endpoints:Https\",\"subject\":\"CN=gateway-1\""); // expiry watched
             assertThat(health.headers().firstValue("Strict-Transport-Security"))
                     .hasValue("max-age=31536000; includeSubDomains");
             HttpResponse<String> mcp = client.send(initialize(https).build(), HttpResponse.BodyHandlers.ofString());
