@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * SDK servers, its certificate generated here: every listener it describes is served, over real TLS handshakes.
  */
 class KestrelHttpsTest {
-    private static final Path SEED = Path.of("../gateway-config/src/test/resources/seed-appsettings.json");
     private static final String PASSWORD = "ProductionSecurePassword";
     private static final String API_KEY = "gateway-api-key";
 
@@ -226,22 +222,16 @@ class KestrelHttpsTest {
 
     // ---- helpers ----
 
-    /** The seed file with its URLs on 127.0.0.1 (ports chosen by the system), the backends and the certificate. */
     private Path seed(Path pfx, String suffix) throws IOException {
-        Path file = dir.resolve("appsettings.Production" + suffix + ".json");
-        Files.writeString(
-                file,
-                Files.readString(SEED)
-                        .replace("http://*:8080", "http://127.0.0.1:0")
-                        .replace("https://*:8443", "https://127.0.0.1:0")
-                        .replace("/app/certs/gateway.pfx", json(pfx))
-                        .replace("http://127.0.0.1:${PORT1}", one.url().toString())
-                        .replace("http://127.0.0.1:${PORT2}", two.url().toString()));
-        return file;
+        return SeedSettings.write(
+                dir.resolve("appsettings.Production" + suffix + ".json"),
+                pfx,
+                one.url().toString(),
+                two.url().toString());
     }
 
     private static String json(Path p) {
-        return p.toString().replace("\\", "\\\\");
+        return SeedSettings.json(p);
     }
 
     private static Map<String, String> environment() {
@@ -262,14 +252,7 @@ class KestrelHttpsTest {
     }
 
     private void writePfx(Path file, HeldCertificate leaf, String password) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("gateway", leaf.keyPair().getPrivate(), password.toCharArray(), new Certificate[] {
-            leaf.certificate(), ca.certificate()
-        });
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ks.store(out, password.toCharArray());
-        }
+        SeedSettings.writePfx(file, leaf, ca, password);
     }
 
     /** An MCP {@code initialize} POST to {@code url}. */

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunnableJarIT {
     private static final Path JAR = Path.of("target/mcp-gateway.jar");
-    private static final Path SEED = Path.of("../gateway-config/src/test/resources/seed-appsettings.json");
     private static final Pattern HTTPS = Pattern.compile("listening on (https://127\\.0\\.0\\.1:\\d+)/mcp");
 
     @TempDir
@@ -79,23 +74,12 @@ class RunnableJarIT {
                 .signedBy(ca)
                 .build();
         Path pfx = dir.resolve("gateway.pfx");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("gateway", leaf.keyPair().getPrivate(), "secret".toCharArray(), new Certificate[] {
-            leaf.certificate(), ca.certificate()
-        });
-        try (OutputStream out = Files.newOutputStream(pfx)) {
-            ks.store(out, "secret".toCharArray());
-        }
-        Path settings = dir.resolve("appsettings.Production.json");
-        Files.writeString(
-                settings,
-                Files.readString(SEED)
-                        .replace("http://*:8080", "http://127.0.0.1:0")
-                        .replace("https://*:8443", "https://127.0.0.1:0")
-                        .replace("/app/certs/gateway.pfx", pfx.toString().replace("\\", "\\\\"))
-                        .replace("http://127.0.0.1:${PORT1}", backend.url().toString())
-                        .replace("http://127.0.0.1:${PORT2}", other.url().toString()));
+        SeedSettings.writePfx(pfx, leaf, ca, "secret");
+        Path settings = SeedSettings.write(
+                dir.resolve("appsettings.Production.json"),
+                pfx,
+                backend.url().toString(),
+                other.url().toString());
         ProcessBuilder pb = command("--config", settings.toString());
         pb.environment().put("KESTREL__CERTIFICATES__DEFAULT__PASSWORD", "secret");
         pb.environment().put("GATEWAY__SECURITY__APIKEY", "gateway-api-key");
