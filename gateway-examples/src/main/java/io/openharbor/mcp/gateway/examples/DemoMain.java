@@ -43,7 +43,8 @@ public final class DemoMain {
 
     /** A running demo: the host server, the gateway it serves and what to stop. */
     @SuppressWarnings("try") // close() passes on whatever the demo started, which may declare Exception
-    public record Running(DemoHost host, Supplier<Gateway> gateway, AutoCloseable resources) implements AutoCloseable {
+    public record Running(DemoHost host, Supplier<Gateway> gateway, DemoObservability observed, AutoCloseable resources)
+            implements AutoCloseable {
         /** The MCP endpoint's URL on the first plain-HTTP listener, or on the first HTTPS one if there is none. */
         public String url() {
             String http = endpointUrl(false);
@@ -280,7 +281,7 @@ public final class DemoMain {
             }
         }
         DemoHost host = DemoHost.bind(endpoints, tls);
-        DemoObservability observed = new DemoObservability();
+        DemoObservability observed = new DemoObservability(false); // a service: meters, and the configured access log
         ReloadingGateway gateway;
         try {
             Map<String, String> withPort = new java.util.HashMap<>(env);
@@ -410,7 +411,7 @@ public final class DemoMain {
             observed.close();
             throw e;
         }
-        return new Running(host, gateway, () -> {
+        return new Running(host, gateway, observed, () -> {
             resources.close();
             observed.close();
         });
@@ -466,8 +467,10 @@ public final class DemoMain {
         System.out.println("  curl -s " + origin
                 + "/metrics   (Prometheus: mcp_server_operation_duration_seconds,"
                 + " mcp_client_operation_duration_seconds, mcp_gateway_*)");
-        System.out.println("Each exchange prints an access-log line (io.openharbor.mcp.gateway.access) and its spans"
-                + " (LoggingSpanExporter: a SERVER span per message, a CLIENT span per upstream attempt).");
+        if (demo.observed().printed()) {
+            System.out.println("Each exchange prints an access-log line (io.openharbor.mcp.gateway.access) and its"
+                    + " spans (LoggingSpanExporter: a SERVER span per message, a CLIENT span per upstream attempt).");
+        }
         System.out.println();
         System.out.println("Ctrl-C stops the gateway" + " and anything the demo started.");
     }
