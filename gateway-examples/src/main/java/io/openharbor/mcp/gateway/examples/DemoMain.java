@@ -418,7 +418,8 @@ public final class DemoMain {
     }
 
     private static void printHelp(Running demo) {
-        String url = demo.url();
+        String https = demo.httpsUrl();
+        String url = https != null ? https : demo.url(); // with an HTTPS listener, what clients should use
         System.out.println();
         List<KestrelEndpoints.Endpoint> endpoints = demo.host().endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
@@ -462,8 +463,11 @@ public final class DemoMain {
                         ? "{\"name\":\"notes_echo\",\"arguments\":{\"text\":\"hi\"}}}'   (or demo_echo, notes_search,"
                                 + " notes_count; tools/list shows them all)"
                         : "{\"name\":\"whoami\",\"arguments\":{}}}'"));
-        System.out.println("  curl -s" + (origin.startsWith("https") ? " --cacert <your CA>" : "") + " " + origin
-                + "/health   (" + (federation ? "servers, " : "") + "backends, circuits, latency)");
+        if (https != null) {
+            System.out.println("  (curl needs --cacert <CA file> for a certificate of a private CA)");
+        }
+        System.out.println("  curl -s " + origin + "/health   (" + (federation ? "servers, " : "")
+                + "backends, circuits, latency)");
         System.out.println("  curl -s " + origin
                 + "/metrics   (Prometheus: mcp_server_operation_duration_seconds,"
                 + " mcp_client_operation_duration_seconds, mcp_gateway_*)");
