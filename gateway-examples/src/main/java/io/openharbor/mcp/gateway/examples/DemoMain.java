@@ -259,16 +259,19 @@ public final class DemoMain {
             endpoints.add(loopback(8080));
         }
         if (port != null) {
-            for (int i = 0; i < endpoints.size(); i++) {
-                KestrelEndpoints.Endpoint e = endpoints.get(i);
-                if (!e.https()) {
-                    endpoints.set(
-                            i,
-                            new KestrelEndpoints.Endpoint(
-                                    e.name(), false, e.host(), port, e.http1(), e.http2(), null, List.of()));
-                    break;
-                }
+            int http = -1;
+            for (int i = 0; i < endpoints.size() && http < 0; i++) {
+                if (!endpoints.get(i).https()) http = i;
             }
+            if (http < 0) {
+                throw new SettingsException("error: --port/GATEWAY_PORT sets the plain-HTTP listener's port, and"
+                        + " Kestrel:Endpoints has none: drop it, or change the HTTPS endpoint's Url");
+            }
+            KestrelEndpoints.Endpoint e = endpoints.get(http);
+            endpoints.set(
+                    http,
+                    new KestrelEndpoints.Endpoint(
+                            e.name(), false, e.host(), port, e.http1(), e.http2(), null, List.of()));
         }
         if (!kestrel.ignored().isEmpty()) {
             System.out.println("Note: not applied by this host: " + String.join(", ", kestrel.ignored()));

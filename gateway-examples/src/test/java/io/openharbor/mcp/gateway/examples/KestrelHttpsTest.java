@@ -162,6 +162,24 @@ class KestrelHttpsTest {
     }
 
     @Test
+    void anHttpsOnlyFileServesHttpsAloneAndRefusesAPlainHttpPort() throws Exception {
+        Path pfx = dir.resolve("gateway.pfx");
+        writePfx(pfx, leaf("gateway-1"), PASSWORD);
+        Path settings = dir.resolve("https-only.json");
+        // the seed's "Gateway as Primary TLS Termination": an Https endpoint only
+        Files.writeString(
+                settings,
+                Files.readString(seed(pfx, "")).replace("\"Http\": {\n\"Url\": \"http://127.0.0.1:0\"\n},\n", ""));
+        assertThat(Files.readString(settings)).doesNotContain("http://127.0.0.1:0");
+        assertThatThrownBy(() -> DemoMain.fromConfig(settings, 0, environment()))
+                .isInstanceOf(DemoMain.SettingsException.class)
+                .hasMessageContaining("--port/GATEWAY_PORT sets the plain-HTTP listener's port");
+        demo = DemoMain.fromConfig(settings, null, environment());
+        assertThat(demo.httpsUrl()).isEqualTo(demo.url()).startsWith("https://127.0.0.1:");
+        SdkClients.assertEchoes(demo.url().replace("/mcp", ""), API_KEY, null, trusting);
+    }
+
+    @Test
     void aWrongPasswordStopsStartUpNamingTheFileAndTheFix() throws Exception {
         Path pfx = dir.resolve("gateway.pfx");
         writePfx(pfx, leaf("gateway-1"), "another password");
