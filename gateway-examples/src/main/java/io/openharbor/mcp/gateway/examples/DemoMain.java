@@ -267,11 +267,7 @@ public final class DemoMain {
                 throw new SettingsException("error: --port/GATEWAY_PORT sets the plain-HTTP listener's port, and"
                         + " Kestrel:Endpoints has none: drop it, or change the HTTPS endpoint's Url");
             }
-            KestrelEndpoints.Endpoint e = endpoints.get(http);
-            endpoints.set(
-                    http,
-                    new KestrelEndpoints.Endpoint(
-                            e.name(), false, e.host(), port, e.http1(), e.http2(), null, List.of()));
+            endpoints.set(http, endpoints.get(http).withPort(port));
         }
         if (!kestrel.ignored().isEmpty()) {
             System.out.println("Note: not applied by this host: " + String.join(", ", kestrel.ignored()));

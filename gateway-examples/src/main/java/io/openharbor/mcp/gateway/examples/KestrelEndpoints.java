@@ -35,6 +35,11 @@ final class KestrelEndpoints {
             return host == null ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
         }
 
+        /** {@return the same listener on {@code other} port} */
+        Endpoint withPort(int other) {
+            return new Endpoint(name, https, host, other, http1, http2, certificate, tlsProtocols);
+        }
+
         String url(int boundPort) {
             return (https ? "https" : "http") + "://" + displayHost() + ":" + boundPort;
         }
