@@ -168,12 +168,13 @@ final class ExchangeEvents {
         Outcome o;
         if (failure != null) {
             Outcome.Kind kind;
+            Outcome.Kind cancelled = failure.kind == AttemptFailure.Kind.CANCELLED ? cancelledFor(r) : null;
             if (r.clientGone) {
                 kind = Outcome.Kind.CLIENT_GONE;
             } else if (failure.kind == AttemptFailure.Kind.TIMEOUT) {
                 kind = Outcome.Kind.TIMEOUT;
-            } else if (failure.kind == AttemptFailure.Kind.CANCELLED && r.cancellation != null) {
-                kind = Outcome.Kind.TIMEOUT; // a federation's deadline ended it
+            } else if (cancelled != null) {
+                kind = cancelled; // the gateway ended it: a federation's deadline, a merged stream's end, a drain
             } else {
                 kind = failure.tls() ? Outcome.Kind.TLS_ERROR : Outcome.Kind.BACKEND_ERROR;
             }
@@ -215,6 +216,11 @@ final class ExchangeEvents {
     }
 
     /** What a relayed answer amounts to (or the client's leaving, or the gateway's own answer, which take precedence). */
+    /** {@return why the gateway cancelled the request's call, or null if it did not} */
+    private static Outcome.@Nullable Kind cancelledFor(RequestState r) {
+        return r.cancellation == null ? null : r.cancellation.reason();
+    }
+
     private static Outcome.Kind relayedKind(RequestState r) {
         if (r.clientGone) return Outcome.Kind.CLIENT_GONE;
         if (r.gatewayKind != null) return r.gatewayKind;

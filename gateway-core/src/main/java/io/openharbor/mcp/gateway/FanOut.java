@@ -45,7 +45,7 @@ final class FanOut {
             try {
                 out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
-                cancels.get(i).cancel();
+                cancels.get(i).cancel(io.openharbor.mcp.gateway.Outcome.Kind.TIMEOUT);
                 f.cancel(true);
                 out.add(new Outcome<>(null, "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
             } catch (ExecutionException e) {
@@ -53,7 +53,10 @@ final class FanOut {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 for (int j = i; j < n; j++) {
-                    cancels.get(j).cancel();
+                    cancels.get(j)
+                            .cancel(
+                                    io.openharbor.mcp.gateway.Outcome.Kind
+                                            .GATEWAY_CLOSED); // the gateway is stopping its threads
                     futures.get(j).cancel(true);
                 }
                 while (out.size() < n) {

@@ -30,6 +30,8 @@ final class FederatedStream {
             List.of(ListPageReader.Kind.TOOLS, ListPageReader.Kind.PROMPTS, ListPageReader.Kind.RESOURCES);
     /** How long list changes are gathered into one notification. */
     static final Duration COALESCE_WINDOW = Duration.ofMillis(200);
+    /** How long the merged stream's end waits for its cancelled parts. */
+    static final Duration PARTS_END_WAIT = Duration.ofSeconds(5);
 
     private final Federation fed;
     private final RequestState r;
@@ -75,17 +77,38 @@ final class FederatedStream {
                 kind -> write(("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/" + kind
                                 + "/list_changed\"}\n\n")
                         .getBytes(StandardCharsets.UTF_8)));
+        CountDownLatch partsEnded = new CountDownLatch(slots.size());
         for (int i = 0; i < slots.size(); i++) {
             UpstreamCall.Cancellation c = new UpstreamCall.Cancellation();
             cancels.add(c);
             int index = i;
             String from = resumeId(resume, slots.get(i).member().id());
-            fed.executor.execute(() -> part(index, from, c, coalescer));
+            try {
+                fed.executor.execute(() -> {
+                    try {
+                        part(index, from, c, coalescer);
+                    } finally {
+                        partsEnded.countDown();
+                    }
+                });
+            } catch (RuntimeException e) { // a closing gateway's executor refuses it: the parts started end too
+                for (int j = index; j < slots.size(); j++) {
+                    partsEnded.countDown();
+                }
+                for (UpstreamCall.Cancellation started : cancels) {
+                    started.cancel(Outcome.Kind.GATEWAY_CLOSED);
+                }
+                awaitParts(partsEnded);
+                throw e;
+            }
         }
         Runnable end = done::countDown;
         fed.openStreams.add(end);
         try {
-            long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(50), fed.refreshNanos);
+            // Each wake writes a keep-alive, which finds a client that left, and compares the catalogs: as often
+            // as a single server's stream would beat (streamHeartbeat), and at least once per catalog refresh.
+            long every = fed.heartbeatNanos > 0 ? Math.min(fed.heartbeatNanos, fed.refreshNanos) : fed.refreshNanos;
+            long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(50), every);
             // Open while the client is there, even when no server has a stream of its own: the gateway's list changes
             // still come this way.
             while (!gone && !fed.closed.getAsBoolean() && !fed.ending && !done.await(wait, TimeUnit.NANOSECONDS)) {
@@ -102,15 +125,40 @@ final class FederatedStream {
             Thread.currentThread().interrupt();
         } finally {
             fed.openStreams.remove(end);
+            Outcome.Kind why;
             synchronized (this) {
+                why = gone ? Outcome.Kind.CLIENT_GONE : Outcome.Kind.GATEWAY_CLOSED;
                 gone = true; // under the writers' lock: no part is mid-write once the exchange ends
             }
             for (UpstreamCall.Cancellation c : cancels) {
-                c.cancel();
+                c.cancel(why);
             }
+            // The parts read the client's exchange (its method and headers, for their events) until they end; the
+            // exchange must outlive them, as a servlet container recycles its request once the servlet returns.
+            // Cancelled, each ends as soon as its backend connection is closed.
+            awaitParts(partsEnded);
         }
         if (gone && r.failure instanceof Relay.ClientGoneException e) {
             throw e;
+        }
+    }
+
+    /** Waits (boundedly) for the cancelled parts to end; one that does not is logged, not waited for forever. */
+    private void awaitParts(CountDownLatch partsEnded) {
+        boolean interrupted = false;
+        try {
+            if (!partsEnded.await(PARTS_END_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "{} of a merged stream's {} server streams did not end within {} of being cancelled",
+                        partsEnded.getCount(),
+                        slots.size(),
+                        PARTS_END_WAIT);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -91,6 +91,9 @@ final class Federation {
     final SessionTokens tokens;
     final long timeoutNanos;
     final long refreshNanos;
+    /** The stream heartbeat interval ({@code streamHeartbeat}; 0 when off): how soon a merged stream finds its client gone. */
+    final long heartbeatNanos;
+
     final int pageSize;
     final String serviceName;
     /** Whether the gateway is closing: federated streams end. */
@@ -110,6 +113,7 @@ final class Federation {
             SessionTokens tokens,
             long timeoutNanos,
             long refreshNanos,
+            long heartbeatNanos,
             int pageSize,
             String serviceName,
             java.util.function.BooleanSupplier closed,
@@ -123,6 +127,7 @@ final class Federation {
         this.tokens = tokens;
         this.timeoutNanos = timeoutNanos;
         this.refreshNanos = refreshNanos;
+        this.heartbeatNanos = heartbeatNanos;
         this.pageSize = pageSize;
         this.serviceName = serviceName;
         this.closed = closed;

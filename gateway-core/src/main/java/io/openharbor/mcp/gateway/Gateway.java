@@ -240,6 +240,7 @@ public final class Gateway implements AutoCloseable {
                 tokens,
                 b.federationTimeout.toNanos(),
                 b.catalogRefresh.toNanos(),
+                b.streamHeartbeat.toNanos(),
                 b.listPageSize,
                 b.serviceName,
                 () -> closed,

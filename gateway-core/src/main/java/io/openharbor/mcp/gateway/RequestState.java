@@ -109,7 +109,7 @@ final class RequestState implements GatewayRequest, RoutingContext {
         drained = true;
         UpstreamCall.Cancellation c = cancellation;
         if (c != null) {
-            c.cancel();
+            c.cancel(Outcome.Kind.GATEWAY_CLOSED);
         }
     }
 

@@ -135,6 +135,19 @@ final class ResponseRelay {
                 log.debug("{} {}: the stream ends, the gateway is draining", ex.method(), ex.path());
                 return; // the finally block ends the stream
             }
+            Outcome.Kind cancelled = r.cancellation == null ? null : r.cancellation.reason();
+            if (cancelled != null) {
+                // The gateway cancelled the call itself (a merged stream that ended, a fan-out past its deadline):
+                // nothing failed, and what the body was relayed into (a federation's buffer) is the gateway's own.
+                r.gatewayKind = cancelled;
+                log.debug(
+                        "{} {}: backend {}'s answer ends, the gateway cancelled it ({})",
+                        ex.method(),
+                        ex.path(),
+                        br.backend.name(),
+                        cancelled);
+                return;
+            }
             // The backend failed mid-body: the status is already sent, so all that is left is to break it off. An
             // event stream left silent past the stream idle timeout is the one the gateway ends as a stream ends (its
             // own decision, after whole events; the client reconnects).

@@ -36,24 +36,33 @@ final class UpstreamCall {
         }
     }
 
-    /** Lets another thread end a call: the attempt in flight, and any attempt started after. */
+    /**
+     * Lets another thread end a call: the attempt in flight, and any attempt started after. The reason is how the
+     * attempt's outcome is reported: a fan-out's deadline ({@code TIMEOUT}), a merged stream whose client left
+     * ({@code CLIENT_GONE}) or that the gateway ended ({@code GATEWAY_CLOSED}), never as the backend's failure.
+     */
     static final class Cancellation {
         private volatile Transport.@Nullable Attempt current;
-        private volatile boolean cancelled;
+        private volatile Outcome.@Nullable Kind reason;
 
         void attempt(Transport.Attempt attempt) {
             current = attempt;
-            if (cancelled) {
+            if (reason != null) {
                 attempt.cancel();
             }
         }
 
-        void cancel() {
-            cancelled = true;
+        void cancel(Outcome.Kind why) {
+            reason = why;
             Transport.Attempt a = current;
             if (a != null) {
                 a.cancel();
             }
+        }
+
+        /** {@return why the call was cancelled, or null while it is not} */
+        Outcome.@Nullable Kind reason() {
+            return reason;
         }
     }
 

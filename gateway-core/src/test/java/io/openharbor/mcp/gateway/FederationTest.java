@@ -766,6 +766,44 @@ class FederationTest {
                 .containsEntry("cacheScope", "public");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Hosts.Kind.class)
+    void aMergedStreamWhoseClientLeavesEndsEachServersStreamAsClientGoneNotABackendError(Hosts.Kind kind)
+            throws Exception {
+        ScriptedMcpServer a = server("a1");
+        ScriptedMcpServer b = server("b1");
+        a.getStream = true;
+        b.getStream = true;
+        List<String> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hosts.Host host = gateway(
+                kind,
+                g -> g.exchangeListener(request -> new ExchangeListener() {
+                    @Override
+                    public void attemptEnd(McpCall call, UpstreamAttempt attempt, Outcome outcome) {
+                        if (attempt.method() == null) { // a GET stream's attempt (no JSON-RPC method)
+                            streams.add(attempt.server() + " " + outcome.kind());
+                        }
+                    }
+                }),
+                member("a", false, a),
+                member("b", false, b));
+        String session = initialize(host).session();
+        HttpResponse<java.io.InputStream> res = http.send(
+                HttpRequest.newBuilder(URI.create(host.url()))
+                        .header("Accept", "text/event-stream")
+                        .header("Mcp-Session-Id", session)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(res.statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !a.lastEventIds.isEmpty() && !b.lastEventIds.isEmpty()); // both servers were asked
+        res.body().close(); // the client leaves; the gateway's keep-alive finds it gone and cancels both parts
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> streams.size() >= 2);
+        assertThat(streams).containsExactlyInAnyOrder("a-server CLIENT_GONE", "b-server CLIENT_GONE");
+    }
+
     @Test
     void aClientThatLeavesMidCallClosesTheServersStream() throws Exception {
         ScriptedMcpServer a = server("a1");
