@@ -216,7 +216,8 @@ final class ExchangeEvents {
     }
 
     /** What a relayed answer amounts to (or the client's leaving, or the gateway's own answer, which take precedence). */
-    /** {@return why the gateway cancelled the request's call, or null if it did not} */
+    // Why the gateway cancelled the request's call, or null if it did not. (A line comment: JDK 25's javac finds a
+    // Javadoc comment before a type-use-annotated return type attached to nothing.)
     private static Outcome.@Nullable Kind cancelledFor(RequestState r) {
         return r.cancellation == null ? null : r.cancellation.reason();
     }
