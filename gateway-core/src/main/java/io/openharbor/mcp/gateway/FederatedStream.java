@@ -78,33 +78,29 @@ final class FederatedStream {
                                 + "/list_changed\"}\n\n")
                         .getBytes(StandardCharsets.UTF_8)));
         CountDownLatch partsEnded = new CountDownLatch(slots.size());
-        for (int i = 0; i < slots.size(); i++) {
-            UpstreamCall.Cancellation c = new UpstreamCall.Cancellation();
-            cancels.add(c);
-            int index = i;
-            String from = resumeId(resume, slots.get(i).member().id());
-            try {
-                fed.executor.execute(() -> {
-                    try {
-                        part(index, from, c, coalescer);
-                    } finally {
-                        partsEnded.countDown();
-                    }
-                });
-            } catch (RuntimeException e) { // a closing gateway's executor refuses it: the parts started end too
-                for (int j = index; j < slots.size(); j++) {
-                    partsEnded.countDown();
-                }
-                for (UpstreamCall.Cancellation started : cancels) {
-                    started.cancel(Outcome.Kind.GATEWAY_CLOSED);
-                }
-                awaitParts(partsEnded);
-                throw e;
-            }
-        }
         Runnable end = done::countDown;
         fed.openStreams.add(end);
         try {
+            for (int i = 0; i < slots.size(); i++) {
+                UpstreamCall.Cancellation c = new UpstreamCall.Cancellation();
+                cancels.add(c);
+                int index = i;
+                String from = resumeId(resume, slots.get(i).member().id());
+                try {
+                    fed.executor.execute(() -> {
+                        try {
+                            part(index, from, c, coalescer);
+                        } finally {
+                            partsEnded.countDown();
+                        }
+                    });
+                } catch (RuntimeException e) { // a closing gateway's executor refuses it; the parts started end below
+                    for (int j = index; j < slots.size(); j++) {
+                        partsEnded.countDown();
+                    }
+                    throw e;
+                }
+            }
             // Each wake writes a keep-alive, which finds a client that left, and compares the catalogs: as often
             // as a single server's stream would beat (streamHeartbeat), and at least once per catalog refresh.
             long every = fed.heartbeatNanos > 0 ? Math.min(fed.heartbeatNanos, fed.refreshNanos) : fed.refreshNanos;
